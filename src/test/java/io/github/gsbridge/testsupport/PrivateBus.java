@@ -1,0 +1,67 @@
+package io.github.gsbridge.testsupport;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A private session {@code dbus-daemon} on a {@code unix:path=} socket (abstract sockets are per
+ * network namespace, a path works from every namespace). Optionally started inside a namespace.
+ */
+public final class PrivateBus implements AutoCloseable {
+    private final Process process;
+    private final Path socket;
+
+    private PrivateBus(Process process, Path socket) {
+        this.process = process;
+        this.socket = socket;
+    }
+
+    /** Starts a bus whose socket is {@code dir/bus}; {@code prefix} is prepended to the command (e.g. ip netns exec). */
+    public static PrivateBus start(Path dir, List<String> prefix) throws IOException, InterruptedException {
+        String daemon = RealComponents.requireOnPath("dbus-daemon");
+        Files.createDirectories(dir);
+        Path socket = dir.resolve("bus");
+        Files.deleteIfExists(socket);
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(daemon, "--session", "--nofork", "--nopidfile",
+                "--address=unix:path=" + socket));
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("dbus-daemon.log").toFile())
+                .start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!Files.exists(socket)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IOException("dbus-daemon did not start; see " + dir.resolve("dbus-daemon.log"));
+            }
+            Thread.sleep(20);
+        }
+        return new PrivateBus(process, socket);
+    }
+
+    public static PrivateBus start(Path dir) throws IOException, InterruptedException {
+        return start(dir, List.of());
+    }
+
+    public String address() {
+        return "unix:path=" + socket;
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
