@@ -1,0 +1,623 @@
+package io.github.gsbridge.credentials;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and writes the GVariant text format that {@code dconf dump}, {@code dconf read} and
+ * {@code dconf write} use.
+ *
+ * <p>{@link #parse} maps values to Java as: boolean → {@link Boolean}; every integer type →
+ * {@link Long} (uint64 above {@link Long#MAX_VALUE} keeps its bits, as {@link Long#parseUnsignedLong}
+ * does); double → {@link Double}; string, object path, signature → {@link String}; arrays, tuples and
+ * bytestrings ({@code b'..'}, including their terminating NUL byte) → unmodifiable {@link List};
+ * dictionaries → unmodifiable insertion-ordered {@link Map} with keys turned into strings; variants
+ * ({@code <..>}) → their content.
+ *
+ * <p>Deliberate differences from GLib's parser: maybe values ({@code just}, {@code nothing}) and the
+ * {@code [{k, v}]} dict-entry syntax are rejected; elements of an untyped array are not unified to a
+ * common type (dconf always prints values in a form that needs none); and an escape GLib does not
+ * define (such as {@code \q}, {@code \x41} or {@code \101} in a string) is an error, because GLib
+ * silently drops the backslash and dconf itself never prints one.
+ */
+public final class GVariantText {
+    private static final String BASIC_TYPES = "bynqiuxthdsog";
+    private static final Pattern OBJECT_PATH = Pattern.compile("/|(/[A-Za-z0-9_]+)+");
+
+    private GVariantText() {}
+
+    /** Parses one complete value; anything but whitespace after it is an error. */
+    public static Object parse(String text) {
+        Parser parser = new Parser(text);
+        Object value = parser.value(null);
+        parser.skipWhitespace();
+        if (!parser.atEnd()) {
+            throw parser.expected("end of input");
+        }
+        return value;
+    }
+
+    /**
+     * Quotes a string the way GLib prints it: single quotes unless the string contains one, escaping
+     * the chosen quote, backslashes and characters that are not printable.
+     *
+     * @throws IllegalArgumentException for NUL or an unpaired surrogate, which a GVariant string
+     *     (UTF-8 without NUL) cannot hold
+     */
+    public static String formatString(String value) {
+        char quote = value.indexOf('\'') >= 0 ? '"' : '\'';
+        StringBuilder out = new StringBuilder(value.length() + 2).append(quote);
+        value.codePoints().forEach(cp -> {
+            if (cp == 0) {
+                throw new IllegalArgumentException("GVariant strings cannot contain NUL");
+            }
+            if (Character.getType(cp) == Character.SURROGATE) {
+                throw new IllegalArgumentException(
+                        String.format("unpaired surrogate U+%04X cannot be written as UTF-8", cp));
+            }
+            switch (cp) {
+                case 0x07 -> out.append("\\a");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case 0x0b -> out.append("\\v");
+                default -> {
+                    if (cp == quote || cp == '\\') {
+                        out.append('\\').appendCodePoint(cp);
+                    } else if (needsEscape(cp)) {
+                        out.append(cp <= 0xFFFF ? String.format("\\u%04x", cp) : String.format("\\U%08x", cp));
+                    } else {
+                        out.appendCodePoint(cp);
+                    }
+                }
+            }
+        });
+        return out.append(quote).toString();
+    }
+
+    /** An {@code as} value; the empty array needs its type spelled out or GLib cannot infer it. */
+    public static String formatStringArray(List<String> values) {
+        if (values.isEmpty()) {
+            return "@as []";
+        }
+        List<String> quoted = new ArrayList<>(values.size());
+        for (String value : values) {
+            quoted.add(formatString(value));
+        }
+        return "[" + String.join(", ", quoted) + "]";
+    }
+
+    public static String formatBoolean(boolean value) {
+        return value ? "true" : "false";
+    }
+
+    // Line and paragraph separators are printable for GLib, but escaping them keeps every value on
+    // one line for line-based readers of dconf's keyfile format.
+    private static boolean needsEscape(int cp) {
+        return switch (Character.getType(cp)) {
+            case Character.CONTROL, Character.FORMAT, Character.UNASSIGNED,
+                    Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> true;
+            default -> false;
+        };
+    }
+
+    /** Index just past the complete definite type starting at {@code start}, or -1 if there is none. */
+    private static int typeEnd(String text, int start) {
+        if (start >= text.length()) {
+            return -1;
+        }
+        char c = text.charAt(start);
+        if (BASIC_TYPES.indexOf(c) >= 0 || c == 'v') {
+            return start + 1;
+        }
+        return switch (c) {
+            case 'a', 'm' -> typeEnd(text, start + 1);
+            case '(' -> {
+                int i = start + 1;
+                while (i >= 0 && i < text.length() && text.charAt(i) != ')') {
+                    i = typeEnd(text, i);
+                }
+                yield i >= 0 && i < text.length() ? i + 1 : -1;
+            }
+            case '{' -> {
+                if (start + 1 >= text.length() || BASIC_TYPES.indexOf(text.charAt(start + 1)) < 0) {
+                    yield -1;
+                }
+                int i = typeEnd(text, start + 2);
+                yield i >= 0 && i < text.length() && text.charAt(i) == '}' ? i + 1 : -1;
+            }
+            default -> -1;
+        };
+    }
+
+    private static boolean isSignature(String text) {
+        int i = 0;
+        while (i < text.length()) {
+            i = typeEnd(text, i);
+            if (i < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<String> tupleMembers(String tupleType) {
+        List<String> members = new ArrayList<>();
+        int i = 1;
+        while (tupleType.charAt(i) != ')') {
+            int end = typeEnd(tupleType, i);
+            members.add(tupleType.substring(i, end));
+            i = end;
+        }
+        return members;
+    }
+
+    private static String typeKeyword(String word) {
+        return switch (word) {
+            case "boolean" -> "b";
+            case "byte" -> "y";
+            case "int16" -> "n";
+            case "uint16" -> "q";
+            case "int32" -> "i";
+            case "uint32" -> "u";
+            case "int64" -> "x";
+            case "uint64" -> "t";
+            case "handle" -> "h";
+            case "double" -> "d";
+            case "string" -> "s";
+            case "objectpath" -> "o";
+            case "signature" -> "g";
+            default -> null;
+        };
+    }
+
+    private static final class Parser {
+        private final String text;
+        private int pos;
+
+        Parser(String text) {
+            this.text = text;
+        }
+
+        boolean atEnd() {
+            return pos >= text.length();
+        }
+
+        void skipWhitespace() {
+            while (!atEnd() && Character.isWhitespace(text.charAt(pos))) {
+                pos++;
+            }
+        }
+
+        GVariantParseException expected(String what) {
+            String found = atEnd() ? "end of input" : "'" + text.charAt(pos) + "'";
+            return new GVariantParseException(pos, "expected " + what + " but found " + found);
+        }
+
+        GVariantParseException error(int at, String problem) {
+            return new GVariantParseException(at, problem);
+        }
+
+        /** {@code type} is the definite type the value must have, or null when it is free. */
+        Object value(String type) {
+            skipWhitespace();
+            if (atEnd()) {
+                throw expected("a value");
+            }
+            char c = text.charAt(pos);
+            if (c == '@') {
+                return annotated(type);
+            }
+            if (c == '\'' || c == '"') {
+                return string(type);
+            }
+            if (c == 'b' && pos + 1 < text.length() && (text.charAt(pos + 1) == '\'' || text.charAt(pos + 1) == '"')) {
+                return bytestring(type);
+            }
+            return switch (c) {
+                case '[' -> array(type);
+                case '{' -> dictionary(type);
+                case '(' -> tuple(type);
+                case '<' -> variant(type);
+                default -> {
+                    if (Character.isDigit(c) || c == '-' || c == '+' || c == '.') {
+                        yield number(type);
+                    }
+                    if (Character.isLetter(c)) {
+                        yield keyword(type);
+                    }
+                    throw expected("a value");
+                }
+            };
+        }
+
+        private String combine(String required, String declared, int at) {
+            if (required != null && !required.equals(declared)) {
+                throw error(at, "type '" + declared + "' given where type '" + required + "' is required");
+            }
+            return declared;
+        }
+
+        private void requireType(String type, int at, String what, String allowed) {
+            if (type != null && (type.length() != 1 || allowed.indexOf(type.charAt(0)) < 0)) {
+                throw error(at, what + " cannot be a value of type '" + type + "'");
+            }
+        }
+
+        private Object annotated(String type) {
+            int at = pos++;
+            int end = typeEnd(text, pos);
+            if (end < 0) {
+                throw error(at, "expected a definite GVariant type after '@'");
+            }
+            String declared = text.substring(pos, end);
+            pos = end;
+            return value(combine(type, declared, at));
+        }
+
+        private Object keyword(String type) {
+            int at = pos;
+            while (!atEnd() && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
+                pos++;
+            }
+            String word = text.substring(at, pos);
+            switch (word) {
+                case "true", "false" -> {
+                    requireType(type, at, "a boolean", "b");
+                    return Boolean.valueOf(word);
+                }
+                case "inf", "nan" -> {
+                    requireType(type, at, "a floating-point number", "d");
+                    return word.equals("inf") ? Double.POSITIVE_INFINITY : Double.NaN;
+                }
+                case "just", "nothing" -> throw error(at, "maybe values ('" + word + "') are not supported");
+                default -> {
+                    String declared = typeKeyword(word);
+                    if (declared == null) {
+                        throw error(at, "unknown keyword '" + word + "'");
+                    }
+                    return value(combine(type, declared, at));
+                }
+            }
+        }
+
+        private Object number(String type) {
+            int at = pos;
+            while (!atEnd() && (Character.isLetterOrDigit(text.charAt(pos)) || "+-.".indexOf(text.charAt(pos)) >= 0)) {
+                pos++;
+            }
+            String token = text.substring(at, pos);
+            boolean negative = token.startsWith("-");
+            String body = token.startsWith("-") || token.startsWith("+") ? token.substring(1) : token;
+            if (body.equals("inf") || body.equals("nan")) {
+                requireType(type, at, "a floating-point number", "d");
+                return body.equals("nan") ? Double.NaN : negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+            }
+            boolean hex = body.startsWith("0x") || body.startsWith("0X");
+            if (!hex && (body.contains(".") || body.contains("e") || body.contains("E"))) {
+                return floating(type, at, token);
+            }
+            int radix = hex ? 16 : body.length() > 1 && body.startsWith("0") ? 8 : 10;
+            String digits = hex ? body.substring(2) : body;
+            BigInteger magnitude;
+            try {
+                // BigInteger accepts its own sign character; a second one must not slip through.
+                if (digits.isEmpty() || digits.startsWith("-") || digits.startsWith("+")) {
+                    throw new NumberFormatException();
+                }
+                magnitude = new BigInteger(digits, radix);
+            } catch (NumberFormatException e) {
+                throw error(at, "invalid number '" + token + "'");
+            }
+            BigInteger number = negative ? magnitude.negate() : magnitude;
+            String effective = type == null ? "i" : type;
+            requireType(effective, at, "an integer", "ynqiuxthd");
+            if (effective.equals("d")) {
+                return number.doubleValue();
+            }
+            BigInteger[] range = integerRange(effective.charAt(0));
+            if (number.compareTo(range[0]) < 0 || number.compareTo(range[1]) > 0) {
+                throw error(at, "number " + token + " is out of range for type '" + effective + "'");
+            }
+            return number.longValue();
+        }
+
+        private Object floating(String type, int at, String token) {
+            requireType(type, at, "a floating-point number", "d");
+            if (!token.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?")) {
+                throw error(at, "invalid number '" + token + "'");
+            }
+            double value = Double.parseDouble(token);
+            if (Double.isInfinite(value)) {
+                throw error(at, "number " + token + " is too big for a double");
+            }
+            return value;
+        }
+
+        private BigInteger[] integerRange(char type) {
+            return switch (type) {
+                case 'y' -> range(0, 255);
+                case 'n' -> range(Short.MIN_VALUE, Short.MAX_VALUE);
+                case 'q' -> range(0, 65535);
+                case 'i', 'h' -> range(Integer.MIN_VALUE, Integer.MAX_VALUE);
+                case 'u' -> range(0, 0xFFFF_FFFFL);
+                case 'x' -> range(Long.MIN_VALUE, Long.MAX_VALUE);
+                case 't' -> new BigInteger[] {BigInteger.ZERO, BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE)};
+                default -> throw new IllegalStateException("not an integer type: " + type);
+            };
+        }
+
+        private BigInteger[] range(long min, long max) {
+            return new BigInteger[] {BigInteger.valueOf(min), BigInteger.valueOf(max)};
+        }
+
+        private String string(String type) {
+            int at = pos;
+            requireType(type, at, "a string", "sog");
+            char quote = text.charAt(pos++);
+            StringBuilder out = new StringBuilder();
+            while (true) {
+                if (atEnd()) {
+                    throw error(at, "unterminated string");
+                }
+                char c = text.charAt(pos++);
+                if (c == quote) {
+                    break;
+                }
+                if (c != '\\') {
+                    out.append(c);
+                    continue;
+                }
+                if (atEnd()) {
+                    throw error(at, "unterminated string");
+                }
+                int escapeAt = pos - 1;
+                char e = text.charAt(pos++);
+                switch (e) {
+                    case '\\', '\'', '"' -> out.append(e);
+                    case 'u' -> out.appendCodePoint(unicodeEscape(escapeAt, 4));
+                    case 'U' -> out.appendCodePoint(unicodeEscape(escapeAt, 8));
+                    default -> {
+                        int control = controlEscape(e);
+                        if (control < 0) {
+                            throw error(escapeAt, "unsupported escape '\\" + e + "' in a string (expected one of"
+                                    + " \\\\ \\' \\\" \\a \\b \\f \\n \\r \\t \\v \\uXXXX \\UXXXXXXXX)");
+                        }
+                        out.append((char) control);
+                    }
+                }
+            }
+            String value = out.toString();
+            if ("o".equals(type) && !OBJECT_PATH.matcher(value).matches()) {
+                throw error(at, "'" + value + "' is not a valid object path");
+            }
+            if ("g".equals(type) && !isSignature(value)) {
+                throw error(at, "'" + value + "' is not a valid signature");
+            }
+            return value;
+        }
+
+        private int controlEscape(char e) {
+            return switch (e) {
+                case 'a' -> 0x07;
+                case 'b' -> '\b';
+                case 'f' -> '\f';
+                case 'n' -> '\n';
+                case 'r' -> '\r';
+                case 't' -> '\t';
+                case 'v' -> 0x0b;
+                default -> -1;
+            };
+        }
+
+        private int unicodeEscape(int escapeAt, int length) {
+            if (pos + length > text.length()) {
+                throw error(escapeAt, "expected " + length + " hex digits after '\\" + text.charAt(escapeAt + 1) + "'");
+            }
+            String hexDigits = text.substring(pos, pos + length);
+            if (!hexDigits.matches("[0-9A-Fa-f]+")) {
+                throw error(escapeAt, "expected " + length + " hex digits after '\\" + text.charAt(escapeAt + 1)
+                        + "' but found '" + hexDigits + "'");
+            }
+            pos += length;
+            int cp = (int) Long.parseLong(hexDigits, 16);
+            if (cp == 0 || cp > Character.MAX_CODE_POINT || (cp >= 0xD800 && cp <= 0xDFFF)) {
+                throw error(escapeAt, "'\\" + text.charAt(escapeAt + 1) + hexDigits
+                        + "' is not a character a GVariant string can hold");
+            }
+            return cp;
+        }
+
+        private List<Object> bytestring(String type) {
+            int at = pos;
+            if (type != null && !type.equals("ay")) {
+                throw error(at, "a bytestring cannot be a value of type '" + type + "'");
+            }
+            pos++;
+            char quote = text.charAt(pos++);
+            List<Object> bytes = new ArrayList<>();
+            while (true) {
+                if (atEnd()) {
+                    throw error(at, "unterminated bytestring");
+                }
+                int cp = text.codePointAt(pos);
+                pos += Character.charCount(cp);
+                if (cp == quote) {
+                    break;
+                }
+                if (cp != '\\') {
+                    for (byte b : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)) {
+                        bytes.add((long) (b & 0xFF));
+                    }
+                    continue;
+                }
+                if (atEnd()) {
+                    throw error(at, "unterminated bytestring");
+                }
+                bytes.add((long) bytestringEscape(pos - 1));
+            }
+            // A bytestring literal stands for its bytes plus a terminating NUL, as in GLib.
+            bytes.add(0L);
+            return Collections.unmodifiableList(bytes);
+        }
+
+        private int bytestringEscape(int escapeAt) {
+            char e = text.charAt(pos);
+            if (e >= '0' && e <= '7') {
+                int end = pos;
+                while (end < text.length() && end - pos < 3 && text.charAt(end) >= '0' && text.charAt(end) <= '7') {
+                    end++;
+                }
+                int value = Integer.parseInt(text.substring(pos, end), 8);
+                if (value > 0xFF) {
+                    throw error(escapeAt, "octal escape '\\" + text.substring(pos, end) + "' is larger than a byte");
+                }
+                pos = end;
+                return value;
+            }
+            pos++;
+            if (e == '\\' || e == '\'' || e == '"') {
+                return e;
+            }
+            int control = controlEscape(e);
+            if (control < 0) {
+                throw error(escapeAt, "unsupported escape '\\" + e + "' in a bytestring (expected octal \\NNN,"
+                        + " \\\\ \\' \\\" or one of \\a \\b \\f \\n \\r \\t \\v)");
+            }
+            return control;
+        }
+
+        private List<Object> array(String type) {
+            int at = pos++;
+            String elementType = null;
+            if (type != null) {
+                if (!type.startsWith("a") || type.startsWith("a{")) {
+                    throw error(at, "an array cannot be a value of type '" + type + "'");
+                }
+                elementType = type.substring(1);
+            }
+            List<Object> elements = new ArrayList<>();
+            skipWhitespace();
+            if (!atEnd() && text.charAt(pos) == ']') {
+                pos++;
+                if (type == null) {
+                    throw error(at, "the type of an empty array cannot be inferred; annotate it, e.g. '@as []'");
+                }
+                return List.of();
+            }
+            while (true) {
+                elements.add(value(elementType));
+                skipWhitespace();
+                if (atEnd() || (text.charAt(pos) != ',' && text.charAt(pos) != ']')) {
+                    throw expected("',' or ']'");
+                }
+                if (text.charAt(pos++) == ']') {
+                    return Collections.unmodifiableList(elements);
+                }
+            }
+        }
+
+        private Map<String, Object> dictionary(String type) {
+            int at = pos++;
+            String keyType = null;
+            String valueType = null;
+            if (type != null) {
+                if (!type.startsWith("a{")) {
+                    throw error(at, "a dictionary cannot be a value of type '" + type + "'");
+                }
+                keyType = type.substring(2, 3);
+                valueType = type.substring(3, type.length() - 1);
+            }
+            Map<String, Object> entries = new LinkedHashMap<>();
+            skipWhitespace();
+            if (!atEnd() && text.charAt(pos) == '}') {
+                pos++;
+                if (type == null) {
+                    throw error(at, "the type of an empty dictionary cannot be inferred; annotate it, e.g. '@a{ss} {}'");
+                }
+                return Map.of();
+            }
+            while (true) {
+                skipWhitespace();
+                int keyAt = pos;
+                Object key = value(keyType);
+                if (key instanceof List || key instanceof Map) {
+                    throw error(keyAt, "a dictionary key must be a basic value");
+                }
+                skipWhitespace();
+                if (atEnd() || text.charAt(pos) != ':') {
+                    throw expected("':' after a dictionary key");
+                }
+                pos++;
+                Object value = value(valueType);
+                if (entries.putIfAbsent(String.valueOf(key), value) != null) {
+                    throw error(keyAt, "duplicate dictionary key '" + key + "'");
+                }
+                skipWhitespace();
+                if (atEnd() || (text.charAt(pos) != ',' && text.charAt(pos) != '}')) {
+                    throw expected("',' or '}'");
+                }
+                if (text.charAt(pos++) == '}') {
+                    return Collections.unmodifiableMap(entries);
+                }
+            }
+        }
+
+        private List<Object> tuple(String type) {
+            int at = pos++;
+            List<String> memberTypes = null;
+            if (type != null) {
+                if (!type.startsWith("(")) {
+                    throw error(at, "a tuple cannot be a value of type '" + type + "'");
+                }
+                memberTypes = tupleMembers(type);
+            }
+            List<Object> members = new ArrayList<>();
+            skipWhitespace();
+            while (atEnd() || text.charAt(pos) != ')') {
+                if (memberTypes != null && members.size() == memberTypes.size()) {
+                    throw expected("')' after " + memberTypes.size() + " members of type '" + type + "'");
+                }
+                members.add(value(memberTypes == null ? null : memberTypes.get(members.size())));
+                skipWhitespace();
+                if (!atEnd() && text.charAt(pos) == ',') {
+                    pos++;
+                    skipWhitespace();
+                } else if (atEnd() || text.charAt(pos) != ')') {
+                    throw expected("',' or ')'");
+                } else if (members.size() == 1) {
+                    // GLib reads "(x)" as a mistake, not as a one-element tuple.
+                    throw expected("',' after the only member of a tuple");
+                }
+            }
+            pos++;
+            if (memberTypes != null && members.size() != memberTypes.size()) {
+                throw error(at, "tuple has " + members.size() + " members but type '" + type + "' needs "
+                        + memberTypes.size());
+            }
+            return Collections.unmodifiableList(members);
+        }
+
+        private Object variant(String type) {
+            int at = pos++;
+            if (type != null && !type.equals("v")) {
+                throw error(at, "a variant cannot be a value of type '" + type + "'");
+            }
+            Object content = value(null);
+            skipWhitespace();
+            if (atEnd() || text.charAt(pos) != '>') {
+                throw expected("'>'");
+            }
+            pos++;
+            return content;
+        }
+    }
+}
