@@ -1,0 +1,74 @@
+package io.github.gsbridge.credentials;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Pairings in GSConnect's dconf tree, read and written the way GSConnect does, so a device paired
+ * by either program is trusted by both.
+ */
+public final class GsconnectPairingStore implements PairingStore {
+    private final Dconf dconf;
+
+    public GsconnectPairingStore(Dconf dconf) {
+        this.dconf = dconf;
+    }
+
+    public GsconnectSettings settings() throws IOException {
+        try {
+            return GsconnectDconf.read(dconf);
+        } catch (DconfException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Map<String, PairedDevice> load() throws IOException {
+        Map<String, PairedDevice> devices = new java.util.LinkedHashMap<>();
+        for (PairedDevice device : settings().pairedDevices()) {
+            devices.put(device.id(), device);
+        }
+        return devices;
+    }
+
+    @Override
+    public synchronized void save(PairedDevice device) throws IOException {
+        GsconnectSettings settings = settings();
+        String dir = GsconnectDconf.PATH + "device/" + device.id() + "/";
+        try {
+            // Certificate before paired=true: GSConnect pins from certificate-pem as soon as paired is set.
+            dconf.write(dir + "certificate-pem", GVariantText.formatString(device.certificatePem()));
+            dconf.write(dir + "name", GVariantText.formatString(device.name()));
+            dconf.write(dir + "type", GVariantText.formatString(device.type()));
+            if (device.lastConnection().isPresent()) {
+                dconf.write(dir + "last-connection", GVariantText.formatString(device.lastConnection().get()));
+            }
+            dconf.write(dir + "paired", GVariantText.formatBoolean(true));
+            if (!settings.deviceIds().contains(device.id())) {
+                List<String> ids = new ArrayList<>(settings.deviceIds());
+                ids.add(device.id());
+                dconf.write(GsconnectDconf.PATH + "devices", GVariantText.formatStringArray(ids));
+            }
+        } catch (DconfException e) {
+            throw new IOException("cannot record the pairing of " + device.id() + " in dconf: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void remove(String deviceId) throws IOException {
+        String dir = GsconnectDconf.PATH + "device/" + deviceId + "/";
+        try {
+            dconf.write(dir + "paired", GVariantText.formatBoolean(false));
+            dconf.reset(dir + "certificate-pem");
+        } catch (DconfException e) {
+            throw new IOException("cannot record the unpairing of " + deviceId + " in dconf: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "dconf " + GsconnectDconf.PATH;
+    }
+}

@@ -1,0 +1,17 @@
+package io.github.gsbridge.credentials;
+
+import java.io.IOException;
+import java.util.Map;
+
+/** Where pairings live: GSConnect's dconf tree, or gsbridge's own file. */
+public interface PairingStore {
+    /** The paired devices by id, read fresh from the backing storage. */
+    Map<String, PairedDevice> load() throws IOException;
+
+    void save(PairedDevice device) throws IOException;
+
+    void remove(String deviceId) throws IOException;
+
+    /** Where the pairings are kept, for log lines. */
+    String describe();
+}

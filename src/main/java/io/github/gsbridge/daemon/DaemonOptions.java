@@ -1,0 +1,122 @@
+package io.github.gsbridge.daemon;
+
+import io.github.gsbridge.credentials.IdentityLoader;
+import io.github.gsbridge.lan.LanConfig;
+import io.github.gsbridge.lan.PortRange;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** Options of {@code gsbridge daemon}; every default follows GSConnect and the KDE Connect ports. */
+public record DaemonOptions(
+        Optional<String> name,
+        String deviceType,
+        IdentityLoader.Choice identity,
+        Path configDir,
+        Path gsconnectDir,
+        String dconfExecutable,
+        LanConfig lan) {
+
+    public static final String USAGE = """
+            Usage: gsbridge daemon [OPTIONS]
+
+            Runs gsbridge in the foreground until SIGTERM or SIGINT; logs go to stderr.
+
+            Options:
+              --name NAME           device name to announce (default: GSConnect's name, else the host name)
+              --type TYPE           desktop, laptop, phone, tablet or tv (default: desktop)
+              --identity SOURCE     auto (default), gsconnect or own:
+                                      gsconnect = GSConnect's certificate and dconf pairings
+                                      own       = gsbridge's own identity, generated on first start
+                                      auto      = gsconnect when its certificate exists, else own
+              --config-dir DIR      gsbridge's own files (default: $XDG_CONFIG_HOME/gsbridge)
+              --gsconnect-dir DIR   GSConnect's files (default: $XDG_CONFIG_HOME/gsconnect)
+              --dconf PATH          dconf program (default: dconf on PATH)
+              --udp-port N          discovery port to bind (default: 1716)
+              --peer-udp-port N     discovery port peers listen on (default: 1716)
+              --tcp-ports N-M       link listener range (default: 1716-1764)
+              --payload-ports N-M   payload listener range (default: 1739-1764)
+              --broadcast ADDR      announce to ADDR; repeatable (default: every IPv4 network)
+              --verbose             debug logging
+            """;
+
+    /** Parses the arguments after {@code daemon}; {@code env} supplies the XDG defaults. */
+    public static DaemonOptions parse(List<String> args, Map<String, String> env) {
+        Path home = Path.of(env.getOrDefault("HOME", System.getProperty("user.home")));
+        String xdgConfig = env.get("XDG_CONFIG_HOME");
+        Path configHome = xdgConfig == null || xdgConfig.isBlank() ? home.resolve(".config") : Path.of(xdgConfig);
+
+        Optional<String> name = Optional.empty();
+        String type = "desktop";
+        IdentityLoader.Choice identity = IdentityLoader.Choice.AUTO;
+        Path configDir = configHome.resolve("gsbridge");
+        Path gsconnectDir = configHome.resolve("gsconnect");
+        String dconf = "dconf";
+        LanConfig defaults = LanConfig.defaults();
+        int udpPort = defaults.udpPort();
+        int peerUdpPort = defaults.peerUdpPort();
+        PortRange tcpPorts = defaults.tcpPorts();
+        PortRange payloadPorts = defaults.payloadPorts();
+        List<InetAddress> broadcast = new ArrayList<>();
+
+        for (int i = 0; i < args.size(); i++) {
+            String option = args.get(i);
+            if (option.equals("--verbose")) {
+                continue;
+            }
+            if (!option.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument \"" + option + "\"");
+            }
+            if (i + 1 >= args.size()) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            String value = args.get(++i);
+            switch (option) {
+                case "--name" -> name = Optional.of(value);
+                case "--type" -> type = value;
+                case "--identity" -> identity = parseChoice(value);
+                case "--config-dir" -> configDir = Path.of(value);
+                case "--gsconnect-dir" -> gsconnectDir = Path.of(value);
+                case "--dconf" -> dconf = value;
+                case "--udp-port" -> udpPort = PortRange.parse(value).first();
+                case "--peer-udp-port" -> peerUdpPort = PortRange.parse(value).first();
+                case "--tcp-ports" -> tcpPorts = PortRange.parse(value);
+                case "--payload-ports" -> payloadPorts = PortRange.parse(value);
+                case "--broadcast" -> broadcast.add(parseAddress(value));
+                default -> throw new IllegalArgumentException("unknown option " + option);
+            }
+        }
+        return new DaemonOptions(name, type, identity, configDir, gsconnectDir, dconf,
+                new LanConfig(udpPort, peerUdpPort, tcpPorts, payloadPorts, broadcast));
+    }
+
+    public static boolean verbose(List<String> args) {
+        return args.contains("--verbose");
+    }
+
+    private static IdentityLoader.Choice parseChoice(String value) {
+        try {
+            return IdentityLoader.Choice.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--identity takes auto, gsconnect or own, not \"" + value + "\"");
+        }
+    }
+
+    private static InetAddress parseAddress(String value) {
+        // Literal addresses only: a host name here would mean a DNS lookup at every announcement.
+        if (!value.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+            throw new IllegalArgumentException("--broadcast takes an IP address, not \"" + value + "\"");
+        }
+        try {
+            return InetAddress.getByName(value);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("--broadcast: invalid address \"" + value + "\"");
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package io.github.gsbridge.device;
+
+import io.github.gsbridge.credentials.PairedDevice;
+import io.github.gsbridge.lan.Link;
+import io.github.gsbridge.lan.PayloadDownload;
+import io.github.gsbridge.lan.PayloadUpload;
+import io.github.gsbridge.tls.Certificates;
+import io.github.gsbridge.wire.Identity;
+import io.github.gsbridge.wire.Packet;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongConsumer;
+
+/**
+ * A KDE Connect device we know: paired (from the store), or seen on the network. Holds its
+ * current link, if any, and its pairing state.
+ */
+public final class Device {
+    private final String id;
+    private final DeviceServices services;
+    private final Pairing pairing;
+    private volatile Identity identity;
+    private volatile Link link;
+    private volatile PairedDevice pairedRecord;
+
+    Device(String id, DeviceServices services) {
+        this.id = id;
+        this.services = services;
+        this.pairing = new Pairing(this, services);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String name() {
+        Identity current = identity;
+        if (current != null) {
+            return current.deviceName();
+        }
+        PairedDevice record = pairedRecord;
+        return record != null ? record.name() : id;
+    }
+
+    public String type() {
+        Identity current = identity;
+        if (current != null) {
+            return current.deviceType();
+        }
+        PairedDevice record = pairedRecord;
+        return record != null ? record.type() : "unknown";
+    }
+
+    /** Protocol version from the last identity, 0 when never connected in this run. */
+    public int protocolVersion() {
+        Identity current = identity;
+        return current == null ? 0 : current.protocolVersion();
+    }
+
+    public Set<String> incomingCapabilities() {
+        Identity current = identity;
+        return current == null ? Set.of() : current.incomingCapabilities();
+    }
+
+    public Set<String> outgoingCapabilities() {
+        Identity current = identity;
+        return current == null ? Set.of() : current.outgoingCapabilities();
+    }
+
+    public boolean isPaired() {
+        return pairedRecord != null;
+    }
+
+    public boolean isReachable() {
+        Link current = link;
+        return current != null && current.isOpen();
+    }
+
+    public Pairing.State pairingState() {
+        return pairing.state();
+    }
+
+    public Optional<String> lastConnection() {
+        Link current = link;
+        if (current != null) {
+            return Optional.of(current.lastConnectionUri());
+        }
+        PairedDevice record = pairedRecord;
+        return record == null ? Optional.empty() : record.lastConnection();
+    }
+
+    /** SHA-256 fingerprints of both certificates, what GSConnect 54 and kdeconnect 22.12 show. */
+    public String encryptionInfo() {
+        X509Certificate theirs = peerCertificate();
+        String ours = Certificates.sha256Fingerprint(services.ourCertificate().certificate());
+        return "our fingerprint " + ours + (theirs == null ? "" : "; device fingerprint "
+                + Certificates.sha256Fingerprint(theirs));
+    }
+
+    public void requestPair() throws DeviceException {
+        pairing.request();
+    }
+
+    public void acceptPair() throws DeviceException {
+        pairing.accept();
+    }
+
+    public void rejectPair() throws DeviceException {
+        pairing.reject();
+    }
+
+    public void unpair() throws DeviceException {
+        pairing.unpair();
+    }
+
+    /** Sends a packet to a paired, connected device that accepts its type. */
+    public void send(Packet packet) throws DeviceException {
+        Link current = requireUsableLink(packet);
+        try {
+            current.send(packet);
+        } catch (IOException e) {
+            throw new DeviceException(id + ": sending " + packet.type() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Sends a packet whose payload the device fetches from a listener we open; returns when
+     * every byte was taken (or throws). Blocks: call it off the link's reader thread.
+     */
+    public void sendWithPayload(Packet packet, InputStream source, long size, LongConsumer progress)
+            throws DeviceException {
+        Link current = requireUsableLink(packet);
+        try (PayloadUpload upload = PayloadUpload.open(current, services.tls(), services.payloadPorts())) {
+            packet.withPayload(size, upload.port());
+            current.send(packet);
+            upload.transfer(source, size, progress, PayloadUpload.ACCEPT_TIMEOUT);
+        } catch (IOException e) {
+            throw new DeviceException(id + ": " + packet.type() + " payload failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens the payload announced by a packet from this device: exactly {@code payloadSize} bytes. */
+    public InputStream openPayload(Packet packet) throws DeviceException {
+        Link current = link;
+        if (current == null || !current.isOpen()) {
+            throw new DeviceException.NotReachable(id);
+        }
+        try {
+            return PayloadDownload.open(current, services.tls(), services.payloadPorts(), packet);
+        } catch (IOException e) {
+            throw new DeviceException(e.getMessage(), e);
+        }
+    }
+
+    /** Sends pairing packets, which are allowed before the device is paired. */
+    void sendUnchecked(Packet packet) throws DeviceException {
+        Link current = link;
+        if (current == null || !current.isOpen()) {
+            throw new DeviceException.NotReachable(id);
+        }
+        try {
+            current.send(packet);
+        } catch (IOException e) {
+            throw new DeviceException(id + ": sending " + packet.type() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Link requireUsableLink(Packet packet) throws DeviceException {
+        if (!isPaired()) {
+            throw new DeviceException.NotPaired(id);
+        }
+        Link current = link;
+        if (current == null || !current.isOpen()) {
+            throw new DeviceException.NotReachable(id);
+        }
+        // kdeconnect-kde drops packets of types it did not announce; say so instead of sending into the void.
+        if (!current.identity().incomingCapabilities().contains(packet.type())) {
+            throw new DeviceException(id + " does not accept " + packet.type());
+        }
+        return current;
+    }
+
+    X509Certificate peerCertificate() {
+        Link current = link;
+        return current == null ? null : current.peerCertificate();
+    }
+
+    Link link() {
+        return link;
+    }
+
+    Pairing pairing() {
+        return pairing;
+    }
+
+    PairedDevice pairedRecord() {
+        return pairedRecord;
+    }
+
+    void setPairedRecord(PairedDevice record) {
+        this.pairedRecord = record;
+    }
+
+    /** Makes {@code newLink} current and returns the one it replaces (to be closed by the caller). */
+    synchronized Link attach(Link newLink) {
+        Link previous = link;
+        link = newLink;
+        identity = newLink.identity();
+        return previous;
+    }
+
+    /** Forgets {@code closed} if it is still current; false when a newer link already replaced it. */
+    synchronized boolean detach(Link closed) {
+        if (link != closed) {
+            return false;
+        }
+        link = null;
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return id + " (" + name() + ")";
+    }
+}

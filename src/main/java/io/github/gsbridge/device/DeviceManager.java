@@ -1,0 +1,250 @@
+package io.github.gsbridge.device;
+
+import io.github.gsbridge.credentials.PairedDevice;
+import io.github.gsbridge.credentials.PairingStore;
+import io.github.gsbridge.event.EventBus;
+import io.github.gsbridge.lan.Link;
+import io.github.gsbridge.lan.PortRange;
+import io.github.gsbridge.tls.Certificates;
+import io.github.gsbridge.tls.CredentialsException;
+import io.github.gsbridge.tls.LocalCertificate;
+import io.github.gsbridge.tls.Pem;
+import io.github.gsbridge.tls.TlsSockets;
+import io.github.gsbridge.wire.Identity;
+import io.github.gsbridge.wire.Packet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * All devices we know, and the trust decision for every new link: a paired device must present
+ * exactly the certificate pinned at pairing, and every certificate's CN must be the device id.
+ */
+public final class DeviceManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceManager.class);
+
+    private final DeviceServices services;
+    private final Map<String, Device> devices = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler;
+
+    public DeviceManager(LocalCertificate ourCertificate, TlsSockets tls, PairingStore store, PacketRouter router,
+                         EventBus events, PortRange payloadPorts) {
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "device-timers");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.services = new DeviceServices(ourCertificate, tls, store, router, events, scheduler, payloadPorts);
+    }
+
+    /** Loads the paired devices so they are known (and reconnectable) before they show up. */
+    public void loadPairings() {
+        for (PairedDevice record : readStore().values()) {
+            Device device = devices.computeIfAbsent(record.id(), id -> new Device(id, services));
+            device.setPairedRecord(record);
+            device.pairing().restorePaired();
+        }
+        LOG.info("{} paired device(s) in {}", devices.values().stream().filter(Device::isPaired).count(),
+                services.store().describe());
+    }
+
+    public Collection<Device> devices() {
+        return List.copyOf(devices.values());
+    }
+
+    /** A device by id, or by name when exactly one known device has it. */
+    public Optional<Device> find(String idOrName) {
+        Device byId = devices.get(idOrName);
+        if (byId != null) {
+            return Optional.of(byId);
+        }
+        List<Device> byName = devices.values().stream().filter(d -> d.name().equals(idOrName)).toList();
+        return byName.size() == 1 ? Optional.of(byName.get(0)) : Optional.empty();
+    }
+
+    /** Addresses of paired devices that are not connected, to unicast our identity to. */
+    public List<InetAddress> reconnectTargets() {
+        List<InetAddress> targets = new ArrayList<>();
+        for (Device device : devices.values()) {
+            if (!device.isPaired() || device.isReachable()) {
+                continue;
+            }
+            device.lastConnection().flatMap(DeviceManager::hostOf).ifPresent(targets::add);
+        }
+        return targets;
+    }
+
+    /** Decides whether a freshly authenticated link is trusted; refused links are closed here. */
+    public void onLink(Link link) {
+        String id = link.deviceId();
+        X509Certificate presented = link.peerCertificate();
+        Optional<String> commonName = Certificates.commonName(presented);
+        if (commonName.isEmpty() || !commonName.get().equals(id)) {
+            refuse(link, "its certificate's CN " + commonName.orElse("(none)") + " is not its device id");
+            return;
+        }
+        PairedDevice record = readStore().get(id);
+        Device device = devices.computeIfAbsent(id, key -> new Device(key, services));
+        if (record != null) {
+            X509Certificate pinned;
+            try {
+                pinned = Pem.parseCertificate(record.certificatePem(), services.store().describe() + " device " + id);
+            } catch (CredentialsException e) {
+                refuse(link, "its pinned certificate is unreadable: " + e.getMessage());
+                return;
+            }
+            if (!Certificates.sameCertificate(presented, pinned)) {
+                refuse(link, "it presented a certificate (SHA-256 " + Certificates.sha256Fingerprint(presented)
+                        + ") other than the one pinned at pairing (" + Certificates.sha256Fingerprint(pinned) + ")");
+                return;
+            }
+            if (!Certificates.isValidNow(presented)) {
+                refuse(link, "its certificate is expired or not yet valid (" + presented.getNotBefore() + " to "
+                        + presented.getNotAfter() + ")");
+                return;
+            }
+            device.setPairedRecord(record);
+            device.pairing().restorePaired();
+        } else if (device.isPaired()) {
+            LOG.info("{}: no longer paired in {}", device, services.store().describe());
+            device.setPairedRecord(null);
+            device.pairing().linkLost();
+        }
+        Link previous = device.attach(link);
+        if (previous != null) {
+            LOG.debug("{}: new link replaces {}", device, previous);
+            previous.close();
+        }
+        link.start(new Link.Handler() {
+            @Override
+            public void onPacket(Link from, Packet packet) {
+                DeviceManager.this.onPacket(device, from, packet);
+            }
+
+            @Override
+            public void onClosed(Link closed) {
+                DeviceManager.this.onClosed(device, closed);
+            }
+        });
+        LOG.info("{}: connected from {} ({}, protocol {}, {})", device, link.remoteAddress().getHostAddress(),
+                link.direction().name().toLowerCase(), link.identity().protocolVersion(),
+                device.isPaired() ? "paired" : "not paired");
+        services.events().publish(new DeviceEvent.Connected(id, device.name()));
+        if (device.isPaired()) {
+            rememberConnection(device, link);
+            services.router().connected(device);
+        }
+    }
+
+    private void onPacket(Device device, Link from, Packet packet) {
+        if (device.link() != from) {
+            return;
+        }
+        if (packet.isType(Pairing.TYPE)) {
+            device.pairing().handle(packet);
+            return;
+        }
+        if (packet.isType(Identity.TYPE)) {
+            LOG.debug("{}: ignored identity packet on an established link", device);
+            return;
+        }
+        if (!device.isPaired()) {
+            LOG.warn("{}: refused {} from an unpaired device; answered pair:false", device, packet.type());
+            if (device.pairingState() == Pairing.State.NOT_PAIRED) {
+                try {
+                    device.sendUnchecked(Pairing.pairPacket(false));
+                } catch (DeviceException e) {
+                    LOG.debug("{}: {}", device, e.getMessage());
+                }
+            }
+            return;
+        }
+        if (!services.router().incomingTypes().contains(packet.type())) {
+            LOG.info("{}: ignored {}: no plugin handles it", device, packet.type());
+            return;
+        }
+        services.router().route(device, packet);
+    }
+
+    private void onClosed(Device device, Link closed) {
+        if (!device.detach(closed)) {
+            return;
+        }
+        LOG.info("{}: disconnected", device);
+        device.pairing().linkLost();
+        if (device.isPaired()) {
+            services.router().disconnected(device);
+        } else {
+            // Unpaired devices are only interesting while they are around (GSConnect does the same).
+            devices.remove(device.id(), device);
+        }
+        services.events().publish(new DeviceEvent.Disconnected(device.id()));
+    }
+
+    private void rememberConnection(Device device, Link link) {
+        PairedDevice record = device.pairedRecord();
+        String uri = link.lastConnectionUri();
+        if (record == null || record.lastConnection().filter(uri::equals).isPresent()) {
+            return;
+        }
+        PairedDevice updated = new PairedDevice(record.id(), device.name(), device.type(), record.certificatePem(),
+                Optional.of(uri));
+        device.setPairedRecord(updated);
+        scheduler.execute(() -> {
+            try {
+                services.store().save(updated);
+            } catch (IOException e) {
+                LOG.warn("{}: cannot record last connection {}: {}", device, uri, e.getMessage());
+            }
+        });
+    }
+
+    private Map<String, PairedDevice> readStore() {
+        try {
+            return services.store().load();
+        } catch (IOException e) {
+            LOG.error("cannot read pairings from {}: {}", services.store().describe(), e.getMessage());
+            Map<String, PairedDevice> known = new java.util.HashMap<>();
+            devices.values().stream().map(Device::pairedRecord).filter(r -> r != null).forEach(r -> known.put(r.id(), r));
+            return known;
+        }
+    }
+
+    private void refuse(Link link, String reason) {
+        LOG.warn("{}: refused link from {}: {}", link.deviceId(), link.remoteAddress().getHostAddress(), reason);
+        link.close();
+    }
+
+    private static Optional<InetAddress> hostOf(String lanUri) {
+        try {
+            String host = URI.create(lanUri).getHost();
+            return host == null ? Optional.empty() : Optional.of(InetAddress.getByName(host));
+        } catch (IllegalArgumentException | UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        for (Device device : devices.values()) {
+            Link link = device.link();
+            if (link != null) {
+                link.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package io.github.gsbridge.lan;
+
+import io.github.gsbridge.tls.TlsSockets;
+import io.github.gsbridge.wire.DeviceIds;
+import io.github.gsbridge.wire.Identity;
+import io.github.gsbridge.wire.InvalidIdentityException;
+import io.github.gsbridge.wire.LineReader;
+import io.github.gsbridge.wire.MalformedPacketException;
+import io.github.gsbridge.wire.PacketCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLSocket;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.security.cert.X509Certificate;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The KDE Connect LAN backend: UDP discovery, the TCP listener, outgoing connections and the
+ * handshake that turns a TCP connection into an authenticated {@link Link}.
+ *
+ * <p>Handshake roles are inverted: the side that opened TCP sends its identity in clear text and
+ * then acts as TLS <em>server</em>. With protocol 8 on both sides each then repeats its identity
+ * inside TLS, and only that copy is trusted.
+ */
+public final class LanLinkProvider implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LanLinkProvider.class);
+    private static final int CONNECT_TIMEOUT_MS = 5000;
+    /** A peer that opened TCP but does not send its identity is dropped after this (slow-loris). */
+    private static final int IDENTITY_TIMEOUT_MS = 5000;
+    private static final int TLS_TIMEOUT_MS = 10_000;
+    private static final int MAX_HANDSHAKES = 16;
+    private static final int MAX_QUEUED_HANDSHAKES = 64;
+
+    private final LanConfig config;
+    private final TlsSockets tls;
+    private final Supplier<Identity> ourIdentity;
+    private final Consumer<Link> onLink;
+    private final Discovery discovery;
+    private final ThreadPoolExecutor handshakes;
+    private final Set<InetSocketAddress> connecting = ConcurrentHashMap.newKeySet();
+    private ServerSocket server;
+    private Thread acceptor;
+
+    /**
+     * @param ourIdentity our identity without transport fields, read at every handshake so renames apply
+     * @param onLink      receives every authenticated link (it decides whether to trust it)
+     */
+    public LanLinkProvider(LanConfig config, TlsSockets tls, Supplier<Identity> ourIdentity, Consumer<Link> onLink) {
+        this.config = config;
+        this.tls = tls;
+        this.ourIdentity = ourIdentity;
+        this.onLink = onLink;
+        this.discovery = new Discovery(config, () -> ourIdentity.get().withTcpPort(tcpPort()), this::onAnnouncement);
+        this.handshakes = new ThreadPoolExecutor(0, MAX_HANDSHAKES, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(MAX_QUEUED_HANDSHAKES), runnable -> {
+                    Thread thread = new Thread(runnable, "lan-handshake");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+    }
+
+    /** Binds the TCP listener and the UDP port; throws if either is taken. */
+    public void start() throws IOException {
+        server = Sockets.bindFirstFree(config.tcpPorts(), 50);
+        try {
+            discovery.start();
+        } catch (IOException e) {
+            Sockets.closeQuietly(server);
+            throw e;
+        }
+        acceptor = new Thread(this::acceptLoop, "lan-accept-" + server.getLocalPort());
+        acceptor.setDaemon(true);
+        acceptor.start();
+        LOG.info("listening on TCP {} and UDP {}", server.getLocalPort(), discovery.port());
+    }
+
+    public int tcpPort() {
+        return server.getLocalPort();
+    }
+
+    public int udpPort() {
+        return discovery.port();
+    }
+
+    public void announce() {
+        discovery.announce();
+    }
+
+    /** Unicasts our identity so the device at that address connects to us. */
+    public void announceTo(InetAddress address) {
+        discovery.announceTo(address);
+    }
+
+    /** Opens a link to a device that announced itself (or whose address we know). */
+    public void connect(InetAddress address, Identity peer) {
+        InetSocketAddress target = new InetSocketAddress(address, peer.tcpPort());
+        if (!connecting.add(target)) {
+            return;
+        }
+        try {
+            handshakes.execute(() -> {
+                try {
+                    connectOut(target, peer);
+                } finally {
+                    connecting.remove(target);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            connecting.remove(target);
+            LOG.warn("{}: not connecting to {}: too many handshakes in progress", peer.deviceId(), target);
+        }
+    }
+
+    private void onAnnouncement(Identity peer, InetAddress address) {
+        LOG.debug("{} ({}) announced itself from {}", peer.deviceId(), peer.deviceName(), address.getHostAddress());
+        connect(address, peer);
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            Socket socket;
+            try {
+                socket = server.accept();
+            } catch (IOException e) {
+                if (!server.isClosed()) {
+                    LOG.warn("TCP accept failed: {}", e.getMessage());
+                }
+                continue;
+            }
+            try {
+                handshakes.execute(() -> acceptIn(socket));
+            } catch (RejectedExecutionException e) {
+                LOG.warn("refused connection from {}: too many handshakes in progress", socket.getInetAddress());
+                Sockets.closeQuietly(socket);
+            }
+        }
+    }
+
+    /** The peer opened TCP: read its clear identity, then we are the TLS client. */
+    private void acceptIn(Socket socket) {
+        String from = socket.getInetAddress().getHostAddress();
+        Identity ours = ourIdentity.get();
+        try {
+            Sockets.configureLink(socket);
+            socket.setSoTimeout(IDENTITY_TIMEOUT_MS);
+            byte[] line = LineReader.readUnbuffered(socket.getInputStream(), PacketCodec.MAX_IDENTITY_LINE);
+            if (line == null) {
+                throw new IOException("connection closed before an identity arrived");
+            }
+            Identity peer = Identity.fromPacket(PacketCodec.decode(line));
+            if (peer.deviceId().equals(ours.deviceId())) {
+                throw new IOException("the connection came from ourselves");
+            }
+            if (peer.targetDeviceId() != null && !peer.targetDeviceId().equals(ours.deviceId())
+                    && !peer.targetDeviceId().equals(DeviceIds.filtered(ours.deviceId()))) {
+                throw new IOException(peer.deviceId() + " wanted device " + peer.targetDeviceId() + ", not us");
+            }
+            if (peer.targetProtocolVersion() != null && peer.targetProtocolVersion() != ours.protocolVersion()) {
+                throw new IOException(peer.deviceId() + " expected protocol " + peer.targetProtocolVersion()
+                        + " but we speak " + ours.protocolVersion());
+            }
+            SSLSocket ssl = tls.clientOn(socket);
+            finish(ssl, ours, peer, Link.Direction.INCOMING, tcpPort());
+        } catch (IOException | MalformedPacketException | InvalidIdentityException e) {
+            LOG.info("refused incoming connection from {}: {}", from, e.getMessage());
+            Sockets.closeQuietly(socket);
+        }
+    }
+
+    /** We open TCP: send our identity in clear, then we are the TLS server. */
+    private void connectOut(InetSocketAddress target, Identity peer) {
+        Identity ours = ourIdentity.get();
+        Socket socket = new Socket();
+        try {
+            Sockets.configureLink(socket);
+            socket.connect(target, CONNECT_TIMEOUT_MS);
+            OutputStream out = socket.getOutputStream();
+            out.write(PacketCodec.encode(ours.withTarget(peer.deviceId(), peer.protocolVersion()).toPacket()));
+            out.flush();
+            SSLSocket ssl = tls.serverOn(socket);
+            finish(ssl, ours, peer, Link.Direction.OUTGOING, peer.tcpPort());
+        } catch (IOException e) {
+            LOG.info("{}: cannot connect to {}: {}", peer.deviceId(), target, e.getMessage());
+            Sockets.closeQuietly(socket);
+        }
+    }
+
+    private void finish(SSLSocket ssl, Identity ours, Identity clearPeer, Link.Direction direction, int lastPort)
+            throws IOException {
+        try {
+            ssl.setSoTimeout(TLS_TIMEOUT_MS);
+            ssl.startHandshake();
+            X509Certificate peerCertificate = TlsSockets.peerCertificate(ssl);
+            LineReader reader = new LineReader(ssl.getInputStream(), PacketCodec.MAX_LINK_LINE);
+            Identity peer = clearPeer;
+            // Protocol 8 repeats the identity inside TLS; a peer that saw our 8 but speaks 7 will not.
+            if (ours.protocolVersion() >= 8 && clearPeer.protocolVersion() >= 8) {
+                peer = exchangeIdentities(ssl, reader, ours, clearPeer);
+            }
+            ssl.setSoTimeout(0);
+            Link link = new Link(peer, ssl, reader, peerCertificate, direction, lastPort);
+            LOG.debug("{}: TLS {} with {} established", peer.deviceId(), ssl.getSession().getProtocol(),
+                    ssl.getSession().getCipherSuite());
+            onLink.accept(link);
+        } catch (IOException e) {
+            Sockets.closeQuietly(ssl);
+            throw new IOException(clearPeer.deviceId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Identity exchangeIdentities(SSLSocket ssl, LineReader reader, Identity ours, Identity clearPeer)
+            throws IOException {
+        OutputStream out = ssl.getOutputStream();
+        out.write(PacketCodec.encode(ours.toPacket()));
+        out.flush();
+        byte[] line = reader.readLine(PacketCodec.MAX_IDENTITY_LINE);
+        if (line == null) {
+            throw new IOException("closed before sending its identity over TLS");
+        }
+        Identity secured;
+        try {
+            secured = Identity.fromPacket(PacketCodec.decode(line));
+        } catch (MalformedPacketException | InvalidIdentityException e) {
+            throw new IOException("invalid identity over TLS: " + e.getMessage(), e);
+        }
+        if (!secured.deviceId().equals(clearPeer.deviceId())
+                || secured.protocolVersion() != clearPeer.protocolVersion()) {
+            throw new IOException("identity over TLS (" + secured.deviceId() + ", protocol "
+                    + secured.protocolVersion() + ") differs from the clear-text one");
+        }
+        return secured;
+    }
+
+    @Override
+    public void close() {
+        Sockets.closeQuietly(server);
+        discovery.close();
+        handshakes.shutdownNow();
+        if (acceptor != null) {
+            try {
+                acceptor.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.github.gsbridge.lan;
+
+import io.github.gsbridge.tls.Certificates;
+import io.github.gsbridge.tls.TlsSockets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLSocket;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.function.LongConsumer;
+
+/**
+ * The sending side of a payload: we listen on a port of 1739-1764, the device connects, and here
+ * the roles are not inverted, so we are the TLS server. Only the linked device, from the link's
+ * address and with the link's certificate, may fetch the bytes.
+ */
+public final class PayloadUpload implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PayloadUpload.class);
+    public static final Duration ACCEPT_TIMEOUT = Duration.ofSeconds(30);
+    private static final int BUFFER = 256 * 1024;
+
+    private final ServerSocket server;
+    private final Link link;
+    private final TlsSockets tls;
+
+    private PayloadUpload(ServerSocket server, Link link, TlsSockets tls) {
+        this.server = server;
+        this.link = link;
+        this.tls = tls;
+    }
+
+    public static PayloadUpload open(Link link, TlsSockets tls, PortRange ports) throws IOException {
+        return new PayloadUpload(Sockets.bindFirstFree(ports, 4), link, tls);
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    /**
+     * Waits for the device, then writes exactly {@code size} bytes of {@code source} and closes
+     * the connection (receivers read to EOF).
+     */
+    public void transfer(InputStream source, long size, LongConsumer progress, Duration acceptTimeout)
+            throws IOException {
+        try (SSLSocket socket = acceptFromLinkedDevice(acceptTimeout)) {
+            OutputStream out = socket.getOutputStream();
+            byte[] buffer = new byte[BUFFER];
+            long done = 0;
+            while (done < size) {
+                int n = source.read(buffer, 0, (int) Math.min(buffer.length, size - done));
+                if (n < 0) {
+                    throw new EOFException("source ended after " + done + " of " + size + " bytes");
+                }
+                out.write(buffer, 0, n);
+                done += n;
+                progress.accept(done);
+            }
+            out.flush();
+        } finally {
+            close();
+        }
+    }
+
+    private SSLSocket acceptFromLinkedDevice(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
+            if (remainingMs <= 0) {
+                throw new SocketTimeoutException(link.deviceId() + " did not fetch the payload within "
+                        + timeout.toSeconds() + " s");
+            }
+            server.setSoTimeout((int) remainingMs);
+            Socket plain = server.accept();
+            if (!plain.getInetAddress().equals(link.remoteAddress())) {
+                LOG.warn("{}: refused payload connection from {}: not the device's address {}", link.deviceId(),
+                        plain.getInetAddress().getHostAddress(), link.remoteAddress().getHostAddress());
+                Sockets.closeQuietly(plain);
+                continue;
+            }
+            SSLSocket socket = tls.serverOn(plain);
+            try {
+                socket.setSoTimeout((int) Math.max(1000, remainingMs));
+                socket.startHandshake();
+                if (!Certificates.sameCertificate(TlsSockets.peerCertificate(socket), link.peerCertificate())) {
+                    throw new IOException("certificate differs from the link's");
+                }
+                socket.setSoTimeout(0);
+                return socket;
+            } catch (IOException e) {
+                LOG.warn("{}: refused payload connection: {}", link.deviceId(), e.getMessage());
+                Sockets.closeQuietly(socket);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        Sockets.closeQuietly(server);
+    }
+}

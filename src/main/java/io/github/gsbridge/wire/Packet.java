@@ -1,0 +1,74 @@
+package io.github.gsbridge.wire;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.Objects;
+import java.util.OptionalInt;
+
+/**
+ * One KDE Connect packet: {@code id}, {@code type}, {@code body} and, when a payload follows on a
+ * separate connection, its size and the port the sender listens on.
+ */
+public final class Packet {
+    private final long id;
+    private final String type;
+    private final ObjectNode body;
+    private long payloadSize;
+    private Integer payloadPort;
+
+    public Packet(String type) {
+        this(System.currentTimeMillis(), type, JsonNodeFactory.instance.objectNode(), 0, null);
+    }
+
+    Packet(long id, String type, ObjectNode body, long payloadSize, Integer payloadPort) {
+        this.id = id;
+        this.type = Objects.requireNonNull(type, "type");
+        this.body = Objects.requireNonNull(body, "body");
+        this.payloadSize = payloadSize;
+        this.payloadPort = payloadPort;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    /** The mutable body; plugins fill it before sending. */
+    public ObjectNode body() {
+        return body;
+    }
+
+    /** Payload size in bytes; 0 when none, -1 for "unknown, read to EOF". */
+    public long payloadSize() {
+        return payloadSize;
+    }
+
+    /** Port of the payload listener from {@code payloadTransferInfo}, if the packet announced one. */
+    public OptionalInt payloadPort() {
+        return payloadPort == null ? OptionalInt.empty() : OptionalInt.of(payloadPort);
+    }
+
+    public boolean hasPayload() {
+        return payloadSize != 0 && payloadPort != null;
+    }
+
+    public Packet withPayload(long size, int port) {
+        this.payloadSize = size;
+        this.payloadPort = port;
+        return this;
+    }
+
+    public boolean isType(String expected) {
+        return type.equals(expected);
+    }
+
+    /** Body text for log lines: the type and the body, with payload information when present. */
+    @Override
+    public String toString() {
+        return type + body + (payloadPort == null ? "" : " payload " + payloadSize + "@" + payloadPort);
+    }
+}

@@ -1,0 +1,117 @@
+package io.github.gsbridge.testsupport;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.gsbridge.daemon.Daemon;
+import io.github.gsbridge.daemon.DaemonOptions;
+import io.github.gsbridge.device.Device;
+import io.github.gsbridge.device.DeviceException;
+import io.github.gsbridge.plugin.ping.PingPlugin;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Runs a real {@link Daemon} in its own process (so tests can put it in a network namespace) and
+ * drives it through stdin, one command per line. Stdout carries {@code READY {json}},
+ * {@code EVENT {json}}, and one {@code OK {json}} or {@code ERROR message} per command; logs go
+ * to stderr.
+ */
+public final class DaemonDriver {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private DaemonDriver() {}
+
+    public static void main(String[] args) throws Exception {
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        Daemon daemon = Daemon.start(DaemonOptions.parse(Arrays.asList(args), System.getenv()));
+        daemon.events().subscribe(event -> {
+            ObjectNode node = JSON.valueToTree(event);
+            node.put("event", event.getClass().getSimpleName());
+            emit(out, "EVENT " + node);
+        });
+        ObjectNode ready = JSON.createObjectNode();
+        ready.put("deviceId", daemon.identity().deviceId());
+        ready.put("tcpPort", daemon.tcpPort());
+        ready.put("source", daemon.localIdentity().source().label());
+        emit(out, "READY " + ready);
+
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            String[] words = line.strip().split(" ", 3);
+            if (words[0].equals("quit")) {
+                break;
+            }
+            try {
+                emit(out, "OK " + execute(daemon, words));
+            } catch (DeviceException | IllegalArgumentException e) {
+                emit(out, "ERROR " + e.getMessage());
+            }
+        }
+        daemon.close();
+    }
+
+    private static synchronized void emit(PrintStream out, String line) {
+        out.println(line);
+    }
+
+    private static Object execute(Daemon daemon, String[] words) throws DeviceException {
+        switch (words[0]) {
+            case "devices" -> {
+                ArrayNode list = JSON.createArrayNode();
+                for (Device device : daemon.devices().devices()) {
+                    ObjectNode node = list.addObject();
+                    node.put("id", device.id());
+                    node.put("name", device.name());
+                    node.put("paired", device.isPaired());
+                    node.put("reachable", device.isReachable());
+                    node.put("pairing", device.pairingState().name());
+                    node.put("protocolVersion", device.protocolVersion());
+                }
+                return list;
+            }
+            case "announce" -> {
+                if (words.length > 1) {
+                    daemon.announceTo(address(words[1]));
+                } else {
+                    daemon.announce();
+                }
+                return "{}";
+            }
+            case "ping" -> {
+                Optional<String> message = words.length > 2 ? Optional.of(words[2]) : Optional.empty();
+                daemon.plugins().get(PingPlugin.class).ping(device(daemon, words), message);
+                return "{}";
+            }
+            case "pair" -> device(daemon, words).requestPair();
+            case "accept" -> device(daemon, words).acceptPair();
+            case "reject" -> device(daemon, words).rejectPair();
+            case "unpair" -> device(daemon, words).unpair();
+            default -> throw new IllegalArgumentException("unknown command " + words[0]);
+        }
+        return "{}";
+    }
+
+    private static Device device(Daemon daemon, String[] words) {
+        if (words.length < 2) {
+            throw new IllegalArgumentException(words[0] + " needs a device");
+        }
+        return daemon.devices().find(words[1])
+                .orElseThrow(() -> new IllegalArgumentException("unknown device " + words[1]));
+    }
+
+    private static InetAddress address(String text) {
+        try {
+            return InetAddress.getByName(text);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("bad address " + text);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.github.gsbridge.wire;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class LineReaderTest {
+    private static InputStream stream(String s) {
+        return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String text(byte[] line) {
+        return new String(line, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void splitsLinesAndDropsPartialTail() throws IOException {
+        LineReader reader = new LineReader(stream("a\n\nbc\npartial"), 100);
+        assertEquals("a", text(reader.readLine()));
+        assertEquals("", text(reader.readLine()));
+        assertEquals("bc", text(reader.readLine()));
+        assertNull(reader.readLine());
+    }
+
+    @Test
+    void readsLinesLargerThanItsInitialBuffer() throws IOException {
+        byte[] big = new byte[200_000];
+        Arrays.fill(big, (byte) 'x');
+        String content = new String(big, StandardCharsets.US_ASCII);
+        LineReader reader = new LineReader(stream(content + "\nnext\n"), 300_000);
+        assertEquals(content, text(reader.readLine()));
+        assertEquals("next", text(reader.readLine()));
+    }
+
+    @Test
+    void lineOverTheLimitIsRefused() {
+        byte[] big = new byte[5000];
+        Arrays.fill(big, (byte) 'x');
+        LineReader reader = new LineReader(new ByteArrayInputStream(big), 4096);
+        assertThrows(LineTooLongException.class, reader::readLine);
+    }
+
+    @Test
+    void lineExactlyAtTheLimitIsAccepted() throws IOException {
+        byte[] data = new byte[4097];
+        Arrays.fill(data, (byte) 'y');
+        data[4096] = '\n';
+        assertEquals(4096, new LineReader(new ByteArrayInputStream(data), 4096).readLine().length);
+        assertEquals(4096, LineReader.readUnbuffered(new ByteArrayInputStream(data), 4096).length);
+    }
+
+    @Test
+    void tighterPerCallLimit() {
+        LineReader reader = new LineReader(stream("x".repeat(9000) + "\n"), 32 * 1024 * 1024);
+        assertThrows(LineTooLongException.class, () -> reader.readLine(PacketCodec.MAX_IDENTITY_LINE));
+    }
+
+    @Test
+    void unbufferedReadLeavesTheRestUnread() throws IOException {
+        InputStream in = stream("{\"identity\":1}\n\u0016\u0003\u0001TLS bytes");
+        assertEquals("{\"identity\":1}", text(LineReader.readUnbuffered(in, 8192)));
+        byte[] rest = in.readAllBytes();
+        assertArrayEquals("\u0016\u0003\u0001TLS bytes".getBytes(StandardCharsets.UTF_8), rest);
+    }
+
+    @Test
+    void unbufferedLimitAndEof() throws IOException {
+        assertThrows(LineTooLongException.class, () -> LineReader.readUnbuffered(stream("z".repeat(9000)), 8192));
+        assertNull(LineReader.readUnbuffered(stream("no newline"), 8192));
+    }
+}

@@ -1,0 +1,90 @@
+package io.github.gsbridge.wire;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PacketCodecTest {
+    private static Packet decode(String json) throws MalformedPacketException {
+        return PacketCodec.decode(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void encodesOneCompactLineWithNumericId() throws Exception {
+        Packet packet = new Packet("kdeconnect.ping");
+        packet.body().put("message", "hé\nllo");
+        byte[] line = PacketCodec.encode(packet);
+        String text = new String(line, StandardCharsets.UTF_8);
+        assertTrue(text.endsWith("}\n"), text);
+        assertEquals(1, text.chars().filter(c -> c == '\n').count(), "only the terminating newline");
+        var tree = new ObjectMapper().readTree(text);
+        assertTrue(tree.get("id").isIntegralNumber());
+        assertEquals("kdeconnect.ping", tree.get("type").asText());
+        assertEquals("hé\nllo", tree.get("body").get("message").asText());
+        assertFalse(tree.has("payloadSize"), "no payload fields without a payload");
+    }
+
+    @Test
+    void roundTripsPayloadFields() throws Exception {
+        Packet packet = new Packet("kdeconnect.share.request").withPayload(1234567890123L, 1739);
+        Packet back = PacketCodec.decode(PacketCodec.encode(packet));
+        assertEquals(1234567890123L, back.payloadSize());
+        assertEquals(1739, back.payloadPort().getAsInt());
+        assertTrue(back.hasPayload());
+    }
+
+    @Test
+    void acceptsIdAsNumberOrString() throws Exception {
+        assertEquals(1700000000000L, decode("{\"id\":1700000000000,\"type\":\"t.x\",\"body\":{}}").id());
+        // kdeconnect 22.12 sends the id as a JSON string.
+        assertEquals(1700000000000L, decode("{\"id\":\"1700000000000\",\"type\":\"t.x\",\"body\":{}}").id());
+        assertEquals(0, decode("{\"id\":\"garbage\",\"type\":\"t.x\",\"body\":{}}").id());
+        assertEquals(0, decode("{\"type\":\"t.x\",\"body\":{}}").id());
+    }
+
+    @Test
+    void payloadPresentOnlyWithSizeAndTransferInfo() throws Exception {
+        assertFalse(decode("{\"type\":\"t\",\"body\":{},\"payloadSize\":10}").hasPayload());
+        assertFalse(decode("{\"type\":\"t\",\"body\":{},\"payloadSize\":0,\"payloadTransferInfo\":{\"port\":1739}}").hasPayload());
+        assertTrue(decode("{\"type\":\"t\",\"body\":{},\"payloadSize\":-1,\"payloadTransferInfo\":{\"port\":1739}}").hasPayload());
+    }
+
+    @Test
+    void missingBodyIsEmpty() throws Exception {
+        assertEquals(0, decode("{\"type\":\"kdeconnect.ping\"}").body().size());
+    }
+
+    @Test
+    void rejectsMalformedPackets() {
+        String[] bad = {
+            "not json",
+            "[1,2]",
+            "\"string\"",
+            "{\"body\":{}}",
+            "{\"type\":5,\"body\":{}}",
+            "{\"type\":\"\",\"body\":{}}",
+            "{\"type\":\"t\",\"body\":[]}",
+            "{\"type\":\"t\",\"body\":\"x\"}",
+            "{\"type\":\"t\",\"body\":{},\"payloadSize\":\"12\"}",
+            "{\"type\":\"t\",\"body\":{},\"payloadSize\":1.5}",
+            "{\"type\":\"t\",\"body\":{},\"payloadSize\":-2}",
+            "{\"type\":\"t\",\"body\":{},\"payloadTransferInfo\":[]}",
+            "{\"type\":\"t\",\"body\":{},\"payloadSize\":3,\"payloadTransferInfo\":{\"port\":70000}}",
+            "{\"type\":\"t\",\"body\":{},\"payloadSize\":3,\"payloadTransferInfo\":{\"port\":\"1739\"}}",
+            "{\"type\":\"t\",\"type\":\"u\",\"body\":{}}",
+            "{\"type\":\"t\",\"body\":{\"a\":1,\"a\":2}}",
+            "{\"type\":\"t\",\"body\":{}} {}",
+            "{\"type\":\"t\",\"body\":{}",
+        };
+        for (String json : bad) {
+            MalformedPacketException e = assertThrows(MalformedPacketException.class, () -> decode(json), json);
+            assertFalse(e.getMessage().isBlank(), json);
+        }
+    }
+}
