@@ -52,6 +52,13 @@ public final class Daemon implements AutoCloseable {
 
     /** Loads the identity, binds the ports and announces us; throws when that is impossible. */
     public static Daemon start(DaemonOptions options) throws CredentialsException, IOException {
+        EventBus events = new EventBus();
+        return start(options, events, Plugins.standard(events));
+    }
+
+    /** As {@link #start(DaemonOptions)} with a chosen plugin set publishing to {@code events}. */
+    public static Daemon start(DaemonOptions options, EventBus events, Plugins plugins)
+            throws CredentialsException, IOException {
         Dconf dconf = new Dconf(options.dconfExecutable(), Map.of());
         LocalIdentity local = new IdentityLoader(options.gsconnectDir(), options.configDir(), dconf)
                 .load(options.identity());
@@ -64,14 +71,12 @@ public final class Daemon implements AutoCloseable {
         // Peers give us one second from TCP accept to a finished handshake: pay the JIT and key set-up now.
         tls.warmUp();
 
-        EventBus events = new EventBus();
-        Plugins plugins = Plugins.standard(events);
         String name = Identity.sanitizeName(options.name().or(local::configuredName).orElseGet(Daemon::hostName));
         Identity identity = Identity.of(local.deviceId(), name.isBlank() ? "gsbridge" : name, options.deviceType(),
                 PROTOCOL_VERSION, plugins.incomingTypes(), plugins.outgoingTypes());
 
         DeviceManager devices = new DeviceManager(local.certificate(), tls, local.pairings(), plugins, events,
-                options.lan().payloadPorts());
+                options.lan().payloadPorts(), options.lan().peerPayloadPorts());
         devices.loadPairings();
         LanLinkProvider lan = new LanLinkProvider(options.lan(), tls, () -> identity, devices::onLink);
         try {

@@ -43,6 +43,9 @@ public record DaemonOptions(
               --tcp-ports N-M       link listener range (default: 1716-1764)
               --payload-ports N-M   payload listener range (default: 1739-1764)
               --broadcast ADDR      announce to ADDR; repeatable (default: every IPv4 network)
+              --peer-tcp-ports N-M  link ports of peers we connect to (default: 1716-1764)
+              --peer-payload-ports N-M
+                                    payload ports of peers we fetch from (default: 1739-1764)
               --verbose             debug logging
             """;
 
@@ -64,6 +67,8 @@ public record DaemonOptions(
         PortRange tcpPorts = defaults.tcpPorts();
         PortRange payloadPorts = defaults.payloadPorts();
         List<InetAddress> broadcast = new ArrayList<>();
+        PortRange peerTcpPorts = defaults.peerTcpPorts();
+        PortRange peerPayloadPorts = defaults.peerPayloadPorts();
 
         for (int i = 0; i < args.size(); i++) {
             String option = args.get(i);
@@ -89,11 +94,13 @@ public record DaemonOptions(
                 case "--tcp-ports" -> tcpPorts = PortRange.parse(value);
                 case "--payload-ports" -> payloadPorts = PortRange.parse(value);
                 case "--broadcast" -> broadcast.add(parseAddress(value));
+                case "--peer-tcp-ports" -> peerTcpPorts = PortRange.parse(value);
+                case "--peer-payload-ports" -> peerPayloadPorts = PortRange.parse(value);
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
         return new DaemonOptions(name, type, identity, configDir, gsconnectDir, dconf,
-                new LanConfig(udpPort, peerUdpPort, tcpPorts, payloadPorts, broadcast));
+                new LanConfig(udpPort, peerUdpPort, tcpPorts, payloadPorts, broadcast, peerTcpPorts, peerPayloadPorts));
     }
 
     public static boolean verbose(List<String> args) {

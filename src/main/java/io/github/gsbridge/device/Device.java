@@ -101,6 +101,11 @@ public final class Device {
                 + Certificates.sha256Fingerprint(theirs));
     }
 
+    /** The code to compare with the device's while a pair request is pending. */
+    public Optional<String> verificationKey() {
+        return pairing.verificationKey();
+    }
+
     public void requestPair() throws DeviceException {
         pairing.request();
     }
@@ -150,7 +155,7 @@ public final class Device {
             throw new DeviceException.NotReachable(id);
         }
         try {
-            return PayloadDownload.open(current, services.tls(), services.payloadPorts(), packet);
+            return PayloadDownload.open(current, services.tls(), services.peerPayloadPorts(), packet);
         } catch (IOException e) {
             throw new DeviceException(e.getMessage(), e);
         }

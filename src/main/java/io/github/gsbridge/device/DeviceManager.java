@@ -41,13 +41,14 @@ public final class DeviceManager implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
 
     public DeviceManager(LocalCertificate ourCertificate, TlsSockets tls, PairingStore store, PacketRouter router,
-                         EventBus events, PortRange payloadPorts) {
+                         EventBus events, PortRange payloadPorts, PortRange peerPayloadPorts) {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "device-timers");
             thread.setDaemon(true);
             return thread;
         });
-        this.services = new DeviceServices(ourCertificate, tls, store, router, events, scheduler, payloadPorts);
+        this.services = new DeviceServices(ourCertificate, tls, store, router, events, scheduler, payloadPorts,
+                peerPayloadPorts);
     }
 
     /** Loads the paired devices so they are known (and reconnectable) before they show up. */

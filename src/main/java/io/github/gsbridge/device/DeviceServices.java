@@ -10,5 +10,6 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /** What every device shares: our certificate, TLS, the pairing store, plugins, events and timers. */
 record DeviceServices(LocalCertificate ourCertificate, TlsSockets tls, PairingStore store, PacketRouter router,
-                      EventBus events, ScheduledExecutorService scheduler, PortRange payloadPorts) {
+                      EventBus events, ScheduledExecutorService scheduler, PortRange payloadPorts,
+                      PortRange peerPayloadPorts) {
 }

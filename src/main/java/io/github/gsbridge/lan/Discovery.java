@@ -149,9 +149,9 @@ final class Discovery implements AutoCloseable {
         if (identity.deviceId().equals(announcement.get().deviceId())) {
             return;
         }
-        if (!identity.hasValidTcpPort()) {
-            LOG.debug("ignored announcement of {} from {}: tcpPort {} outside {}-{}", identity.deviceId(),
-                    sender.getHostAddress(), identity.tcpPort(), Identity.MIN_TCP_PORT, Identity.MAX_TCP_PORT);
+        if (identity.tcpPort() == null || !config.peerTcpPorts().contains(identity.tcpPort())) {
+            LOG.debug("ignored announcement of {} from {}: tcpPort {} outside {}", identity.deviceId(),
+                    sender.getHostAddress(), identity.tcpPort(), config.peerTcpPorts());
             return;
         }
         if (!perAddress.tryAcquire(sender) || !perDevice.tryAcquire(identity.deviceId())) {

@@ -12,9 +12,11 @@ import java.util.List;
  * @param tcpPorts           range for the link listener (1716-1764)
  * @param payloadPorts       range for payload listeners (1739-1764)
  * @param broadcastAddresses where announcements go; empty = 255.255.255.255 and every interface's broadcast address
+ * @param peerTcpPorts       link ports we connect to when a peer announces one (1716-1764)
+ * @param peerPayloadPorts   payload ports we fetch from (1739-1764); nothing else is ever contacted
  */
 public record LanConfig(int udpPort, int peerUdpPort, PortRange tcpPorts, PortRange payloadPorts,
-                        List<InetAddress> broadcastAddresses) {
+                        List<InetAddress> broadcastAddresses, PortRange peerTcpPorts, PortRange peerPayloadPorts) {
     public static final int DEFAULT_UDP_PORT = 1716;
     public static final PortRange DEFAULT_TCP_PORTS = new PortRange(1716, 1764);
     public static final PortRange DEFAULT_PAYLOAD_PORTS = new PortRange(1739, 1764);
@@ -24,6 +26,7 @@ public record LanConfig(int udpPort, int peerUdpPort, PortRange tcpPorts, PortRa
     }
 
     public static LanConfig defaults() {
-        return new LanConfig(DEFAULT_UDP_PORT, DEFAULT_UDP_PORT, DEFAULT_TCP_PORTS, DEFAULT_PAYLOAD_PORTS, List.of());
+        return new LanConfig(DEFAULT_UDP_PORT, DEFAULT_UDP_PORT, DEFAULT_TCP_PORTS, DEFAULT_PAYLOAD_PORTS, List.of(),
+                DEFAULT_TCP_PORTS, DEFAULT_PAYLOAD_PORTS);
     }
 }

@@ -25,8 +25,6 @@ public record Identity(
         Integer targetProtocolVersion) {
 
     public static final String TYPE = "kdeconnect.identity";
-    public static final int MIN_TCP_PORT = 1716;
-    public static final int MAX_TCP_PORT = 1764;
     /** Characters kdeconnect-kde, Android and GSConnect strip from device names. */
     private static final String FORBIDDEN_NAME_CHARS = "\"',;:.!?()[]<>";
     private static final int MAX_NAME_LENGTH = 32;
@@ -106,10 +104,6 @@ public record Identity(
         return new Identity(id, name, type == null || type.isBlank() ? "desktop" : type, version,
                 capabilities(body, "incomingCapabilities", id), capabilities(body, "outgoingCapabilities", id),
                 tcpPort, target, targetVersion);
-    }
-
-    public boolean hasValidTcpPort() {
-        return tcpPort != null && tcpPort >= MIN_TCP_PORT && tcpPort <= MAX_TCP_PORT;
     }
 
     /** Removes the characters peers refuse and truncates to 32 characters, as kdeconnect-kde does. */

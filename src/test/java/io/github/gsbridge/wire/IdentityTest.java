@@ -24,7 +24,6 @@ class IdentityTest {
         Identity ours = Identity.of(ID, "my host", "desktop", 8, Set.of("kdeconnect.ping"), Set.of("kdeconnect.ping"));
         Identity udp = Identity.fromPacket(PacketCodec.decode(PacketCodec.encode(ours.withTcpPort(1716).toPacket())));
         assertEquals(1716, udp.tcpPort());
-        assertTrue(udp.hasValidTcpPort());
         assertEquals(ours.incomingCapabilities(), udp.incomingCapabilities());
         Identity tcp = Identity.fromPacket(PacketCodec.decode(PacketCodec.encode(
                 ours.withTarget("_409668b6_0418_40f4_9bf0_709bc753e8c3_", 7).toPacket())));
@@ -81,14 +80,6 @@ class IdentityTest {
         }
         assertThrows(InvalidIdentityException.class,
                 () -> Identity.fromPacket(PacketCodec.decode("{\"type\":\"kdeconnect.ping\",\"body\":{}}".getBytes())));
-    }
-
-    @Test
-    void tcpPortMustBeInTheKdeConnectRange() throws Exception {
-        String base = "{\"deviceId\":\"" + ID + "\",\"deviceName\":\"x\",\"protocolVersion\":7,\"tcpPort\":";
-        assertTrue(parse(base + "1764}").hasValidTcpPort());
-        assertFalse(parse(base + "1715}").hasValidTcpPort());
-        assertFalse(parse(base + "22}").hasValidTcpPort());
     }
 
     @Test

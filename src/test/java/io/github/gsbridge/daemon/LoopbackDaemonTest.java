@@ -1,0 +1,256 @@
+package io.github.gsbridge.daemon;
+
+import io.github.gsbridge.device.Device;
+import io.github.gsbridge.device.DeviceEvent;
+import io.github.gsbridge.device.Pairing;
+import io.github.gsbridge.event.EventBus;
+import io.github.gsbridge.lan.LanConfig;
+import io.github.gsbridge.lan.Link;
+import io.github.gsbridge.lan.PortRange;
+import io.github.gsbridge.plugin.Plugins;
+import io.github.gsbridge.plugin.ping.PingPlugin;
+import io.github.gsbridge.testsupport.EventRecorder;
+import io.github.gsbridge.testsupport.Ports;
+import io.github.gsbridge.testsupport.RawPeer;
+import io.github.gsbridge.tls.LocalCertificate;
+import io.github.gsbridge.wire.Packet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two real daemons in this JVM on loopback (own identities, moved ports): discovery, pairing,
+ * ping, payloads, persistence, and the trust rules, with the in-repo raw peer as the misbehaving
+ * device. kdeconnect interop is in {@code realpeer}.
+ */
+class LoopbackDaemonTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    /** The daemons here use moved ports, so they must accept each other's. */
+    private static final PortRange ANY_PORT = new PortRange(1024, 65535);
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> running = new ArrayList<>();
+
+    /** One daemon: ports[0] is its UDP port, ports[1..2] TCP, ports[3..6] payloads. */
+    private record Node(Daemon daemon, EventRecorder events, Path home, PortRange ports) {
+        String id() {
+            return daemon.identity().deviceId();
+        }
+
+        Device device(String id) {
+            return daemon.devices().find(id).orElseThrow(() -> new AssertionError("unknown device " + id));
+        }
+    }
+
+    private Node start(String name, PortRange ports, int peerUdpPort) throws Exception {
+        Path home = dir.resolve(name);
+        LanConfig lan = new LanConfig(ports.first(), peerUdpPort, new PortRange(ports.first() + 1, ports.first() + 2),
+                new PortRange(ports.first() + 3, ports.last()), List.of(LOOPBACK), ANY_PORT, ANY_PORT);
+        DaemonOptions options = new DaemonOptions(Optional.of(name), "desktop",
+                io.github.gsbridge.credentials.IdentityLoader.Choice.OWN, home.resolve("gsbridge"),
+                home.resolve("gsconnect"), "dconf", lan);
+        EventBus bus = new EventBus();
+        EventRecorder events = new EventRecorder(bus);
+        Daemon daemon = Daemon.start(options, bus,
+                new Plugins(List.of(new PingPlugin(bus), new PayloadProbePlugin(bus))));
+        running.add(daemon);
+        return new Node(daemon, events, home, ports);
+    }
+
+    private Node[] startPair() throws Exception {
+        PortRange a = Ports.freeRange(7);
+        PortRange b = Ports.freeRange(7);
+        Node first = start("alpha", a, b.first());
+        Node second = start("beta", b, a.first());
+        // beta's start-up announcement reaches alpha, which connects.
+        first.events().await(DeviceEvent.Connected.class, e -> e.deviceId().equals(second.id()), WAIT);
+        second.events().await(DeviceEvent.Connected.class, e -> e.deviceId().equals(first.id()), WAIT);
+        return new Node[] {first, second};
+    }
+
+    private static void pair(Node requester, Node responder) throws Exception {
+        requester.device(responder.id()).requestPair();
+        DeviceEvent.PairRequested request = responder.events().await(DeviceEvent.PairRequested.class,
+                e -> e.deviceId().equals(requester.id()), WAIT);
+        assertEquals(requester.device(responder.id()).pairingState(), Pairing.State.REQUESTED_BY_US);
+        responder.device(requester.id()).acceptPair();
+        requester.events().await(DeviceEvent.Paired.class, e -> e.deviceId().equals(responder.id()), WAIT);
+        responder.events().await(DeviceEvent.Paired.class, e -> e.deviceId().equals(requester.id()), WAIT);
+        assertEquals(8, request.verificationKey().length());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable closeable : running) {
+            closeable.close();
+        }
+    }
+
+    @Test
+    void discoveryPairingAndPingBothWays() throws Exception {
+        Node[] nodes = startPair();
+        Node alpha = nodes[0];
+        Node beta = nodes[1];
+        assertFalse(alpha.device(beta.id()).isPaired());
+        assertEquals(8, alpha.device(beta.id()).protocolVersion());
+
+        alpha.device(beta.id()).requestPair();
+        String keyAtBeta = beta.events().await(DeviceEvent.PairRequested.class,
+                e -> e.deviceId().equals(alpha.id()), WAIT).verificationKey();
+        assertEquals(Pairing.State.REQUESTED_BY_US, alpha.device(beta.id()).pairingState());
+        assertEquals(Optional.of(keyAtBeta), alpha.device(beta.id()).verificationKey(), "both sides show one key");
+        assertTrue(keyAtBeta.matches("[0-9A-F]{8}"), keyAtBeta);
+        beta.device(alpha.id()).acceptPair();
+        alpha.events().await(DeviceEvent.Paired.class, e -> e.deviceId().equals(beta.id()), WAIT);
+        assertTrue(beta.device(alpha.id()).isPaired());
+
+        alpha.daemon().plugins().get(PingPlugin.class).ping(alpha.device(beta.id()), Optional.of("hello beta"));
+        beta.events().await(PingPlugin.Received.class,
+                e -> e.deviceId().equals(alpha.id()) && e.message().equals("hello beta"), WAIT);
+        beta.daemon().plugins().get(PingPlugin.class).ping(beta.device(alpha.id()), Optional.empty());
+        alpha.events().await(PingPlugin.Received.class,
+                e -> e.deviceId().equals(beta.id()) && e.message().isEmpty(), WAIT);
+
+        String store = Files.readString(alpha.home().resolve("gsbridge/devices.json"));
+        assertTrue(store.contains(beta.id()) && store.contains("BEGIN CERTIFICATE"), store);
+    }
+
+    @Test
+    void rejectedRequestLeavesBothUnpaired() throws Exception {
+        Node[] nodes = startPair();
+        nodes[0].device(nodes[1].id()).requestPair();
+        nodes[1].events().await(DeviceEvent.PairRequested.class, e -> true, WAIT);
+        nodes[1].device(nodes[0].id()).rejectPair();
+        DeviceEvent.PairingFailed failed = nodes[0].events().await(DeviceEvent.PairingFailed.class, e -> true, WAIT);
+        assertTrue(failed.reason().contains("rejected"), failed.reason());
+        assertFalse(nodes[0].device(nodes[1].id()).isPaired());
+        assertFalse(nodes[1].device(nodes[0].id()).isPaired());
+    }
+
+    @Test
+    void unpairIsMutualAndPersistent() throws Exception {
+        Node[] nodes = startPair();
+        pair(nodes[0], nodes[1]);
+        nodes[1].device(nodes[0].id()).unpair();
+        nodes[0].events().await(DeviceEvent.Unpaired.class, e -> e.deviceId().equals(nodes[1].id()), WAIT);
+        assertFalse(Files.readString(nodes[0].home().resolve("gsbridge/devices.json")).contains(nodes[1].id()));
+    }
+
+    @Test
+    void payloadsArriveWholeInBothDirections() throws Exception {
+        Node[] nodes = startPair();
+        pair(nodes[0], nodes[1]);
+        for (int i = 0; i < 2; i++) {
+            Node sender = nodes[i];
+            Node receiver = nodes[1 - i];
+            byte[] data = new byte[8 * 1024 * 1024 + i];
+            new Random(i).nextBytes(data);
+            List<Long> progress = new ArrayList<>();
+            sender.device(receiver.id()).sendWithPayload(new Packet(PayloadProbePlugin.TYPE),
+                    new ByteArrayInputStream(data), data.length, progress::add);
+            PayloadProbePlugin.Digest digest = receiver.events().await(PayloadProbePlugin.Digest.class,
+                    d -> d.deviceId().equals(sender.id()), WAIT);
+            assertEquals(null, digest.error());
+            assertEquals(data.length, digest.bytes());
+            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)), digest.sha256());
+            assertEquals(data.length, progress.get(progress.size() - 1));
+            receiver.events().clear();
+        }
+    }
+
+    @Test
+    void pairingSurvivesARestart() throws Exception {
+        Node[] nodes = startPair();
+        pair(nodes[0], nodes[1]);
+        Node alpha = nodes[0];
+        String betaId = nodes[1].id();
+        nodes[1].daemon().close();
+        alpha.events().await(DeviceEvent.Disconnected.class, e -> e.deviceId().equals(betaId), WAIT);
+        alpha.events().clear();
+
+        Node beta = start("beta", nodes[1].ports(), alpha.ports().first());
+        assertEquals(betaId, beta.id(), "the identity is kept");
+        alpha.events().await(DeviceEvent.Connected.class, e -> e.deviceId().equals(betaId), WAIT);
+        assertTrue(beta.device(alpha.id()).isPaired());
+        beta.daemon().plugins().get(PingPlugin.class).ping(beta.device(alpha.id()), Optional.of("back"));
+        alpha.events().await(PingPlugin.Received.class, e -> e.message().equals("back"), WAIT);
+    }
+
+    @Test
+    void unpairedDeviceMayOnlyPair() throws Exception {
+        PortRange a = Ports.freeRange(7);
+        PortRange raw = Ports.freeRange(4);
+        Node alpha = start("alpha", a, raw.first());
+        try (RawPeer peer = new RawPeer(LocalCertificate.generate("0123456789abcdef0123456789abcdef"),
+                "0123456789abcdef0123456789abcdef", 8, rawConfig(raw, a.first()))) {
+            peer.announceTo(LOOPBACK);
+            Link link = peer.awaitLink(WAIT);
+            Packet ping = new Packet(PingPlugin.TYPE);
+            ping.body().put("message", "sneaky");
+            peer.send(link, ping);
+            Packet answer = peer.awaitPacket(p -> p.isType(Pairing.TYPE), WAIT);
+            assertFalse(answer.body().get("pair").asBoolean());
+            assertTrue(alpha.events().all(PingPlugin.Received.class).isEmpty(), "the ping was not delivered");
+        }
+    }
+
+    @Test
+    void pairedIdWithAnotherCertificateIsRefused() throws Exception {
+        Node[] nodes = startPair();
+        pair(nodes[0], nodes[1]);
+        Node alpha = nodes[0];
+        String betaId = nodes[1].id();
+        nodes[1].daemon().close();
+        alpha.events().await(DeviceEvent.Disconnected.class, e -> e.deviceId().equals(betaId), WAIT);
+        alpha.events().clear();
+
+        // Same id, same ports, a certificate of its own: an impostor.
+        try (RawPeer impostor = new RawPeer(LocalCertificate.generate(betaId), betaId, 8,
+                rawConfig(nodes[1].ports(), alpha.ports().first()))) {
+            impostor.announceTo(LOOPBACK);
+            Link link = impostor.awaitLink(WAIT);
+            impostor.awaitClosed(link, WAIT);
+            assertFalse(alpha.device(betaId).isReachable());
+            assertTrue(alpha.device(betaId).isPaired(), "the real pairing is kept");
+            assertTrue(alpha.events().all(DeviceEvent.Connected.class).isEmpty());
+        }
+    }
+
+    @Test
+    void certificateWhoseCnIsNotTheDeviceIdIsRefused() throws Exception {
+        PortRange a = Ports.freeRange(7);
+        PortRange raw = Ports.freeRange(4);
+        Node alpha = start("alpha", a, raw.first());
+        try (RawPeer peer = new RawPeer(LocalCertificate.generate("ffffffffffffffffffffffffffffffff"),
+                "0123456789abcdef0123456789abcdef", 8, rawConfig(raw, a.first()))) {
+            peer.announceTo(LOOPBACK);
+            Link link = peer.awaitLink(WAIT);
+            peer.awaitClosed(link, WAIT);
+            assertTrue(alpha.events().all(DeviceEvent.Connected.class).isEmpty());
+        }
+    }
+
+    private static LanConfig rawConfig(PortRange ports, int peerUdpPort) {
+        return new LanConfig(ports.first(), peerUdpPort, new PortRange(ports.first() + 1, ports.first() + 1),
+                new PortRange(ports.first() + 2, ports.last()), List.of(LOOPBACK), ANY_PORT, ANY_PORT);
+    }
+}
