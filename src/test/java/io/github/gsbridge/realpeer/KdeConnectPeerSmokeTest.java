@@ -69,6 +69,7 @@ class KdeConnectPeerSmokeTest {
             String idB = b.deviceId();
             assertTrue(a.log().findLine(0, KdeConnectPeer.LOG_LAN_STARTED) != null, "LanLinkProvider started");
             assertEquals(idA, myIdFromLog(a), "device id = certificate CN = 'My id' in the log");
+            assertEquals(idA, a.selfId());
 
             // 1. discovery over the veth, untrusted
             a.awaitReachable(idB, false, DISCOVERY);
@@ -135,6 +136,22 @@ class KdeConnectPeerSmokeTest {
             b.cli("--pair", "-d", idA).assertOk("B: kdeconnect-cli --pair (accepts)");
             a.awaitReachable(idB, true, DISCOVERY);
             b.awaitReachable(idA, true, DISCOVERY);
+        }
+    }
+
+    /** A preinstalled openssl-made certificate is used as is: its CN becomes the device id. */
+    @Test
+    @Timeout(30)
+    void preinstalledCertificateSetsTheDeviceId() {
+        String id = "0123456789abcdef0123456789abcdef";
+        KdeConnectPeer.Identity identity = KdeConnectPeer.generateIdentity(dir.resolve("identity"), id);
+        try (NamespacePair net = NamespacePair.create();
+                KdeConnectPeer a = KdeConnectPeer.builder(dir.resolve("a"), net, net.nsA()).name("Preset")
+                        .certificate(identity.certificate(), identity.privateKey()).start()) {
+            assertEquals(id, a.deviceId());
+            assertEquals(id, a.selfId(), "the daemon's own idea of its id");
+            assertEquals(null, a.log().findLine(0, Pattern.compile("Generating private key")), "key was reused");
+            assertEquals(null, a.log().findLine(0, Pattern.compile("too open permissions")));
         }
     }
 

@@ -193,6 +193,10 @@ public final class KdeConnectPeer implements AutoCloseable {
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             Files.copy(b.keyPem, kdeconnectDir().resolve("privateKey.pem"),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            // kdeconnectd warns about "too open permissions" otherwise
+            for (String file : List.of("certificate.pem", "privateKey.pem")) {
+                Files.setPosixFilePermissions(kdeconnectDir().resolve(file), PosixFilePermissions.fromString("rw-------"));
+            }
         }
         for (String[] t : b.trusts) {
             writeTrust(t[0], t[1], t[2], "smartphone");
@@ -325,7 +329,10 @@ public final class KdeConnectPeer implements AutoCloseable {
         }
     }
 
-    /** The device id: the CN of its certificate. */
+    /**
+     * The device id: the CN of its certificate. (The log line {@code My id: "..."} only appears when
+     * the daemon generates its key, i.e. on a first start without a preinstalled certificate.)
+     */
     public String deviceId() {
         return commonName(certificatePem());
     }
@@ -361,6 +368,17 @@ public final class KdeConnectPeer implements AutoCloseable {
                 "--object-path", objectPath, "--method", method));
         command.addAll(List.of(args));
         return ManagedProcess.run(command, Map.of("PATH", "/usr/bin:/bin"), Duration.ofSeconds(10));
+    }
+
+    /** The id the running daemon reports on D-Bus ({@code org.kde.kdeconnect.daemon.selfId}). */
+    public String selfId() {
+        ManagedProcess.Result r = gdbusCall(BUS_NAME, "/modules/kdeconnect", "org.kde.kdeconnect.daemon.selfId");
+        r.assertOk("selfId()");
+        Matcher m = Pattern.compile("'([^']*)'").matcher(r.stdout());
+        if (!m.find()) {
+            throw new AssertionError("unexpected selfId() reply: " + r);
+        }
+        return m.group(1);
     }
 
     /** Device ids the daemon knows, via {@code org.kde.kdeconnect.daemon.devices(onlyReachable, onlyPaired)}. */
