@@ -33,19 +33,23 @@ public final class GsconnectPairingStore implements PairingStore {
         return devices;
     }
 
+    /** Writes only the keys whose value differs, so a reconnect costs one write, not six. */
     @Override
     public synchronized void save(PairedDevice device) throws IOException {
         GsconnectSettings settings = settings();
+        Map<String, Object> current = settings.deviceKeys(device.id());
         String dir = GsconnectDconf.PATH + "device/" + device.id() + "/";
         try {
             // Certificate before paired=true: GSConnect pins from certificate-pem as soon as paired is set.
-            dconf.write(dir + "certificate-pem", GVariantText.formatString(device.certificatePem()));
-            dconf.write(dir + "name", GVariantText.formatString(device.name()));
-            dconf.write(dir + "type", GVariantText.formatString(device.type()));
+            writeIfChanged(current, dir, "certificate-pem", device.certificatePem());
+            writeIfChanged(current, dir, "name", device.name());
+            writeIfChanged(current, dir, "type", device.type());
             if (device.lastConnection().isPresent()) {
-                dconf.write(dir + "last-connection", GVariantText.formatString(device.lastConnection().get()));
+                writeIfChanged(current, dir, "last-connection", device.lastConnection().get());
             }
-            dconf.write(dir + "paired", GVariantText.formatBoolean(true));
+            if (!Boolean.TRUE.equals(current.get("paired"))) {
+                dconf.write(dir + "paired", GVariantText.formatBoolean(true));
+            }
             if (!settings.deviceIds().contains(device.id())) {
                 List<String> ids = new ArrayList<>(settings.deviceIds());
                 ids.add(device.id());
@@ -53,6 +57,13 @@ public final class GsconnectPairingStore implements PairingStore {
             }
         } catch (DconfException e) {
             throw new IOException("cannot record the pairing of " + device.id() + " in dconf: " + e.getMessage(), e);
+        }
+    }
+
+    private void writeIfChanged(Map<String, Object> current, String dir, String key, String value)
+            throws DconfException {
+        if (!value.equals(current.get(key))) {
+            dconf.write(dir + key, GVariantText.formatString(value));
         }
     }
 

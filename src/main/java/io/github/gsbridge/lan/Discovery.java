@@ -102,8 +102,11 @@ final class Discovery implements AutoCloseable {
                     continue;
                 }
                 for (InterfaceAddress address : nic.getInterfaceAddresses()) {
-                    if (address.getAddress() instanceof Inet4Address && address.getBroadcast() != null) {
-                        targets.add(address.getBroadcast());
+                    InetAddress broadcast = address.getBroadcast();
+                    // An address configured without a broadcast reports 0.0.0.0, which means "this host".
+                    if (address.getAddress() instanceof Inet4Address && broadcast != null
+                            && !broadcast.isAnyLocalAddress()) {
+                        targets.add(broadcast);
                     }
                 }
             }

@@ -124,10 +124,10 @@ class LoopbackDaemonTest {
         assertTrue(beta.device(alpha.id()).isPaired());
 
         alpha.daemon().plugins().get(PingPlugin.class).ping(alpha.device(beta.id()), Optional.of("hello beta"));
-        beta.events().await(PingPlugin.Received.class,
+        beta.events().await(PingPlugin.PingReceived.class,
                 e -> e.deviceId().equals(alpha.id()) && e.message().equals("hello beta"), WAIT);
         beta.daemon().plugins().get(PingPlugin.class).ping(beta.device(alpha.id()), Optional.empty());
-        alpha.events().await(PingPlugin.Received.class,
+        alpha.events().await(PingPlugin.PingReceived.class,
                 e -> e.deviceId().equals(beta.id()) && e.message().isEmpty(), WAIT);
 
         String store = Files.readString(alpha.home().resolve("gsbridge/devices.json"));
@@ -192,7 +192,7 @@ class LoopbackDaemonTest {
         alpha.events().await(DeviceEvent.Connected.class, e -> e.deviceId().equals(betaId), WAIT);
         assertTrue(beta.device(alpha.id()).isPaired());
         beta.daemon().plugins().get(PingPlugin.class).ping(beta.device(alpha.id()), Optional.of("back"));
-        alpha.events().await(PingPlugin.Received.class, e -> e.message().equals("back"), WAIT);
+        alpha.events().await(PingPlugin.PingReceived.class, e -> e.message().equals("back"), WAIT);
     }
 
     @Test
@@ -209,7 +209,7 @@ class LoopbackDaemonTest {
             peer.send(link, ping);
             Packet answer = peer.awaitPacket(p -> p.isType(Pairing.TYPE), WAIT);
             assertFalse(answer.body().get("pair").asBoolean());
-            assertTrue(alpha.events().all(PingPlugin.Received.class).isEmpty(), "the ping was not delivered");
+            assertTrue(alpha.events().all(PingPlugin.PingReceived.class).isEmpty(), "the ping was not delivered");
         }
     }
 

@@ -19,7 +19,7 @@ public final class PingPlugin implements Plugin {
     public static final String TYPE = "kdeconnect.ping";
 
     /** A device pinged us; {@code message} is empty for a plain ping. */
-    public record Received(String deviceId, String message) implements Event { }
+    public record PingReceived(String deviceId, String message) implements Event { }
 
     private final EventBus events;
 
@@ -47,7 +47,7 @@ public final class PingPlugin implements Plugin {
         JsonNode message = packet.body().get("message");
         String text = message != null && message.isTextual() ? message.asText() : "";
         LOG.info("{}: ping{}", device, text.isEmpty() ? "" : ": " + text);
-        events.publish(new Received(device.id(), text));
+        events.publish(new PingReceived(device.id(), text));
     }
 
     public void ping(Device device, Optional<String> message) throws DeviceException {

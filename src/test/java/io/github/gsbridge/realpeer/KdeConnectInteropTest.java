@@ -1,0 +1,210 @@
+package io.github.gsbridge.realpeer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.gsbridge.testsupport.BusMonitor;
+import io.github.gsbridge.testsupport.GsbridgeProcess;
+import io.github.gsbridge.testsupport.GsconnectHome;
+import io.github.gsbridge.testsupport.KdeConnectPeer;
+import io.github.gsbridge.testsupport.NamespacePair;
+import io.github.gsbridge.testsupport.RealComponents;
+import io.github.gsbridge.tls.LocalCertificate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import static io.github.gsbridge.testsupport.GsbridgeProcess.event;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * gsbridge against the real kdeconnectd 22.12 (protocol 7), each in a network namespace of its
+ * own joined by a veth. gsbridge runs on GSConnect-shaped credentials: GSConnect 54's certificate
+ * files and a real dconf database naming the paired devices.
+ */
+class KdeConnectInteropTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String GSBRIDGE_NAME = "gsbridge-test";
+    private static final String KDC_NAME = "kdcpeer";
+
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    Path tmp;
+
+    private NamespacePair ns;
+    private GsconnectHome gsconnect;
+    private KdeConnectPeer.Identity kdcIdentity;
+    private final List<AutoCloseable> running = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        RealComponents.requireRoot();
+        RealComponents.requireExecutable("/usr/lib/x86_64-linux-gnu/libexec/kdeconnectd");
+        RealComponents.requireOnPath("kdeconnect-cli");
+        RealComponents.requireOnPath("dconf");
+        RealComponents.requireOnPath("ip");
+        ns = NamespacePair.create();
+        gsconnect = GsconnectHome.create(tmp.resolve("gsconnect"), LocalCertificate.newDeviceId(), GSBRIDGE_NAME);
+        kdcIdentity = KdeConnectPeer.generateIdentity(tmp.resolve("kdc-identity"), KdeConnectPeer.randomDeviceId());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = running.size() - 1; i >= 0; i--) {
+            running.get(i).close();
+        }
+        if (gsconnect != null) {
+            gsconnect.close();
+        }
+        if (ns != null) {
+            ns.close();
+        }
+    }
+
+    private KdeConnectPeer.Builder kdeconnectd() {
+        return KdeConnectPeer.builder(tmp.resolve("kdc"), ns, ns.nsA()).name(KDC_NAME)
+                .certificate(kdcIdentity.certificate(), kdcIdentity.privateKey());
+    }
+
+    private KdeConnectPeer startKdeconnectd(KdeConnectPeer.Builder builder) {
+        KdeConnectPeer peer = builder.start();
+        running.add(peer);
+        return peer;
+    }
+
+    private GsbridgeProcess startGsbridge() throws Exception {
+        GsbridgeProcess gsbridge = GsbridgeProcess.start(tmp.resolve("gsbridge"), ns.execPrefix(ns.nsB()),
+                gsconnect.environment(), List.of("--identity", "gsconnect"));
+        running.add(gsbridge);
+        assertEquals(gsconnect.deviceId(), gsbridge.deviceId(), "our id is GSConnect's certificate CN");
+        return gsbridge;
+    }
+
+    /** Both sides already trust each other, as after pairing through GSConnect. */
+    private KdeConnectPeer.Builder prePaired() throws Exception {
+        gsconnect.pair(kdcIdentity.deviceId(), KDC_NAME, "desktop", kdcIdentity.certificatePem());
+        return kdeconnectd().trust(gsconnect.deviceId(), GSBRIDGE_NAME, gsconnect.certificatePem());
+    }
+
+    private static Pattern linkLine(String direction) {
+        return Pattern.compile("connected from \\S+ \\(" + direction + ", protocol 7, paired\\)");
+    }
+
+    @Test
+    void kdeconnectdAnnouncementLeadsToAPairedLink() throws Exception {
+        KdeConnectPeer.Builder builder = prePaired();
+        GsbridgeProcess gsbridge = startGsbridge();
+        KdeConnectPeer kdc = startKdeconnectd(builder);
+        // kdeconnectd broadcasts at start; gsbridge receives it and opens the TCP connection.
+        gsbridge.awaitEvent(event("Connected", kdc.deviceId()), WAIT);
+        assertTrue(linkLine("outgoing").matcher(gsbridge.log()).find(), gsbridge.logTail(30));
+        JsonNode device = gsbridge.device(kdc.deviceId());
+        assertTrue(device.get("paired").asBoolean() && device.get("reachable").asBoolean(), device.toString());
+        assertEquals(KDC_NAME, device.get("name").asText());
+        kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);
+    }
+
+    @Test
+    void gsbridgeAnnouncementLeadsToAPairedLink() throws Exception {
+        KdeConnectPeer kdc = startKdeconnectd(prePaired());
+        GsbridgeProcess gsbridge = startGsbridge();
+        // gsbridge broadcasts at start; kdeconnectd opens the TCP connection to us.
+        gsbridge.awaitEvent(event("Connected", kdc.deviceId()), WAIT);
+        assertTrue(linkLine("incoming").matcher(gsbridge.log()).find(), gsbridge.logTail(30));
+        kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);
+    }
+
+    @Test
+    void pingsBothWays() throws Exception {
+        KdeConnectPeer kdc = startKdeconnectd(prePaired());
+        GsbridgeProcess gsbridge = startGsbridge();
+        gsbridge.awaitEvent(event("Connected", kdc.deviceId()), WAIT);
+        kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);
+
+        kdc.cli("--ping-msg", "hello gsbridge", "-d", gsconnect.deviceId()).assertOk("kdeconnect-cli --ping-msg");
+        gsbridge.awaitEvent(e -> e.get("event").asText().equals("PingReceived")
+                && e.get("message").asText().equals("hello gsbridge"), WAIT);
+
+        try (BusMonitor notifications = BusMonitor.notifications(kdc)) {
+            gsbridge.command("ping " + kdc.deviceId() + " hello kdeconnect");
+            BusMonitor.Notification shown = notifications.awaitNotification(
+                    n -> n.body().equals("hello kdeconnect"), WAIT);
+            assertEquals(GSBRIDGE_NAME, shown.summary(), "kdeconnectd names the sender: our GSConnect name");
+        }
+    }
+
+    @Test
+    void pairingRequestedByGsbridge() throws Exception {
+        KdeConnectPeer kdc = startKdeconnectd(kdeconnectd());
+        GsbridgeProcess gsbridge = startGsbridge();
+        gsbridge.awaitEvent(event("Connected", kdc.deviceId()), WAIT);
+        kdc.awaitReachable(gsconnect.deviceId(), false, WAIT);
+
+        int mark = kdc.log().mark();
+        gsbridge.command("pair " + kdc.deviceId());
+        kdc.log().waitForLine(mark, KdeConnectPeer.LOG_PAIR_REQUEST, WAIT);
+        kdc.cli("--pair", "-d", gsconnect.deviceId()).assertOk("kdeconnect-cli --pair (accept)");
+        gsbridge.awaitEvent(event("Paired", kdc.deviceId()), WAIT);
+        kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);
+
+        // Recorded the way GSConnect records it, so GSConnect would trust the device too.
+        String dir = "/org/gnome/shell/extensions/gsconnect/device/" + kdc.deviceId() + "/";
+        assertEquals(Optional.of("true"), gsconnect.dconf().read(dir + "paired"));
+        assertTrue(gsconnect.dconf().read(dir + "certificate-pem").orElseThrow().contains("BEGIN CERTIFICATE"));
+        assertTrue(gsconnect.dconf().read("/org/gnome/shell/extensions/gsconnect/devices").orElseThrow()
+                .contains(kdc.deviceId()));
+
+        kdc.cli("--ping-msg", "paired now", "-d", gsconnect.deviceId()).assertOk("kdeconnect-cli --ping-msg");
+        gsbridge.awaitEvent(e -> e.get("event").asText().equals("PingReceived")
+                && e.get("message").asText().equals("paired now"), WAIT);
+    }
+
+    @Test
+    void pairingRequestedByKdeconnectd() throws Exception {
+        KdeConnectPeer kdc = startKdeconnectd(kdeconnectd());
+        GsbridgeProcess gsbridge = startGsbridge();
+        gsbridge.awaitEvent(event("Connected", kdc.deviceId()), WAIT);
+        kdc.awaitReachable(gsconnect.deviceId(), false, WAIT);
+
+        kdc.cli("--pair", "-d", gsconnect.deviceId()).assertOk("kdeconnect-cli --pair");
+        JsonNode request = gsbridge.awaitEvent(event("PairRequested", kdc.deviceId()), WAIT);
+        assertTrue(request.get("verificationKey").asText().matches("[0-9A-F]{8}"), request.toString());
+        gsbridge.command("accept " + kdc.deviceId());
+        kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);
+
+        try (BusMonitor notifications = BusMonitor.notifications(kdc)) {
+            gsbridge.command("ping " + kdc.deviceId() + " accepted");
+            notifications.awaitNotification(n -> n.body().equals("accepted"), WAIT);
+        }
+    }
+
+    @Test
+    void pairedIdPresentingAnotherCertificateIsRefused() throws Exception {
+        // dconf pins a certificate with kdeconnectd's id that is not the one kdeconnectd has.
+        KdeConnectPeer.Identity impostor = KdeConnectPeer.generateIdentity(tmp.resolve("other"), kdcIdentity.deviceId());
+        gsconnect.pair(kdcIdentity.deviceId(), KDC_NAME, "desktop", impostor.certificatePem());
+        KdeConnectPeer kdc = startKdeconnectd(kdeconnectd()
+                .trust(gsconnect.deviceId(), GSBRIDGE_NAME, gsconnect.certificatePem()));
+        GsbridgeProcess gsbridge = startGsbridge();
+
+        Pattern refused = Pattern.compile(Pattern.quote(kdc.deviceId())
+                + ": refused link from \\S+: it presented a certificate .* other than the one pinned at pairing");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!refused.matcher(gsbridge.log()).find()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no refusal logged:\n" + gsbridge.logTail(40));
+            }
+            Thread.sleep(200);
+        }
+        assertTrue(gsbridge.events().stream().noneMatch(e -> e.get("event").asText().equals("Connected")),
+                gsbridge.events().toString());
+        assertTrue(!kdc.devices(true, true).contains(gsconnect.deviceId()), "kdeconnectd has no paired link to us");
+    }
+}
