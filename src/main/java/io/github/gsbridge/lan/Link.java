@@ -98,10 +98,14 @@ public final class Link {
     }
 
     public void send(Packet packet) throws IOException {
+        write(PacketCodec.encode(packet));
+    }
+
+    /** Writes bytes as they are; adversarial tests use it to send what no encoder would. */
+    void write(byte[] line) throws IOException {
         if (closed.get()) {
             throw new SocketException("link to " + identity.deviceId() + " is closed");
         }
-        byte[] line = PacketCodec.encode(packet);
         synchronized (writeLock) {
             out.write(line);
             out.flush();

@@ -1,8 +1,5 @@
-package io.github.gsbridge.testsupport;
+package io.github.gsbridge.lan;
 
-import io.github.gsbridge.lan.LanConfig;
-import io.github.gsbridge.lan.LanLinkProvider;
-import io.github.gsbridge.lan.Link;
 import io.github.gsbridge.tls.LocalCertificate;
 import io.github.gsbridge.tls.TlsSockets;
 import io.github.gsbridge.wire.Identity;
@@ -82,6 +79,11 @@ public final class RawPeer implements AutoCloseable {
 
     public void send(Link link, Packet packet) throws IOException {
         link.send(packet);
+    }
+
+    /** Sends bytes exactly as given: broken JSON, missing newlines, oversized lines. */
+    public void sendRaw(Link link, byte[] bytes) throws IOException {
+        link.write(bytes);
     }
 
     private void awaitCondition(java.util.function.BooleanSupplier condition, Duration timeout, String failure)
