@@ -1,6 +1,11 @@
 package io.github.gsbridge.daemon;
 
 import io.github.gsbridge.credentials.Dconf;
+import io.github.gsbridge.credentials.GsconnectPairingStore;
+import io.github.gsbridge.desktop.DesktopNotifier;
+import io.github.gsbridge.plugin.share.XdgDownloadDirectories;
+import io.github.gsbridge.transfer.Transfers;
+import java.util.Optional;
 import io.github.gsbridge.credentials.IdentityLoader;
 import io.github.gsbridge.credentials.LocalIdentity;
 import io.github.gsbridge.device.DeviceManager;
@@ -34,16 +39,19 @@ public final class Daemon implements AutoCloseable {
     private final LocalIdentity localIdentity;
     private final Identity identity;
     private final EventBus events;
+    private final Transfers transfers;
+    private volatile DaemonState state = new DaemonState(DaemonState.Kind.ACTIVE, "");
     private final Plugins plugins;
     private final DeviceManager devices;
     private final LanLinkProvider lan;
     private final ScheduledExecutorService timers;
 
-    private Daemon(LocalIdentity localIdentity, Identity identity, EventBus events, Plugins plugins,
-                   DeviceManager devices, LanLinkProvider lan, ScheduledExecutorService timers) {
+    private Daemon(LocalIdentity localIdentity, Identity identity, EventBus events, Transfers transfers,
+                   Plugins plugins, DeviceManager devices, LanLinkProvider lan, ScheduledExecutorService timers) {
         this.localIdentity = localIdentity;
         this.identity = identity;
         this.events = events;
+        this.transfers = transfers;
         this.plugins = plugins;
         this.devices = devices;
         this.lan = lan;
@@ -53,15 +61,28 @@ public final class Daemon implements AutoCloseable {
     /** Loads the identity, binds the ports and announces us; throws when that is impossible. */
     public static Daemon start(DaemonOptions options) throws CredentialsException, IOException {
         EventBus events = new EventBus();
-        return start(options, events, Plugins.standard(events));
+        Transfers transfers = new Transfers(events);
+        LocalIdentity local = loadIdentity(options);
+        Optional<GsconnectPairingStore> gsconnect = local.pairings() instanceof GsconnectPairingStore store
+                ? Optional.of(store) : Optional.empty();
+        Plugins plugins = Plugins.standard(events, transfers,
+                new XdgDownloadDirectories(System.getenv(), gsconnect), DesktopNotifier.none(), true);
+        return start(options, local, events, transfers, plugins);
     }
 
     /** As {@link #start(DaemonOptions)} with a chosen plugin set publishing to {@code events}. */
     public static Daemon start(DaemonOptions options, EventBus events, Plugins plugins)
             throws CredentialsException, IOException {
+        return start(options, loadIdentity(options), events, new Transfers(events), plugins);
+    }
+
+    private static LocalIdentity loadIdentity(DaemonOptions options) throws CredentialsException {
         Dconf dconf = new Dconf(options.dconfExecutable(), Map.of());
-        LocalIdentity local = new IdentityLoader(options.gsconnectDir(), options.configDir(), dconf)
-                .load(options.identity());
+        return new IdentityLoader(options.gsconnectDir(), options.configDir(), dconf).load(options.identity());
+    }
+
+    private static Daemon start(DaemonOptions options, LocalIdentity local, EventBus events, Transfers transfers,
+                                Plugins plugins) throws CredentialsException, IOException {
         TlsSockets tls;
         try {
             tls = TlsSockets.create(local.certificate());
@@ -90,7 +111,7 @@ public final class Daemon implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        Daemon daemon = new Daemon(local, identity, events, plugins, devices, lan, timers);
+        Daemon daemon = new Daemon(local, identity, events, transfers, plugins, devices, lan, timers);
         LOG.info("gsbridge {} \"{}\" ({} identity) is up: TCP {}, UDP {}", identity.deviceId(), identity.deviceName(),
                 local.source().label(), lan.tcpPort(), lan.udpPort());
         lan.announce();
@@ -109,6 +130,14 @@ public final class Daemon implements AutoCloseable {
 
     public EventBus events() {
         return events;
+    }
+
+    public Transfers transfers() {
+        return transfers;
+    }
+
+    public DaemonState state() {
+        return state;
     }
 
     public Plugins plugins() {
@@ -156,6 +185,8 @@ public final class Daemon implements AutoCloseable {
         timers.shutdownNow();
         lan.close();
         devices.close();
+        state = new DaemonState(DaemonState.Kind.STOPPED, "gsbridge stopped");
+        events.publish(new DaemonState.Changed(state));
         LOG.info("gsbridge stopped");
     }
 }

@@ -3,7 +3,13 @@ package io.github.gsbridge.plugin;
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.PacketRouter;
 import io.github.gsbridge.event.EventBus;
+import io.github.gsbridge.desktop.DesktopNotifier;
+import io.github.gsbridge.plugin.findmyphone.FindMyPhonePlugin;
+import io.github.gsbridge.plugin.notification.NotificationPlugin;
 import io.github.gsbridge.plugin.ping.PingPlugin;
+import io.github.gsbridge.plugin.share.DownloadDirectories;
+import io.github.gsbridge.plugin.share.SharePlugin;
+import io.github.gsbridge.transfer.Transfers;
 import io.github.gsbridge.wire.Packet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +39,13 @@ public final class Plugins implements PacketRouter {
     }
 
     /** Every capability gsbridge has. */
-    public static Plugins standard(EventBus events) {
-        return new Plugins(List.of(new PingPlugin(events)));
+    public static Plugins standard(EventBus events, Transfers transfers, DownloadDirectories downloads,
+                                   DesktopNotifier desktop, boolean forwardNotifications) {
+        return new Plugins(List.of(
+                new PingPlugin(events),
+                new SharePlugin(events, transfers, downloads, desktop),
+                new NotificationPlugin(events, desktop, forwardNotifications),
+                new FindMyPhonePlugin()));
     }
 
     public List<Plugin> all() {

@@ -7,7 +7,10 @@ import io.github.gsbridge.daemon.Daemon;
 import io.github.gsbridge.daemon.DaemonOptions;
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceException;
+import io.github.gsbridge.event.Event;
 import io.github.gsbridge.plugin.ping.PingPlugin;
+import io.github.gsbridge.transfer.Transfer;
+import io.github.gsbridge.transfer.TransferEvent;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -31,11 +34,7 @@ public final class DaemonDriver {
     public static void main(String[] args) throws Exception {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         Daemon daemon = Daemon.start(DaemonOptions.parse(Arrays.asList(args), System.getenv()));
-        daemon.events().subscribe(event -> {
-            ObjectNode node = JSON.valueToTree(event);
-            node.put("event", event.getClass().getSimpleName());
-            emit(out, "EVENT " + node);
-        });
+        daemon.events().subscribe(event -> emit(out, "EVENT " + describe(event)));
         ObjectNode ready = JSON.createObjectNode();
         ready.put("deviceId", daemon.identity().deviceId());
         ready.put("tcpPort", daemon.tcpPort());
@@ -56,6 +55,27 @@ public final class DaemonDriver {
             }
         }
         daemon.close();
+    }
+
+    /** Records as JSON; a transfer event carries the transfer's fields, since Transfer is no bean. */
+    private static ObjectNode describe(Event event) {
+        ObjectNode node;
+        if (event instanceof TransferEvent transferEvent) {
+            Transfer transfer = transferEvent.transfer();
+            node = JSON.createObjectNode();
+            node.put("deviceId", transfer.deviceId());
+            node.put("id", transfer.id());
+            node.put("direction", transfer.direction().name());
+            node.put("state", transfer.state().name());
+            node.put("bytesDone", transfer.bytesDone());
+            node.put("bytesTotal", transfer.bytesTotal());
+            transfer.files().forEach(node.putArray("files")::add);
+            transfer.error().ifPresent(error -> node.put("error", error));
+        } else {
+            node = JSON.valueToTree(event);
+        }
+        node.put("event", event.getClass().getSimpleName());
+        return node;
     }
 
     private static synchronized void emit(PrintStream out, String line) {
