@@ -1,10 +1,9 @@
 package io.github.gsbridge.cli;
 
-import io.github.gsbridge.daemon.Daemon;
 import io.github.gsbridge.daemon.DaemonOptions;
+import io.github.gsbridge.daemon.Service;
 import io.github.gsbridge.tls.CredentialsException;
 
-import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -64,16 +63,16 @@ public final class Main {
         if (DaemonOptions.verbose(args)) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
         }
-        Daemon daemon;
+        Service service;
         try {
-            daemon = Daemon.start(options);
-        } catch (CredentialsException | IOException e) {
+            service = Service.start(options);
+        } catch (CredentialsException e) {
             System.err.println("gsbridge daemon: cannot start: " + e.getMessage());
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            daemon.close();
+            service.close();
             stopped.countDown();
         }, "shutdown"));
         try {

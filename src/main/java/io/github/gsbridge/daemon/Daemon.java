@@ -2,18 +2,18 @@ package io.github.gsbridge.daemon;
 
 import io.github.gsbridge.credentials.Dconf;
 import io.github.gsbridge.credentials.GsconnectPairingStore;
-import io.github.gsbridge.desktop.DesktopNotifier;
-import io.github.gsbridge.plugin.share.XdgDownloadDirectories;
-import io.github.gsbridge.transfer.Transfers;
-import java.util.Optional;
 import io.github.gsbridge.credentials.IdentityLoader;
 import io.github.gsbridge.credentials.LocalIdentity;
+import io.github.gsbridge.desktop.DesktopNotifier;
 import io.github.gsbridge.device.DeviceManager;
 import io.github.gsbridge.event.EventBus;
 import io.github.gsbridge.lan.LanLinkProvider;
 import io.github.gsbridge.plugin.Plugins;
+import io.github.gsbridge.plugin.share.XdgDownloadDirectories;
 import io.github.gsbridge.tls.CredentialsException;
 import io.github.gsbridge.tls.TlsSockets;
+import io.github.gsbridge.transfer.Transfer;
+import io.github.gsbridge.transfer.Transfers;
 import io.github.gsbridge.wire.Identity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,11 +24,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** The running daemon: identity, TLS, plugins, devices and the LAN backend, wired together. */
+/**
+ * The running daemon: plugins, devices, transfers and events live as long as the process; the LAN
+ * side (ports, links, our credentials) exists only while {@link DaemonState.Kind#ACTIVE active},
+ * so the ports can be handed to GSConnect and taken back without restarting.
+ */
 public final class Daemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     /** Protocol we announce; peers announcing 7 get protocol 7 behaviour. */
@@ -36,88 +41,135 @@ public final class Daemon implements AutoCloseable {
     /** GSConnect unicasts to paired but disconnected devices this often, so phones come back without a broadcast. */
     private static final long RECONNECT_INTERVAL_SECONDS = 5;
 
-    private final LocalIdentity localIdentity;
-    private final Identity identity;
+    private final DaemonOptions options;
+    private final Dconf dconf;
     private final EventBus events;
     private final Transfers transfers;
-    private volatile DaemonState state = new DaemonState(DaemonState.Kind.ACTIVE, "");
     private final Plugins plugins;
     private final DeviceManager devices;
-    private final LanLinkProvider lan;
     private final ScheduledExecutorService timers;
+    private volatile LocalIdentity localIdentity;
+    private volatile TlsSockets tls;
+    private volatile Identity identity;
+    private volatile DaemonState state = new DaemonState(DaemonState.Kind.WAITING, "starting");
+    private LanLinkProvider lan;
 
-    private Daemon(LocalIdentity localIdentity, Identity identity, EventBus events, Transfers transfers,
-                   Plugins plugins, DeviceManager devices, LanLinkProvider lan, ScheduledExecutorService timers) {
+    private Daemon(DaemonOptions options, Dconf dconf, LocalIdentity localIdentity, TlsSockets tls, EventBus events,
+                   Transfers transfers, Plugins plugins) {
+        this.options = options;
+        this.dconf = dconf;
         this.localIdentity = localIdentity;
-        this.identity = identity;
+        this.tls = tls;
         this.events = events;
         this.transfers = transfers;
         this.plugins = plugins;
-        this.devices = devices;
-        this.lan = lan;
-        this.timers = timers;
-    }
-
-    /** Loads the identity, binds the ports and announces us; throws when that is impossible. */
-    public static Daemon start(DaemonOptions options) throws CredentialsException, IOException {
-        EventBus events = new EventBus();
-        Transfers transfers = new Transfers(events);
-        LocalIdentity local = loadIdentity(options);
-        Optional<GsconnectPairingStore> gsconnect = local.pairings() instanceof GsconnectPairingStore store
-                ? Optional.of(store) : Optional.empty();
-        Plugins plugins = Plugins.standard(events, transfers,
-                new XdgDownloadDirectories(System.getenv(), gsconnect), DesktopNotifier.none(), true);
-        return start(options, local, events, transfers, plugins);
-    }
-
-    /** As {@link #start(DaemonOptions)} with a chosen plugin set publishing to {@code events}. */
-    public static Daemon start(DaemonOptions options, EventBus events, Plugins plugins)
-            throws CredentialsException, IOException {
-        return start(options, loadIdentity(options), events, new Transfers(events), plugins);
-    }
-
-    private static LocalIdentity loadIdentity(DaemonOptions options) throws CredentialsException {
-        Dconf dconf = new Dconf(options.dconfExecutable(), Map.of());
-        return new IdentityLoader(options.gsconnectDir(), options.configDir(), dconf).load(options.identity());
-    }
-
-    private static Daemon start(DaemonOptions options, LocalIdentity local, EventBus events, Transfers transfers,
-                                Plugins plugins) throws CredentialsException, IOException {
-        TlsSockets tls;
-        try {
-            tls = TlsSockets.create(local.certificate());
-        } catch (GeneralSecurityException e) {
-            throw new CredentialsException("certificate of " + local.deviceId(), "unusable for TLS: " + e.getMessage(), e);
-        }
-        // Peers give us one second from TCP accept to a finished handshake: pay the JIT and key set-up now.
-        tls.warmUp();
-
-        String name = Identity.sanitizeName(options.name().or(local::configuredName).orElseGet(Daemon::hostName));
-        Identity identity = Identity.of(local.deviceId(), name.isBlank() ? "gsbridge" : name, options.deviceType(),
-                PROTOCOL_VERSION, plugins.incomingTypes(), plugins.outgoingTypes());
-
-        DeviceManager devices = new DeviceManager(local.certificate(), tls, local.pairings(), plugins, events,
+        this.identity = identityFor(localIdentity);
+        this.devices = new DeviceManager(localIdentity.certificate(), tls, localIdentity.pairings(), plugins, events,
                 options.lan().payloadPorts(), options.lan().peerPayloadPorts());
-        devices.loadPairings();
-        LanLinkProvider lan = new LanLinkProvider(options.lan(), tls, () -> identity, devices::onLink);
-        try {
-            lan.start();
-        } catch (IOException e) {
-            devices.close();
-            throw e;
-        }
-        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        this.timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "daemon-timers");
             thread.setDaemon(true);
             return thread;
         });
-        Daemon daemon = new Daemon(local, identity, events, transfers, plugins, devices, lan, timers);
+        timers.scheduleWithFixedDelay(this::reconnectPaired, RECONNECT_INTERVAL_SECONDS, RECONNECT_INTERVAL_SECONDS,
+                TimeUnit.SECONDS);
+    }
+
+    /** Loads the identity and sets everything up, holding no port yet; see {@link #activate()}. */
+    public static Daemon create(DaemonOptions options) throws CredentialsException {
+        EventBus events = new EventBus();
+        Transfers transfers = new Transfers(events);
+        Dconf dconf = new Dconf(options.dconfExecutable(), Map.of());
+        Optional<GsconnectPairingStore> gsconnect = options.identity() == IdentityLoader.Choice.OWN
+                ? Optional.empty() : Optional.of(new GsconnectPairingStore(dconf));
+        Plugins plugins = Plugins.standard(events, transfers, new XdgDownloadDirectories(System.getenv(), gsconnect),
+                DesktopNotifier.none(), true);
+        return create(options, dconf, events, transfers, plugins);
+    }
+
+    /** As {@link #create(DaemonOptions)} with a chosen plugin set publishing to {@code events}. */
+    public static Daemon create(DaemonOptions options, EventBus events, Plugins plugins) throws CredentialsException {
+        return create(options, new Dconf(options.dconfExecutable(), Map.of()), events, new Transfers(events), plugins);
+    }
+
+    private static Daemon create(DaemonOptions options, Dconf dconf, EventBus events, Transfers transfers,
+                                 Plugins plugins) throws CredentialsException {
+        LocalIdentity local = loadIdentity(options, dconf);
+        return new Daemon(options, dconf, local, tlsFor(local), events, transfers, plugins);
+    }
+
+    /** Creates and activates; fails when the ports cannot be bound. */
+    public static Daemon start(DaemonOptions options) throws CredentialsException, IOException {
+        return activated(create(options));
+    }
+
+    public static Daemon start(DaemonOptions options, EventBus events, Plugins plugins)
+            throws CredentialsException, IOException {
+        return activated(create(options, events, plugins));
+    }
+
+    private static Daemon activated(Daemon daemon) throws CredentialsException, IOException {
+        try {
+            daemon.activate();
+            return daemon;
+        } catch (CredentialsException | IOException | RuntimeException e) {
+            daemon.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Takes the ports: re-reads our identity and pairings (GSConnect may have changed them while
+     * it held the ports), binds, and announces us. Does nothing when already active.
+     */
+    public synchronized void activate() throws CredentialsException, IOException {
+        if (lan != null) {
+            return;
+        }
+        LocalIdentity reloaded = loadIdentity(options, dconf);
+        if (!reloaded.certificate().certificate().equals(localIdentity.certificate().certificate())) {
+            LOG.info("our certificate changed to {}; using it from now on", reloaded.deviceId());
+            tls = tlsFor(reloaded);
+        }
+        localIdentity = reloaded;
+        identity = identityFor(reloaded);
+        devices.replaceCredentials(reloaded.certificate(), tls, reloaded.pairings());
+        devices.reloadPairings();
+        LanLinkProvider provider = new LanLinkProvider(options.lan(), tls, () -> identity, devices::onLink);
+        provider.start();
+        lan = provider;
+        setState(DaemonState.Kind.ACTIVE, "listening on TCP " + provider.tcpPort() + " and UDP " + provider.udpPort());
         LOG.info("gsbridge {} \"{}\" ({} identity) is up: TCP {}, UDP {}", identity.deviceId(), identity.deviceName(),
-                local.source().label(), lan.tcpPort(), lan.udpPort());
-        lan.announce();
-        timers.scheduleWithFixedDelay(daemon::reconnectPaired, RECONNECT_INTERVAL_SECONDS,
-                RECONNECT_INTERVAL_SECONDS, TimeUnit.SECONDS);
-        return daemon;
+                reloaded.source().label(), provider.tcpPort(), provider.udpPort());
+        provider.announce();
+    }
+
+    /** Gives the ports back: closes every link and the listeners; devices and transfers stay known. */
+    public synchronized void deactivate(String reason) {
+        if (lan != null) {
+            lan.close();
+            lan = null;
+            devices.disconnectAll();
+            // An upload holds a payload port until its peer fetches it; give those back too.
+            transfers.all().stream().filter(t -> !t.isFinished()).forEach(Transfer::cancel);
+            LOG.info("released the KDE Connect ports: {}", reason);
+        }
+        setState(DaemonState.Kind.WAITING, reason);
+    }
+
+    /** Records why we are waiting (e.g. who holds the port) without touching anything else. */
+    public synchronized void waiting(String reason) {
+        if (lan == null) {
+            setState(DaemonState.Kind.WAITING, reason);
+        }
+    }
+
+    private void setState(DaemonState.Kind kind, String reason) {
+        DaemonState next = new DaemonState(kind, reason);
+        if (!next.equals(state)) {
+            state = next;
+            events.publish(new DaemonState.Changed(next));
+        }
     }
 
     public Identity identity() {
@@ -126,6 +178,10 @@ public final class Daemon implements AutoCloseable {
 
     public LocalIdentity localIdentity() {
         return localIdentity;
+    }
+
+    public DaemonOptions options() {
+        return options;
     }
 
     public EventBus events() {
@@ -148,23 +204,62 @@ public final class Daemon implements AutoCloseable {
         return devices;
     }
 
-    public int tcpPort() {
-        return lan.tcpPort();
+    /** Our TCP port while active, 0 otherwise. */
+    public synchronized int tcpPort() {
+        return lan == null ? 0 : lan.tcpPort();
     }
 
     /** Broadcasts our identity now, e.g. when the user asks for a refresh. */
-    public void announce() {
-        lan.announce();
+    public synchronized void announce() {
+        if (lan != null) {
+            lan.announce();
+        }
     }
 
     /** Asks the device at this address to connect to us. */
-    public void announceTo(InetAddress address) {
-        lan.announceTo(address);
+    public synchronized void announceTo(InetAddress address) {
+        if (lan != null) {
+            lan.announceTo(address);
+        }
+    }
+
+    /** Announces under a new name (GSConnect's {@code name} key changed). */
+    public void rename(String name) {
+        String clean = Identity.sanitizeName(name);
+        if (clean.isBlank() || clean.equals(identity.deviceName())) {
+            return;
+        }
+        Identity current = identity;
+        identity = Identity.of(current.deviceId(), clean, current.deviceType(), current.protocolVersion(),
+                current.incomingCapabilities(), current.outgoingCapabilities());
+        LOG.info("now called \"{}\"", clean);
+        announce();
     }
 
     private void reconnectPaired() {
         for (InetAddress address : devices.reconnectTargets()) {
-            lan.announceTo(address);
+            announceTo(address);
+        }
+    }
+
+    private Identity identityFor(LocalIdentity local) {
+        String name = Identity.sanitizeName(options.name().or(local::configuredName).orElseGet(Daemon::hostName));
+        return Identity.of(local.deviceId(), name.isBlank() ? "gsbridge" : name, options.deviceType(),
+                PROTOCOL_VERSION, plugins.incomingTypes(), plugins.outgoingTypes());
+    }
+
+    private static LocalIdentity loadIdentity(DaemonOptions options, Dconf dconf) throws CredentialsException {
+        return new IdentityLoader(options.gsconnectDir(), options.configDir(), dconf).load(options.identity());
+    }
+
+    private static TlsSockets tlsFor(LocalIdentity local) throws CredentialsException {
+        try {
+            TlsSockets tls = TlsSockets.create(local.certificate());
+            // Peers give us one second from TCP accept to a finished handshake: pay the JIT and key set-up now.
+            tls.warmUp();
+            return tls;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new CredentialsException("certificate of " + local.deviceId(), "unusable for TLS: " + e.getMessage(), e);
         }
     }
 
@@ -182,11 +277,15 @@ public final class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (lan != null) {
+                lan.close();
+                lan = null;
+            }
+        }
         timers.shutdownNow();
-        lan.close();
         devices.close();
-        state = new DaemonState(DaemonState.Kind.STOPPED, "gsbridge stopped");
-        events.publish(new DaemonState.Changed(state));
+        setState(DaemonState.Kind.STOPPED, "gsbridge stopped");
         LOG.info("gsbridge stopped");
     }
 }

@@ -21,7 +21,8 @@ public record DaemonOptions(
         Path configDir,
         Path gsconnectDir,
         String dconfExecutable,
-        LanConfig lan) {
+        LanConfig lan,
+        boolean force) {
 
     public static final String USAGE = """
             Usage: gsbridge daemon [OPTIONS]
@@ -46,6 +47,7 @@ public record DaemonOptions(
               --peer-tcp-ports N-M  link ports of peers we connect to (default: 1716-1764)
               --peer-payload-ports N-M
                                     payload ports of peers we fetch from (default: 1739-1764)
+              --force               keep the ports even when GSConnect starts (it then cannot bind them)
               --verbose             debug logging
             """;
 
@@ -67,12 +69,17 @@ public record DaemonOptions(
         PortRange tcpPorts = defaults.tcpPorts();
         PortRange payloadPorts = defaults.payloadPorts();
         List<InetAddress> broadcast = new ArrayList<>();
+        boolean force = false;
         PortRange peerTcpPorts = defaults.peerTcpPorts();
         PortRange peerPayloadPorts = defaults.peerPayloadPorts();
 
         for (int i = 0; i < args.size(); i++) {
             String option = args.get(i);
             if (option.equals("--verbose")) {
+                continue;
+            }
+            if (option.equals("--force")) {
+                force = true;
                 continue;
             }
             if (!option.startsWith("--")) {
@@ -100,7 +107,8 @@ public record DaemonOptions(
             }
         }
         return new DaemonOptions(name, type, identity, configDir, gsconnectDir, dconf,
-                new LanConfig(udpPort, peerUdpPort, tcpPorts, payloadPorts, broadcast, peerTcpPorts, peerPayloadPorts));
+                new LanConfig(udpPort, peerUdpPort, tcpPorts, payloadPorts, broadcast, peerTcpPorts, peerPayloadPorts),
+                force);
     }
 
     public static boolean verbose(List<String> args) {

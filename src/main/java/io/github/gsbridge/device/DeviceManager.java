@@ -47,19 +47,64 @@ public final class DeviceManager implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        this.services = new DeviceServices(ourCertificate, tls, store, router, events, scheduler, payloadPorts,
-                peerPayloadPorts);
+        this.services = new DeviceServices(new DeviceServices.Credentials(ourCertificate, tls, store), router, events,
+                scheduler, payloadPorts, peerPayloadPorts);
     }
 
-    /** Loads the paired devices so they are known (and reconnectable) before they show up. */
-    public void loadPairings() {
-        for (PairedDevice record : readStore().values()) {
+    /** Uses other credentials from now on (the daemon re-read GSConnect's files); existing links are kept. */
+    public void replaceCredentials(LocalCertificate ourCertificate, TlsSockets tls, PairingStore store) {
+        services.replaceCredentials(new DeviceServices.Credentials(ourCertificate, tls, store));
+    }
+
+    /**
+     * Brings the devices in line with the store: newly paired ones become known (and
+     * reconnectable), ones no longer paired lose their trust and their link. Runs at start-up and
+     * whenever the store changed behind our back (GSConnect or the user edited dconf).
+     */
+    public void reloadPairings() {
+        Map<String, PairedDevice> stored;
+        try {
+            stored = services.store().load();
+        } catch (IOException e) {
+            LOG.error("cannot read pairings from {}: {}; keeping what we know", services.store().describe(),
+                    e.getMessage());
+            return;
+        }
+        for (PairedDevice record : stored.values()) {
             Device device = devices.computeIfAbsent(record.id(), id -> new Device(id, services));
+            PairedDevice previous = device.pairedRecord();
             device.setPairedRecord(record);
             device.pairing().restorePaired();
+            if (previous != null && !previous.certificatePem().equals(record.certificatePem()) && device.link() != null) {
+                LOG.info("{}: pinned certificate changed in {}; reconnecting", device, services.store().describe());
+                device.link().close();
+            }
+        }
+        for (Device device : devices.values()) {
+            if (device.isPaired() && !stored.containsKey(device.id())) {
+                LOG.info("{}: no longer paired in {}; dropping its link", device, services.store().describe());
+                device.setPairedRecord(null);
+                device.pairing().forgotten();
+                services.router().disconnected(device);
+                services.events().publish(new DeviceEvent.Unpaired(device.id()));
+                Link link = device.link();
+                if (link != null) {
+                    link.close();
+                }
+            }
         }
         LOG.info("{} paired device(s) in {}", devices.values().stream().filter(Device::isPaired).count(),
                 services.store().describe());
+    }
+
+    /** Closes every link, e.g. when the ports go back to GSConnect. */
+    public void disconnectAll() {
+        for (Device device : devices.values()) {
+            Link link = device.link();
+            if (link != null) {
+                link.close();
+            }
+        }
     }
 
     public Collection<Device> devices() {
@@ -241,11 +286,6 @@ public final class DeviceManager implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
-        for (Device device : devices.values()) {
-            Link link = device.link();
-            if (link != null) {
-                link.close();
-            }
-        }
+        disconnectAll();
     }
 }

@@ -8,8 +8,65 @@ import io.github.gsbridge.tls.TlsSockets;
 
 import java.util.concurrent.ScheduledExecutorService;
 
-/** What every device shares: our certificate, TLS, the pairing store, plugins, events and timers. */
-record DeviceServices(LocalCertificate ourCertificate, TlsSockets tls, PairingStore store, PacketRouter router,
-                      EventBus events, ScheduledExecutorService scheduler, PortRange payloadPorts,
-                      PortRange peerPayloadPorts) {
+/**
+ * What every device shares: plugins, events, timers, port ranges, and the credentials of the
+ * current activation (swapped when the daemon takes the ports again after a hand-over, since
+ * GSConnect's files may have changed meanwhile).
+ */
+final class DeviceServices {
+    /** Our certificate, TLS set up from it, and where pairings are kept: replaced together. */
+    record Credentials(LocalCertificate ourCertificate, TlsSockets tls, PairingStore store) { }
+
+    private final PacketRouter router;
+    private final EventBus events;
+    private final ScheduledExecutorService scheduler;
+    private final PortRange payloadPorts;
+    private final PortRange peerPayloadPorts;
+    private volatile Credentials credentials;
+
+    DeviceServices(Credentials credentials, PacketRouter router, EventBus events, ScheduledExecutorService scheduler,
+                   PortRange payloadPorts, PortRange peerPayloadPorts) {
+        this.credentials = credentials;
+        this.router = router;
+        this.events = events;
+        this.scheduler = scheduler;
+        this.payloadPorts = payloadPorts;
+        this.peerPayloadPorts = peerPayloadPorts;
+    }
+
+    void replaceCredentials(Credentials replacement) {
+        credentials = replacement;
+    }
+
+    LocalCertificate ourCertificate() {
+        return credentials.ourCertificate();
+    }
+
+    TlsSockets tls() {
+        return credentials.tls();
+    }
+
+    PairingStore store() {
+        return credentials.store();
+    }
+
+    PacketRouter router() {
+        return router;
+    }
+
+    EventBus events() {
+        return events;
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    PortRange payloadPorts() {
+        return payloadPorts;
+    }
+
+    PortRange peerPayloadPorts() {
+        return peerPayloadPorts;
+    }
 }

@@ -53,9 +53,16 @@ public final class Pairing {
                 theirs.getPublicKey(), timestamp));
     }
 
-    /** Called once at start-up for devices found in the store. */
+    /** The store lists the device as paired. */
     synchronized void restorePaired() {
+        cancelTimeout();
         state = State.PAIRED;
+    }
+
+    /** The store no longer lists the device (unpaired elsewhere). */
+    synchronized void forgotten() {
+        cancelTimeout();
+        state = State.NOT_PAIRED;
     }
 
     synchronized void request() throws DeviceException {

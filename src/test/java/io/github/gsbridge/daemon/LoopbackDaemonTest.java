@@ -67,7 +67,7 @@ class LoopbackDaemonTest {
                 new PortRange(ports.first() + 3, ports.last()), List.of(LOOPBACK), ANY_PORT, ANY_PORT);
         DaemonOptions options = new DaemonOptions(Optional.of(name), "desktop",
                 io.github.gsbridge.credentials.IdentityLoader.Choice.OWN, home.resolve("gsbridge"),
-                home.resolve("gsconnect"), "dconf", lan);
+                home.resolve("gsconnect"), "dconf", lan, false);
         EventBus bus = new EventBus();
         EventRecorder events = new EventRecorder(bus);
         Daemon daemon = Daemon.start(options, bus,

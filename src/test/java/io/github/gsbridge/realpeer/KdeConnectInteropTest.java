@@ -84,6 +84,7 @@ class KdeConnectInteropTest {
                 gsconnect.environment(), List.of("--identity", "gsconnect"));
         running.add(gsbridge);
         assertEquals(gsconnect.deviceId(), gsbridge.deviceId(), "our id is GSConnect's certificate CN");
+        gsbridge.awaitState("active", WAIT);
         return gsbridge;
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.gsbridge.daemon.Daemon;
 import io.github.gsbridge.daemon.DaemonOptions;
+import io.github.gsbridge.daemon.Service;
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceException;
 import io.github.gsbridge.event.Event;
@@ -33,7 +34,9 @@ public final class DaemonDriver {
 
     public static void main(String[] args) throws Exception {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        Daemon daemon = Daemon.start(DaemonOptions.parse(Arrays.asList(args), System.getenv()));
+        // The same composition as `gsbridge daemon`: ports taken when free, GSConnect watched.
+        Service service = Service.start(DaemonOptions.parse(Arrays.asList(args), System.getenv()));
+        Daemon daemon = service.daemon();
         daemon.events().subscribe(event -> emit(out, "EVENT " + describe(event)));
         ObjectNode ready = JSON.createObjectNode();
         ready.put("deviceId", daemon.identity().deviceId());
@@ -49,12 +52,12 @@ public final class DaemonDriver {
                 break;
             }
             try {
-                emit(out, "OK " + execute(daemon, words));
+                emit(out, "OK " + execute(service, words));
             } catch (DeviceException | IllegalArgumentException e) {
                 emit(out, "ERROR " + e.getMessage());
             }
         }
-        daemon.close();
+        service.close();
     }
 
     /** Records as JSON; a transfer event carries the transfer's fields, since Transfer is no bean. */
@@ -82,8 +85,18 @@ public final class DaemonDriver {
         out.println(line);
     }
 
-    private static Object execute(Daemon daemon, String[] words) throws DeviceException {
+    private static Object execute(Service service, String[] words) throws DeviceException {
+        Daemon daemon = service.daemon();
         switch (words[0]) {
+            case "state" -> {
+                ObjectNode node = JSON.createObjectNode();
+                node.put("state", daemon.state().kind().label());
+                node.put("reason", daemon.state().reason());
+                node.put("tcpPort", daemon.tcpPort());
+                return node;
+            }
+            case "release" -> service.handover().release();
+            case "takeover" -> service.handover().takeOver();
             case "devices" -> {
                 ArrayNode list = JSON.createArrayNode();
                 for (Device device : daemon.devices().devices()) {

@@ -121,6 +121,21 @@ public final class GsbridgeProcess implements AutoCloseable {
         return lines.stream().filter(l -> l.startsWith("EVENT ")).map(l -> parse(l.substring(6))).toList();
     }
 
+    /** Waits until the daemon reports this state ({@code active}, {@code waiting}); returns the reason. */
+    public String awaitState(String state, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonNode current = command("state");
+            if (current.get("state").asText().equals(state)) {
+                return current.get("reason").asText();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("gsbridge still " + current + " after " + timeout + "\n" + logTail(40));
+            }
+            Thread.sleep(50);
+        }
+    }
+
     /** The device as the daemon lists it, or null. */
     public JsonNode device(String id) throws IOException, InterruptedException {
         for (JsonNode device : command("devices")) {
