@@ -123,10 +123,16 @@ public final class GsbridgeProcess implements AutoCloseable {
 
     /** Waits until the daemon reports this state ({@code active}, {@code waiting}); returns the reason. */
     public String awaitState(String state, Duration timeout) throws IOException, InterruptedException {
+        return awaitState(state, "", timeout);
+    }
+
+    /** Waits for a state whose reason contains {@code reasonPart}. */
+    public String awaitState(String state, String reasonPart, Duration timeout)
+            throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             JsonNode current = command("state");
-            if (current.get("state").asText().equals(state)) {
+            if (current.get("state").asText().equals(state) && current.get("reason").asText().contains(reasonPart)) {
                 return current.get("reason").asText();
             }
             if (System.nanoTime() > deadline) {
