@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Pairings in GSConnect's dconf tree, read and written the way GSConnect does, so a device paired
@@ -57,6 +59,25 @@ public final class GsconnectPairingStore implements PairingStore {
             }
         } catch (DconfException e) {
             throw new IOException("cannot record the pairing of " + device.id() + " in dconf: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void recordCapabilities(String deviceId, Set<String> incoming, Set<String> outgoing)
+            throws IOException {
+        Map<String, Object> current = settings().deviceKeys(deviceId);
+        String dir = GsconnectDconf.PATH + "device/" + deviceId + "/";
+        try {
+            // GSConnect stores sorted copies of the identity's lists.
+            for (Map.Entry<String, Set<String>> entry : Map.of("incoming-capabilities", incoming,
+                    "outgoing-capabilities", outgoing).entrySet()) {
+                List<String> sorted = new ArrayList<>(new TreeSet<>(entry.getValue()));
+                if (!sorted.equals(current.get(entry.getKey()))) {
+                    dconf.write(dir + entry.getKey(), GVariantText.formatStringArray(sorted));
+                }
+            }
+        } catch (DconfException e) {
+            throw new IOException("cannot record the capabilities of " + deviceId + " in dconf: " + e.getMessage(), e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.github.gsbridge.credentials;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.Set;
 
 /** Where pairings live: GSConnect's dconf tree, or gsbridge's own file. */
 public interface PairingStore {
@@ -11,6 +12,10 @@ public interface PairingStore {
     void save(PairedDevice device) throws IOException;
 
     void remove(String deviceId) throws IOException;
+
+    /** Records what a paired device announced; only GSConnect's store keeps it (for GSConnect's plugins). */
+    default void recordCapabilities(String deviceId, Set<String> incoming, Set<String> outgoing) throws IOException {
+    }
 
     /** Where the pairings are kept, for log lines. */
     String describe();

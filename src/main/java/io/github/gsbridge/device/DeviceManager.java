@@ -240,20 +240,25 @@ public final class DeviceManager implements AutoCloseable {
         services.events().publish(new DeviceEvent.Disconnected(device.id()));
     }
 
+    /** Stores where and as what the device was last seen, off the link's thread (dconf is a process spawn). */
     private void rememberConnection(Device device, Link link) {
         PairedDevice record = device.pairedRecord();
-        String uri = link.lastConnectionUri();
-        if (record == null || record.lastConnection().filter(uri::equals).isPresent()) {
+        if (record == null) {
             return;
         }
         PairedDevice updated = new PairedDevice(record.id(), device.name(), device.type(), record.certificatePem(),
-                Optional.of(uri));
+                Optional.of(link.lastConnectionUri()));
         device.setPairedRecord(updated);
+        Identity identity = link.identity();
         scheduler.execute(() -> {
             try {
-                services.store().save(updated);
+                if (!updated.equals(record)) {
+                    services.store().save(updated);
+                }
+                services.store().recordCapabilities(device.id(), identity.incomingCapabilities(),
+                        identity.outgoingCapabilities());
             } catch (IOException e) {
-                LOG.warn("{}: cannot record last connection {}: {}", device, uri, e.getMessage());
+                LOG.warn("{}: cannot record this connection: {}", device, e.getMessage());
             }
         });
     }

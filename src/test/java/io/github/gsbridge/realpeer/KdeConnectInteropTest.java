@@ -161,6 +161,12 @@ class KdeConnectInteropTest {
         assertTrue(gsconnect.dconf().read(dir + "certificate-pem").orElseThrow().contains("BEGIN CERTIFICATE"));
         assertTrue(gsconnect.dconf().read("/org/gnome/shell/extensions/gsconnect/devices").orElseThrow()
                 .contains(kdc.deviceId()));
+        assertEquals(Optional.of("'" + KDC_NAME + "'"), gsconnect.dconf().read(dir + "name"));
+        assertEquals(Optional.of("'desktop'"), gsconnect.dconf().read(dir + "type"));
+        assertTrue(gsconnect.dconf().read(dir + "last-connection").orElseThrow().matches("'lan://10\\.231\\.\\d+\\.1:1716'"),
+                gsconnect.dconf().read(dir + "last-connection").toString());
+        assertTrue(gsconnect.dconf().read(dir + "incoming-capabilities").orElseThrow().contains("'kdeconnect.ping'"));
+        assertTrue(gsconnect.dconf().read(dir + "outgoing-capabilities").orElseThrow().contains("'kdeconnect.ping'"));
 
         kdc.cli("--ping-msg", "paired now", "-d", gsconnect.deviceId()).assertOk("kdeconnect-cli --ping-msg");
         gsbridge.awaitEvent(e -> e.get("event").asText().equals("PingReceived")
@@ -184,6 +190,20 @@ class KdeConnectInteropTest {
             gsbridge.command("ping " + kdc.deviceId() + " accepted");
             notifications.awaitNotification(n -> n.body().equals("accepted"), WAIT);
         }
+    }
+
+    @Test
+    void unpairingInDconfDropsTheDevice() throws Exception {
+        KdeConnectPeer kdc = startKdeconnectd(prePaired());
+        GsbridgeProcess gsbridge = startGsbridge();
+        gsbridge.awaitEvent(event("Connected", kdc.deviceId()), WAIT);
+
+        // As GSConnect (or the user) would, while gsbridge runs.
+        gsconnect.dconf().write("/org/gnome/shell/extensions/gsconnect/device/" + kdc.deviceId() + "/paired", "false");
+        gsbridge.awaitEvent(event("Unpaired", kdc.deviceId()), WAIT);
+        gsbridge.awaitEvent(event("Disconnected", kdc.deviceId()), WAIT);
+        JsonNode device = gsbridge.device(kdc.deviceId());
+        assertTrue(device == null || !device.get("paired").asBoolean(), String.valueOf(device));
     }
 
     @Test
