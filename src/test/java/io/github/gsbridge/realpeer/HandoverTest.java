@@ -2,6 +2,7 @@ package io.github.gsbridge.realpeer;
 
 import io.github.gsbridge.testsupport.GsbridgeProcess;
 import io.github.gsbridge.testsupport.GsconnectHome;
+import io.github.gsbridge.testsupport.GsconnectService;
 import io.github.gsbridge.testsupport.ManagedProcess;
 import io.github.gsbridge.testsupport.NamespacePair;
 import io.github.gsbridge.testsupport.PortSquatter;
@@ -196,6 +197,45 @@ class HandoverTest {
             assertTrue(sampler.samples > 5, "the sampler ran: " + sampler.samples);
             assertEquals(List.of(), sampler.conflicts, "two processes held 1716 at once");
         }
+    }
+
+    @Test
+    void realGsconnect54TakesAndGivesBackThePorts() throws Exception {
+        GsconnectService.requireInstalled();
+        GsconnectService gsconnectService = GsconnectService.start(tmp.resolve("gsconnect-service"), ns, ns.nsB(),
+                gsconnect);
+        running.add(gsconnectService);
+        GsbridgeProcess gsbridge = startGsbridge();
+        gsbridge.awaitState("waiting", "GSConnect is running", WAIT);
+
+        try (Sampler sampler = new Sampler()) {
+            gsconnectService.stopService();
+            gsbridge.awaitState("active", HANDOVER);
+            // GSConnect 54 binds once at start and gives up if 1716 is taken: that it holds the ports
+            // afterwards shows gsbridge let go in time.
+            gsconnectService.startService();
+            gsbridge.awaitState("waiting", "GSConnect is running", HANDOVER);
+            awaitHolder("gjs", WAIT);
+            Thread.sleep(500);
+            sampler.close();
+            assertTrue(sampler.samples > 5, "the sampler ran: " + sampler.samples);
+            assertEquals(List.of(), sampler.conflicts, "two processes held 1716 at once");
+        }
+    }
+
+    /** Waits until {@code program} holds both UDP and TCP 1716 in namespace B. */
+    private void awaitHolder(String program, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            last = ns.exec(ns.nsB(), Duration.ofSeconds(5), "ss", "-H", "-lnutp", "sport", "=", ":1716").stdout();
+            long held = last.lines().filter(l -> l.contains("\"" + program + "\"")).count();
+            if (held >= 2) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(program + " does not hold UDP and TCP 1716: " + last);
     }
 
     @Test

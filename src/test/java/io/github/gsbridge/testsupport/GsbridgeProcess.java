@@ -109,8 +109,18 @@ public final class GsbridgeProcess implements AutoCloseable {
 
     /** Waits for an event whose JSON matches; e.g. {@code e -> e.get("event").asText().equals("Connected")}. */
     public JsonNode awaitEvent(Predicate<JsonNode> match, Duration timeout) throws InterruptedException {
-        String line = awaitLine(l -> l.startsWith("EVENT ") && match.test(parse(l.substring(6))), timeout);
+        return awaitEvent(0, match, timeout);
+    }
+
+    /** Like {@link #awaitEvent(Predicate, Duration)}, counting only output after {@link #mark()}. */
+    public JsonNode awaitEvent(int mark, Predicate<JsonNode> match, Duration timeout) throws InterruptedException {
+        String line = awaitLine(mark, l -> l.startsWith("EVENT ") && match.test(parse(l.substring(6))), timeout);
         return parse(line.substring(6));
+    }
+
+    /** A position in the output, for waiting on what comes after it. */
+    public synchronized int mark() {
+        return lines.size();
     }
 
     public static Predicate<JsonNode> event(String name, String deviceId) {
@@ -181,9 +191,14 @@ public final class GsbridgeProcess implements AutoCloseable {
     }
 
     private synchronized String awaitLine(Predicate<String> match, Duration timeout) throws InterruptedException {
+        return awaitLine(0, match, timeout);
+    }
+
+    private synchronized String awaitLine(int from, Predicate<String> match, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            for (String line : lines) {
+            for (String line : lines.subList(Math.min(from, lines.size()), lines.size())) {
                 if (match.test(line)) {
                     return line;
                 }

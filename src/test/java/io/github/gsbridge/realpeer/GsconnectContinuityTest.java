@@ -1,0 +1,93 @@
+package io.github.gsbridge.realpeer;
+
+import io.github.gsbridge.testsupport.GsbridgeProcess;
+import io.github.gsbridge.testsupport.GsconnectHome;
+import io.github.gsbridge.testsupport.GsconnectService;
+import io.github.gsbridge.testsupport.NamespacePair;
+import io.github.gsbridge.testsupport.RealComponents;
+import io.github.gsbridge.tls.LocalCertificate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.github.gsbridge.testsupport.GsbridgeProcess.event;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The promise that switching between gsbridge and GSConnect needs no re-pairing: a pairing made
+ * by gsbridge on GSConnect's credentials is used by the real GSConnect 54 started afterwards.
+ *
+ * <p>The peer is a second gsbridge (own identity) rather than kdeconnectd 22.12: GSConnect's
+ * GnuTLS refuses the SNI kdeconnectd sends, so those two only link in one direction.
+ */
+class GsconnectContinuityTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    Path tmp;
+
+    private NamespacePair ns;
+    private GsconnectHome gsconnect;
+    private final List<AutoCloseable> running = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        RealComponents.requireRoot();
+        GsconnectService.requireInstalled();
+        ns = NamespacePair.create();
+        gsconnect = GsconnectHome.create(tmp.resolve("gsconnect"), LocalCertificate.newDeviceId(), "continuity");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = running.size() - 1; i >= 0; i--) {
+            running.get(i).close();
+        }
+        gsconnect.close();
+        ns.close();
+    }
+
+    @Test
+    void gsconnectUsesAPairingMadeByGsbridge() throws Exception {
+        Path phoneHome = tmp.resolve("phone");
+        GsbridgeProcess phone = GsbridgeProcess.start(phoneHome, ns.execPrefix(ns.nsA()),
+                Map.of("HOME", phoneHome.toString()), List.of("--identity", "own", "--name", "phone"));
+        running.add(phone);
+        GsbridgeProcess desktop = GsbridgeProcess.start(tmp.resolve("desktop"), ns.execPrefix(ns.nsB()),
+                gsconnect.environment(), List.of("--identity", "gsconnect"));
+        running.add(desktop);
+        desktop.awaitState("active", WAIT);
+        desktop.command("announce");
+        phone.awaitEvent(event("Connected", desktop.deviceId()), WAIT);
+
+        phone.command("pair " + desktop.deviceId());
+        desktop.awaitEvent(event("PairRequested", phone.deviceId()), WAIT);
+        desktop.command("accept " + phone.deviceId());
+        phone.awaitEvent(event("Paired", desktop.deviceId()), WAIT);
+
+        // Switch to GSConnect: same certificate files, same dconf.
+        desktop.close();
+        phone.awaitEvent(event("Disconnected", desktop.deviceId()), WAIT);
+        int switched = phone.mark();
+        GsconnectService service = GsconnectService.start(tmp.resolve("gsconnect-service"), ns, ns.nsB(), gsconnect);
+        running.add(service);
+
+        // The phone calls its paired desktop back every few seconds; GSConnect answers as the desktop.
+        phone.awaitEvent(switched, event("Connected", desktop.deviceId()), WAIT);
+        service.cli("--ping", "-d", phone.deviceId()).assertOk("gsconnect --ping");
+        phone.awaitEvent(switched, event("PingReceived", desktop.deviceId()), WAIT);
+        assertTrue(phone.device(desktop.deviceId()).get("paired").asBoolean(), "still paired, never asked again");
+        List<String> pairing = phone.events().stream().map(e -> e.get("event").asText())
+                .filter(name -> name.startsWith("Pair") || name.equals("Unpaired")).toList();
+        assertEquals(List.of("Paired"), pairing, "paired once, through gsbridge; GSConnect never asked again");
+    }
+}
