@@ -9,7 +9,7 @@ import io.github.gsbridge.lan.Link;
 import io.github.gsbridge.lan.PortRange;
 import io.github.gsbridge.plugin.Plugins;
 import io.github.gsbridge.plugin.ping.PingPlugin;
-import io.github.gsbridge.testsupport.EventRecorder;
+import io.github.gsbridge.testsupport.LoopbackNode;
 import io.github.gsbridge.testsupport.Ports;
 import io.github.gsbridge.lan.RawPeer;
 import io.github.gsbridge.tls.LocalCertificate;
@@ -41,53 +41,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LoopbackDaemonTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-    /** The daemons here use moved ports, so they must accept each other's. */
-    private static final PortRange ANY_PORT = new PortRange(1024, 65535);
+    private static final InetAddress LOOPBACK = LoopbackNode.LOOPBACK;
 
     @TempDir
     Path dir;
 
     private final List<AutoCloseable> running = new ArrayList<>();
 
-    /** One daemon: ports[0] is its UDP port, ports[1..2] TCP, ports[3..6] payloads. */
-    private record Node(Daemon daemon, EventRecorder events, Path home, PortRange ports) {
-        String id() {
-            return daemon.identity().deviceId();
-        }
-
-        Device device(String id) {
-            return daemon.devices().find(id).orElseThrow(() -> new AssertionError("unknown device " + id));
-        }
+    private LoopbackNode start(String name, PortRange ports, int peerUdpPort) throws Exception {
+        LoopbackNode node = LoopbackNode.start(dir.resolve(name), name, ports, peerUdpPort,
+                bus -> List.of(new PingPlugin(bus), new PayloadProbePlugin(bus)));
+        running.add(node);
+        return node;
     }
 
-    private Node start(String name, PortRange ports, int peerUdpPort) throws Exception {
-        Path home = dir.resolve(name);
-        LanConfig lan = new LanConfig(ports.first(), peerUdpPort, new PortRange(ports.first() + 1, ports.first() + 2),
-                new PortRange(ports.first() + 3, ports.last()), List.of(LOOPBACK), ANY_PORT, ANY_PORT);
-        DaemonOptions options = new DaemonOptions(Optional.of(name), "desktop",
-                io.github.gsbridge.credentials.IdentityLoader.Choice.OWN, home.resolve("gsbridge"),
-                home.resolve("gsconnect"), "dconf", lan, false);
-        EventBus bus = new EventBus();
-        EventRecorder events = new EventRecorder(bus);
-        Daemon daemon = Daemon.start(options, bus,
-                new Plugins(List.of(new PingPlugin(bus), new PayloadProbePlugin(bus))));
-        running.add(daemon);
-        return new Node(daemon, events, home, ports);
-    }
-
-    private Node[] startPair() throws Exception {
+    private LoopbackNode[] startPair() throws Exception {
         PortRange a = Ports.freeRange(7);
         PortRange b = Ports.freeRange(7);
-        Node first = start("alpha", a, b.first());
-        Node second = start("beta", b, a.first());
+        LoopbackNode first = start("alpha", a, b.first());
+        LoopbackNode second = start("beta", b, a.first());
         // beta's start-up announcement reaches alpha, which connects.
         first.events().await(DeviceEvent.Connected.class, e -> e.deviceId().equals(second.id()), WAIT);
         second.events().await(DeviceEvent.Connected.class, e -> e.deviceId().equals(first.id()), WAIT);
-        return new Node[] {first, second};
+        return new LoopbackNode[] {first, second};
     }
 
-    private static void pair(Node requester, Node responder) throws Exception {
+    private static void pair(LoopbackNode requester, LoopbackNode responder) throws Exception {
         requester.device(responder.id()).requestPair();
         DeviceEvent.PairRequested request = responder.events().await(DeviceEvent.PairRequested.class,
                 e -> e.deviceId().equals(requester.id()), WAIT);
@@ -107,9 +86,9 @@ class LoopbackDaemonTest {
 
     @Test
     void discoveryPairingAndPingBothWays() throws Exception {
-        Node[] nodes = startPair();
-        Node alpha = nodes[0];
-        Node beta = nodes[1];
+        LoopbackNode[] nodes = startPair();
+        LoopbackNode alpha = nodes[0];
+        LoopbackNode beta = nodes[1];
         assertFalse(alpha.device(beta.id()).isPaired());
         assertEquals(8, alpha.device(beta.id()).protocolVersion());
 
@@ -136,7 +115,7 @@ class LoopbackDaemonTest {
 
     @Test
     void rejectedRequestLeavesBothUnpaired() throws Exception {
-        Node[] nodes = startPair();
+        LoopbackNode[] nodes = startPair();
         nodes[0].device(nodes[1].id()).requestPair();
         nodes[1].events().await(DeviceEvent.PairRequested.class, e -> true, WAIT);
         nodes[1].device(nodes[0].id()).rejectPair();
@@ -148,7 +127,7 @@ class LoopbackDaemonTest {
 
     @Test
     void unpairIsMutualAndPersistent() throws Exception {
-        Node[] nodes = startPair();
+        LoopbackNode[] nodes = startPair();
         pair(nodes[0], nodes[1]);
         nodes[1].device(nodes[0].id()).unpair();
         nodes[0].events().await(DeviceEvent.Unpaired.class, e -> e.deviceId().equals(nodes[1].id()), WAIT);
@@ -157,11 +136,11 @@ class LoopbackDaemonTest {
 
     @Test
     void payloadsArriveWholeInBothDirections() throws Exception {
-        Node[] nodes = startPair();
+        LoopbackNode[] nodes = startPair();
         pair(nodes[0], nodes[1]);
         for (int i = 0; i < 2; i++) {
-            Node sender = nodes[i];
-            Node receiver = nodes[1 - i];
+            LoopbackNode sender = nodes[i];
+            LoopbackNode receiver = nodes[1 - i];
             byte[] data = new byte[8 * 1024 * 1024 + i];
             new Random(i).nextBytes(data);
             List<Long> progress = new ArrayList<>();
@@ -179,15 +158,15 @@ class LoopbackDaemonTest {
 
     @Test
     void pairingSurvivesARestart() throws Exception {
-        Node[] nodes = startPair();
+        LoopbackNode[] nodes = startPair();
         pair(nodes[0], nodes[1]);
-        Node alpha = nodes[0];
+        LoopbackNode alpha = nodes[0];
         String betaId = nodes[1].id();
         nodes[1].daemon().close();
         alpha.events().await(DeviceEvent.Disconnected.class, e -> e.deviceId().equals(betaId), WAIT);
         alpha.events().clear();
 
-        Node beta = start("beta", nodes[1].ports(), alpha.ports().first());
+        LoopbackNode beta = start("beta", nodes[1].ports(), alpha.ports().first());
         assertEquals(betaId, beta.id(), "the identity is kept");
         alpha.events().await(DeviceEvent.Connected.class, e -> e.deviceId().equals(betaId), WAIT);
         assertTrue(beta.device(alpha.id()).isPaired());
@@ -199,9 +178,9 @@ class LoopbackDaemonTest {
     void unpairedDeviceMayOnlyPair() throws Exception {
         PortRange a = Ports.freeRange(7);
         PortRange raw = Ports.freeRange(4);
-        Node alpha = start("alpha", a, raw.first());
+        LoopbackNode alpha = start("alpha", a, raw.first());
         try (RawPeer peer = new RawPeer(LocalCertificate.generate("0123456789abcdef0123456789abcdef"),
-                "0123456789abcdef0123456789abcdef", 8, rawConfig(raw, a.first()))) {
+                "0123456789abcdef0123456789abcdef", 8, LoopbackNode.lanConfig(raw, a.first()))) {
             peer.announceTo(LOOPBACK);
             Link link = peer.awaitLink(WAIT);
             Packet ping = new Packet(PingPlugin.TYPE);
@@ -215,9 +194,9 @@ class LoopbackDaemonTest {
 
     @Test
     void pairedIdWithAnotherCertificateIsRefused() throws Exception {
-        Node[] nodes = startPair();
+        LoopbackNode[] nodes = startPair();
         pair(nodes[0], nodes[1]);
-        Node alpha = nodes[0];
+        LoopbackNode alpha = nodes[0];
         String betaId = nodes[1].id();
         nodes[1].daemon().close();
         alpha.events().await(DeviceEvent.Disconnected.class, e -> e.deviceId().equals(betaId), WAIT);
@@ -225,7 +204,7 @@ class LoopbackDaemonTest {
 
         // Same id, same ports, a certificate of its own: an impostor.
         try (RawPeer impostor = new RawPeer(LocalCertificate.generate(betaId), betaId, 8,
-                rawConfig(nodes[1].ports(), alpha.ports().first()))) {
+                LoopbackNode.lanConfig(nodes[1].ports(), alpha.ports().first()))) {
             impostor.announceTo(LOOPBACK);
             Link link = impostor.awaitLink(WAIT);
             impostor.awaitClosed(link, WAIT);
@@ -239,9 +218,9 @@ class LoopbackDaemonTest {
     void certificateWhoseCnIsNotTheDeviceIdIsRefused() throws Exception {
         PortRange a = Ports.freeRange(7);
         PortRange raw = Ports.freeRange(4);
-        Node alpha = start("alpha", a, raw.first());
+        LoopbackNode alpha = start("alpha", a, raw.first());
         try (RawPeer peer = new RawPeer(LocalCertificate.generate("ffffffffffffffffffffffffffffffff"),
-                "0123456789abcdef0123456789abcdef", 8, rawConfig(raw, a.first()))) {
+                "0123456789abcdef0123456789abcdef", 8, LoopbackNode.lanConfig(raw, a.first()))) {
             peer.announceTo(LOOPBACK);
             Link link = peer.awaitLink(WAIT);
             peer.awaitClosed(link, WAIT);
@@ -251,9 +230,9 @@ class LoopbackDaemonTest {
 
     @Test
     void pairedDeviceThatMissedOurBroadcastIsCalledBack() throws Exception {
-        Node[] nodes = startPair();
+        LoopbackNode[] nodes = startPair();
         pair(nodes[0], nodes[1]);
-        Node alpha = nodes[0];
+        LoopbackNode alpha = nodes[0];
         String betaId = nodes[1].id();
         nodes[1].daemon().close();
         alpha.events().await(DeviceEvent.Disconnected.class, e -> e.deviceId().equals(betaId), WAIT);
@@ -262,7 +241,7 @@ class LoopbackDaemonTest {
         // beta comes back announcing to a port nobody listens on; only alpha's periodic unicast
         // to beta's last connection can bring the two together.
         int deadPort = Ports.freeRange(1).first();
-        Node beta = start("beta", nodes[1].ports(), deadPort);
+        LoopbackNode beta = start("beta", nodes[1].ports(), deadPort);
         alpha.events().await(DeviceEvent.Connected.class, e -> e.deviceId().equals(betaId), Duration.ofSeconds(15));
         assertTrue(beta.device(alpha.id()).isReachable());
     }
@@ -271,9 +250,9 @@ class LoopbackDaemonTest {
     void overlongLineDropsOnlyThatLink() throws Exception {
         PortRange a = Ports.freeRange(7);
         PortRange raw = Ports.freeRange(4);
-        Node alpha = start("alpha", a, raw.first());
+        LoopbackNode alpha = start("alpha", a, raw.first());
         try (RawPeer peer = new RawPeer(LocalCertificate.generate("0123456789abcdef0123456789abcdef"),
-                "0123456789abcdef0123456789abcdef", 8, rawConfig(raw, a.first()))) {
+                "0123456789abcdef0123456789abcdef", 8, LoopbackNode.lanConfig(raw, a.first()))) {
             peer.announceTo(LOOPBACK);
             Link link = peer.awaitLink(WAIT);
             alpha.events().await(DeviceEvent.Connected.class, e -> true, WAIT);
@@ -293,14 +272,10 @@ class LoopbackDaemonTest {
         // rate limit (one per second from 127.0.0.1) lets it through.
         Thread.sleep(1100);
         try (RawPeer next = new RawPeer(LocalCertificate.generate("1123456789abcdef0123456789abcdef"),
-                "1123456789abcdef0123456789abcdef", 8, rawConfig(raw, a.first()))) {
+                "1123456789abcdef0123456789abcdef", 8, LoopbackNode.lanConfig(raw, a.first()))) {
             next.announceTo(LOOPBACK);
             next.awaitLink(WAIT);
         }
     }
 
-    private static LanConfig rawConfig(PortRange ports, int peerUdpPort) {
-        return new LanConfig(ports.first(), peerUdpPort, new PortRange(ports.first() + 1, ports.first() + 1),
-                new PortRange(ports.first() + 2, ports.last()), List.of(LOOPBACK), ANY_PORT, ANY_PORT);
-    }
 }

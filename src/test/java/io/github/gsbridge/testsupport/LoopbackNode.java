@@ -1,0 +1,60 @@
+package io.github.gsbridge.testsupport;
+
+import io.github.gsbridge.credentials.IdentityLoader;
+import io.github.gsbridge.daemon.Daemon;
+import io.github.gsbridge.daemon.DaemonOptions;
+import io.github.gsbridge.device.Device;
+import io.github.gsbridge.event.EventBus;
+import io.github.gsbridge.lan.LanConfig;
+import io.github.gsbridge.lan.PortRange;
+import io.github.gsbridge.plugin.Plugin;
+import io.github.gsbridge.plugin.Plugins;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * A real daemon in the test's JVM on 127.0.0.1 with its own identity and moved ports: the first
+ * port of its range is UDP, the second TCP, the rest payloads. It announces only to loopback.
+ */
+public record LoopbackNode(Daemon daemon, EventRecorder events, Path home, PortRange ports) implements AutoCloseable {
+    public static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    /** Daemons on moved ports must accept each other's. */
+    public static final PortRange ANY_PORT = new PortRange(1024, 65535);
+
+    /** Ports laid out as described above, announcing to {@code peerUdpPort} on loopback. */
+    public static LanConfig lanConfig(PortRange ports, int peerUdpPort) {
+        return new LanConfig(ports.first(), peerUdpPort, new PortRange(ports.first() + 1, ports.first() + 1),
+                new PortRange(ports.first() + 2, ports.last()), List.of(LOOPBACK), ANY_PORT, ANY_PORT);
+    }
+
+    public static LoopbackNode start(Path home, String name, PortRange ports, int peerUdpPort,
+                                     Function<EventBus, List<Plugin>> plugins) throws Exception {
+        DaemonOptions options = new DaemonOptions(Optional.of(name), "desktop", IdentityLoader.Choice.OWN,
+                home.resolve("gsbridge"), home.resolve("gsconnect"), "dconf", lanConfig(ports, peerUdpPort), false);
+        EventBus bus = new EventBus();
+        EventRecorder events = new EventRecorder(bus);
+        Daemon daemon = Daemon.start(options, bus, new Plugins(plugins.apply(bus)));
+        return new LoopbackNode(daemon, events, home, ports);
+    }
+
+    public String id() {
+        return daemon.identity().deviceId();
+    }
+
+    public int udpPort() {
+        return ports.first();
+    }
+
+    public Device device(String id) {
+        return daemon.devices().find(id).orElseThrow(() -> new AssertionError("unknown device " + id));
+    }
+
+    @Override
+    public void close() {
+        daemon.close();
+    }
+}
