@@ -5,6 +5,7 @@ import io.github.gsbridge.testsupport.GsbridgeProcess;
 import io.github.gsbridge.testsupport.GsconnectHome;
 import io.github.gsbridge.testsupport.KdeConnectPeer;
 import io.github.gsbridge.testsupport.NamespacePair;
+import io.github.gsbridge.testsupport.RandomFiles;
 import io.github.gsbridge.testsupport.RealComponents;
 import io.github.gsbridge.tls.LocalCertificate;
 import org.junit.jupiter.api.AfterEach;
@@ -13,16 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import java.util.function.Predicate;
 
 import static io.github.gsbridge.testsupport.GsbridgeProcess.event;
@@ -92,14 +87,14 @@ class ShareInteropTest {
         for (long size : new long[] {MIB, 200L * MIB}) {
             String name = "random-" + size + ".bin";
             Path source = tmp.resolve(name);
-            String sha = writeRandom(source, size, size);
+            String sha = RandomFiles.write(source, size, size);
             kdc.cli("--share", source.toString(), "-d", gsconnect.deviceId()).assertOk("kdeconnect-cli --share");
             JsonNode received = gsbridge.awaitEvent(e -> e.get("event").asText().equals("FileReceived")
                     && e.get("path").asText().endsWith("/" + name), size > MIB ? LARGE_WAIT : WAIT);
             Path path = Path.of(received.get("path").asText());
             assertEquals(folder, path.getParent());
             assertEquals(size, Files.size(path));
-            assertEquals(sha, sha256(path), name + " arrived byte-identical");
+            assertEquals(sha, RandomFiles.sha256(path), name + " arrived byte-identical");
             JsonNode done = gsbridge.awaitEvent(transfer("IN", "COMPLETED", received.get("transferId").asLong()), WAIT);
             assertEquals(size, done.get("bytesDone").asLong());
         }
@@ -122,7 +117,7 @@ class ShareInteropTest {
         StringBuilder paths = new StringBuilder();
         for (int i = 0; i < sizes.length; i++) {
             Path source = tmp.resolve("out-" + i + ".bin");
-            shas[i] = writeRandom(source, sizes[i], 100 + i);
+            shas[i] = RandomFiles.write(source, sizes[i], 100 + i);
             paths.append(' ').append(source);
         }
         long id = gsbridge.command("share-files " + kdc.deviceId() + " false" + paths).get("transfer").asLong();
@@ -134,7 +129,7 @@ class ShareInteropTest {
             // kdeconnectd writes NAME.part and renames it when the payload socket closes.
             Path arrived = awaitFile(kdc.downloadDir().resolve("out-" + i + ".bin"));
             assertEquals(sizes[i], Files.size(arrived));
-            assertEquals(shas[i], sha256(arrived), arrived + " arrived byte-identical");
+            assertEquals(shas[i], RandomFiles.sha256(arrived), arrived + " arrived byte-identical");
         }
         try (var left = Files.list(kdc.downloadDir())) {
             assertTrue(left.noneMatch(p -> p.toString().endsWith(".part")), "no partial files left");
@@ -155,34 +150,5 @@ class ShareInteropTest {
             Thread.sleep(100);
         }
         return path;
-    }
-
-    /** Writes {@code size} seeded random bytes and returns their SHA-256, without holding them in memory. */
-    static String writeRandom(Path file, long size, long seed) throws Exception {
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        Random random = new Random(seed);
-        byte[] chunk = new byte[MIB];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (long left = size; left > 0; left -= chunk.length) {
-                random.nextBytes(chunk);
-                int n = (int) Math.min(chunk.length, left);
-                out.write(chunk, 0, n);
-                sha.update(chunk, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(sha.digest());
-    }
-
-    static String sha256(Path file) throws Exception {
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        byte[] buffer = new byte[MIB];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                sha.update(buffer, 0, n);
-            }
-        } catch (IOException e) {
-            throw new AssertionError("cannot read " + file, e);
-        }
-        return HexFormat.of().formatHex(sha.digest());
     }
 }
