@@ -134,6 +134,12 @@ class SharePeerTest {
         };
     }
 
+    private int notificationCount() {
+        synchronized (notifications) {
+            return notifications.size();
+        }
+    }
+
     private static Packet fileShare(String filename) {
         Packet packet = new Packet(SharePlugin.REQUEST);
         packet.body().put("filename", filename);
@@ -304,6 +310,11 @@ class SharePeerTest {
         peer.send(link, url);
         events.await(SharePlugin.TextReceived.class, t -> t.text().equals("hello\nthere"), WAIT);
         events.await(SharePlugin.UrlReceived.class, u -> u.url().equals("https://example.org/a?b=c"), WAIT);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (notificationCount() < 2) {
+            assertTrue(System.nanoTime() < deadline, "two notifications expected");
+            Thread.sleep(20);
+        }
         synchronized (notifications) {
             assertEquals("Text from RawPeer", notifications.get(0)[0]);
             assertEquals("hello\nthere", notifications.get(0)[1]);
