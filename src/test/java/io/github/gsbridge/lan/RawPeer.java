@@ -6,6 +6,7 @@ import io.github.gsbridge.wire.Identity;
 import io.github.gsbridge.wire.Packet;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,15 +22,26 @@ import java.util.function.Predicate;
  */
 public final class RawPeer implements AutoCloseable {
     private final LanLinkProvider provider;
+    private final TlsSockets tls;
+    private final LanConfig config;
     private final List<Link> links = new ArrayList<>();
     private final List<Packet> received = new ArrayList<>();
     private final List<Link> closed = new ArrayList<>();
 
     public RawPeer(LocalCertificate certificate, String claimedId, int protocolVersion, LanConfig config)
             throws Exception {
-        Identity identity = Identity.of(claimedId, "RawPeer", "phone", protocolVersion,
-                Set.of("kdeconnect.ping", "kdeconnect.pair"), Set.of("kdeconnect.ping", "kdeconnect.pair"));
-        provider = new LanLinkProvider(config, TlsSockets.create(certificate), () -> identity, this::onLink);
+        this(certificate, claimedId, protocolVersion, config, Set.of());
+    }
+
+    /** A peer that also announces {@code extraCapabilities} (both ways), so a daemon sends it those types. */
+    public RawPeer(LocalCertificate certificate, String claimedId, int protocolVersion, LanConfig config,
+                   Set<String> extraCapabilities) throws Exception {
+        Set<String> capabilities = new java.util.HashSet<>(Set.of("kdeconnect.ping", "kdeconnect.pair"));
+        capabilities.addAll(extraCapabilities);
+        Identity identity = Identity.of(claimedId, "RawPeer", "phone", protocolVersion, capabilities, capabilities);
+        this.tls = TlsSockets.create(certificate);
+        this.config = config;
+        provider = new LanLinkProvider(config, tls, () -> identity, this::onLink);
         provider.start();
     }
 
@@ -84,6 +96,33 @@ public final class RawPeer implements AutoCloseable {
     /** Sends bytes exactly as given: broken JSON, missing newlines, oversized lines. */
     public void sendRaw(Link link, byte[] bytes) throws IOException {
         link.write(bytes);
+    }
+
+    /**
+     * Sends {@code packet} announcing a payload of {@code announcedSize} bytes and serves what
+     * {@code source} gives, as a real sender does (our listener, we are the TLS server). A source
+     * shorter than announced, or one that throws, ends the connection early: a short or cut
+     * transfer. Returns the serving thread.
+     */
+    public Thread offerPayload(Link link, Packet packet, InputStream source, long announcedSize) throws IOException {
+        PayloadUpload upload = PayloadUpload.open(link, tls, config.payloadPorts());
+        packet.withPayload(announcedSize, upload.port());
+        link.send(packet);
+        Thread serving = new Thread(() -> {
+            try {
+                upload.transfer(source, announcedSize, done -> { }, Duration.ofSeconds(30));
+            } catch (IOException e) {
+                // Expected for short and cut payloads; the receiver's handling is what is tested.
+            }
+        }, "rawpeer-payload-" + upload.port());
+        serving.setDaemon(true);
+        serving.start();
+        return serving;
+    }
+
+    /** Fetches the payload a daemon announced in {@code packet}, as its receiver. */
+    public InputStream fetchPayload(Link link, Packet packet) throws IOException {
+        return PayloadDownload.open(link, tls, config.peerPayloadPorts(), packet);
     }
 
     private void awaitCondition(java.util.function.BooleanSupplier condition, Duration timeout, String failure)

@@ -10,6 +10,7 @@ import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceException;
 import io.github.gsbridge.event.Event;
 import io.github.gsbridge.plugin.ping.PingPlugin;
+import io.github.gsbridge.plugin.share.SharePlugin;
 import io.github.gsbridge.transfer.Transfer;
 import io.github.gsbridge.transfer.TransferEvent;
 
@@ -18,7 +19,9 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -123,6 +126,18 @@ public final class DaemonDriver {
                 daemon.plugins().get(PingPlugin.class).ping(device(daemon, words), message);
                 return "{}";
             }
+            case "share-files" -> {
+                // share-files DEVICE true|false PATH... (paths without spaces)
+                String[] rest = argument(words).split(" ");
+                List<Path> files = Arrays.stream(rest).skip(1).map(Path::of).toList();
+                Transfer transfer = daemon.plugins().get(SharePlugin.class)
+                        .shareFiles(device(daemon, words), files, Boolean.parseBoolean(rest[0]));
+                ObjectNode node = JSON.createObjectNode();
+                node.put("transfer", transfer.id());
+                return node;
+            }
+            case "share-url" -> daemon.plugins().get(SharePlugin.class).shareUrl(device(daemon, words), argument(words));
+            case "share-text" -> daemon.plugins().get(SharePlugin.class).shareText(device(daemon, words), argument(words));
             case "pair" -> device(daemon, words).requestPair();
             case "accept" -> device(daemon, words).acceptPair();
             case "reject" -> device(daemon, words).rejectPair();
@@ -130,6 +145,13 @@ public final class DaemonDriver {
             default -> throw new IllegalArgumentException("unknown command " + words[0]);
         }
         return "{}";
+    }
+
+    private static String argument(String[] words) {
+        if (words.length < 3) {
+            throw new IllegalArgumentException(words[0] + " needs a device and an argument");
+        }
+        return words[2];
     }
 
     private static Device device(Daemon daemon, String[] words) {

@@ -1,5 +1,6 @@
 package io.github.gsbridge.plugin.share;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gsbridge.desktop.DesktopNotifier;
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceException;
@@ -9,15 +10,23 @@ import io.github.gsbridge.plugin.Plugin;
 import io.github.gsbridge.transfer.Transfer;
 import io.github.gsbridge.transfer.Transfers;
 import io.github.gsbridge.wire.Packet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** {@code kdeconnect.share.request}: files, URLs and text, both ways. */
 public final class SharePlugin implements Plugin {
+    private static final Logger LOG = LoggerFactory.getLogger(SharePlugin.class);
     public static final String REQUEST = "kdeconnect.share.request";
     public static final String UPDATE = "kdeconnect.share.request.update";
+    private static final String APP_NAME = "gsbridge";
 
     /** A file of an incoming transfer was written under its final name. */
     public record FileReceived(String deviceId, long transferId, String path) implements Event { }
@@ -27,15 +36,16 @@ public final class SharePlugin implements Plugin {
     public record TextReceived(String deviceId, String text) implements Event { }
 
     private final EventBus events;
-    private final Transfers transfers;
-    private final DownloadDirectories downloads;
     private final DesktopNotifier notifier;
+    private final IncomingFiles incoming;
+    private final OutgoingFiles outgoing;
 
     public SharePlugin(EventBus events, Transfers transfers, DownloadDirectories downloads, DesktopNotifier notifier) {
         this.events = events;
-        this.transfers = transfers;
-        this.downloads = downloads;
         this.notifier = notifier;
+        this.incoming = new IncomingFiles(events, transfers, downloads,
+                Executors.newSingleThreadScheduledExecutor(daemonThreads("share-timer")));
+        this.outgoing = new OutgoingFiles(transfers);
     }
 
     @Override
@@ -55,7 +65,34 @@ public final class SharePlugin implements Plugin {
 
     @Override
     public void handle(Device device, Packet packet) {
-        throw new UnsupportedOperationException("share: receiving is not implemented yet");
+        if (packet.isType(UPDATE)) {
+            incoming.update(device, packet);
+            return;
+        }
+        JsonNode body = packet.body();
+        if (body.hasNonNull("filename")) {
+            incoming.receive(device, packet);
+        } else if (body.path("url").isTextual()) {
+            String url = body.get("url").asText();
+            // Never opened: a link from a device is shown, and the user decides.
+            LOG.info("{}: URL received", device);
+            events.publish(new UrlReceived(device.id(), url));
+            notifier.show(APP_NAME, "Link from " + device.name(), url, 0);
+        } else if (body.path("text").isTextual()) {
+            String text = body.get("text").asText();
+            LOG.info("{}: text received ({} characters)", device, text.length());
+            events.publish(new TextReceived(device.id(), text));
+            notifier.show(APP_NAME, "Text from " + device.name(), text, 0);
+        } else {
+            List<String> keys = new ArrayList<>();
+            body.fieldNames().forEachRemaining(keys::add);
+            LOG.warn("{}: ignored {}: neither filename, url nor text among {}", device, REQUEST, keys);
+        }
+    }
+
+    @Override
+    public void disconnected(Device device) {
+        incoming.disconnected(device);
     }
 
     /**
@@ -63,14 +100,41 @@ public final class SharePlugin implements Plugin {
      * is sent; the returned transfer then runs in the background.
      */
     public Transfer shareFiles(Device device, List<Path> files, boolean open) throws DeviceException {
-        throw new UnsupportedOperationException("share: sending files is not implemented yet");
+        return outgoing.share(device, files, open);
     }
 
     public void shareUrl(Device device, String url) throws DeviceException {
-        throw new UnsupportedOperationException("share: sending URLs is not implemented yet");
+        Packet packet = new Packet(REQUEST);
+        packet.body().put("url", url);
+        device.send(packet);
     }
 
     public void shareText(Device device, String text) throws DeviceException {
-        throw new UnsupportedOperationException("share: sending text is not implemented yet");
+        Packet packet = new Packet(REQUEST);
+        packet.body().put("text", text);
+        device.send(packet);
+    }
+
+    /** Checked before a share starts, so a refusal comes before any transfer exists. */
+    static void requireAccepted(Device device) throws DeviceException {
+        if (!device.isPaired()) {
+            throw new DeviceException.NotPaired(device.id());
+        }
+        if (!device.isReachable()) {
+            throw new DeviceException.NotReachable(device.id());
+        }
+        if (!device.incomingCapabilities().contains(REQUEST)) {
+            throw new DeviceException(device.id() + " does not accept " + REQUEST);
+        }
+    }
+
+    static ThreadFactory daemonThreads(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            // The daemon has no plugin shutdown; these threads must not keep the JVM alive.
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 }

@@ -1,0 +1,171 @@
+package io.github.gsbridge.plugin.share;
+
+import io.github.gsbridge.device.Device;
+import io.github.gsbridge.device.DeviceException;
+import io.github.gsbridge.transfer.Transfer;
+import io.github.gsbridge.transfer.Transfers;
+import io.github.gsbridge.wire.Packet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** The sending half of file shares: every file checked first, then sent one by one in the background. */
+final class OutgoingFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(OutgoingFiles.class);
+    private static final int SENDERS = 2;
+    private static final int MAX_QUEUED = 64;
+
+    private final Transfers transfers;
+    private final ExecutorService senders = new ThreadPoolExecutor(SENDERS, SENDERS, 60, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(MAX_QUEUED), SharePlugin.daemonThreads("share-send"));
+
+    OutgoingFiles(Transfers transfers) {
+        this.transfers = transfers;
+        ((ThreadPoolExecutor) senders).allowCoreThreadTimeOut(true);
+    }
+
+    /** What is sent about one file, read before the share starts. */
+    private record Source(Path path, long size, long lastModified, long creationTime) { }
+
+    Transfer share(Device device, List<Path> files, boolean open) throws DeviceException {
+        if (files.isEmpty()) {
+            throw new DeviceException(device.id() + ": " + SharePlugin.REQUEST + ": no files to share");
+        }
+        List<Source> sources = new ArrayList<>();
+        long total = 0;
+        for (Path file : files) {
+            Source source = check(device, file);
+            sources.add(source);
+            total += source.size();
+        }
+        SharePlugin.requireAccepted(device);
+        Transfer transfer = transfers.create(device.id(), Transfer.Direction.OUT, total,
+                files.stream().map(Path::toString).toList());
+        try {
+            senders.execute(() -> send(device, transfer, sources, open));
+        } catch (RejectedExecutionException e) {
+            transfer.fail("too many shares waiting");
+            throw new DeviceException(device.id() + ": " + SharePlugin.REQUEST + ": more than " + MAX_QUEUED
+                    + " shares are waiting to be sent");
+        }
+        return transfer;
+    }
+
+    private static Source check(Device device, Path file) throws DeviceException {
+        String problem = null;
+        BasicFileAttributes attributes = null;
+        if (!Files.exists(file)) {
+            problem = "it does not exist";
+        } else if (!Files.isRegularFile(file)) {
+            problem = "it is not a regular file";
+        } else if (!Files.isReadable(file)) {
+            problem = "it is not readable";
+        } else {
+            try {
+                attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            } catch (IOException e) {
+                problem = e.getMessage();
+            }
+        }
+        if (problem != null) {
+            throw new DeviceException(device.id() + ": cannot share " + file + ": " + problem);
+        }
+        return new Source(file, attributes.size(), attributes.lastModifiedTime().toMillis(),
+                attributes.creationTime().toMillis());
+    }
+
+    private void send(Device device, Transfer transfer, List<Source> sources, boolean open) {
+        if (transfer.isCancelled()) {
+            return;
+        }
+        transfer.start();
+        long total = sources.stream().mapToLong(Source::size).sum();
+        AtomicReference<CancellableStream> current = new AtomicReference<>();
+        transfer.onCancel(() -> {
+            CancellableStream stream = current.get();
+            if (stream != null) {
+                stream.cancel();
+            }
+        });
+        long sent = 0;
+        for (Source source : sources) {
+            Packet packet = new Packet(SharePlugin.REQUEST);
+            packet.body().put("filename", source.path().getFileName().toString())
+                    .put("lastModified", source.lastModified())
+                    .put("creationTime", source.creationTime())
+                    .put("open", open)
+                    .put("numberOfFiles", sources.size())
+                    .put("totalPayloadSize", total);
+            long offset = sent;
+            try {
+                if (source.size() == 0) {
+                    // A zero-size payload is no payload: receivers create the empty file from the packet.
+                    device.send(packet);
+                } else {
+                    try (CancellableStream in = new CancellableStream(Files.newInputStream(source.path()))) {
+                        current.set(in);
+                        if (transfer.isCancelled()) {
+                            return;
+                        }
+                        device.sendWithPayload(packet, in, source.size(), done -> transfer.progress(offset + done));
+                    }
+                }
+            } catch (DeviceException | IOException e) {
+                if (transfer.isCancelled()) {
+                    LOG.info("{}: {} of {} cancelled", device, SharePlugin.REQUEST, source.path());
+                } else {
+                    LOG.warn("{}: {} of {} failed: {}", device, SharePlugin.REQUEST, source.path(), e.getMessage());
+                    transfer.fail(source.path() + ": " + e.getMessage());
+                }
+                return;
+            }
+            sent += source.size();
+            transfer.progress(sent);
+        }
+        LOG.info("{}: shared {} file(s), {} bytes (transfer {})", device, sources.size(), sent, transfer.id());
+        transfer.complete();
+    }
+
+    /** Lets a cancel from another thread stop the upload at its next read. */
+    private static final class CancellableStream extends FilterInputStream {
+        private volatile boolean cancelled;
+
+        CancellableStream(InputStream in) {
+            super(in);
+        }
+
+        void cancel() {
+            cancelled = true;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (cancelled) {
+                throw new IOException("cancelled");
+            }
+            return super.read(b, off, len);
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (cancelled) {
+                throw new IOException("cancelled");
+            }
+            return super.read();
+        }
+    }
+}

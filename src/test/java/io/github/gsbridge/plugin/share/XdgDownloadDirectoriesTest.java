@@ -1,0 +1,97 @@
+package io.github.gsbridge.plugin.share;
+
+import io.github.gsbridge.credentials.Dconf;
+import io.github.gsbridge.credentials.GsconnectPairingStore;
+import io.github.gsbridge.testsupport.GsconnectHome;
+import io.github.gsbridge.testsupport.RealComponents;
+import io.github.gsbridge.tls.LocalCertificate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class XdgDownloadDirectoriesTest {
+    private static final String DEVICE = "0123456789abcdef0123456789abcdef";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void userDirsValuesInTheirShellForms() {
+        Path home = Path.of("/home/u");
+        assertEquals(Optional.of(Path.of("/home/u/Téléchargements")), XdgDownloadDirectories.parseUserDirs(
+                List.of("# written by xdg-user-dirs-update", "XDG_DESKTOP_DIR=\"$HOME/Desktop\"",
+                        "XDG_DOWNLOAD_DIR=\"$HOME/Téléchargements\""), home));
+        assertEquals(Optional.of(Path.of("/data/dl \"x\" $y")), XdgDownloadDirectories.parseUserDirs(
+                List.of("XDG_DOWNLOAD_DIR=\"/data/dl \\\"x\\\" \\$y\""), home));
+        assertEquals(Optional.of(Path.of("/home/u/in")), XdgDownloadDirectories.parseUserDirs(
+                List.of("  XDG_DOWNLOAD_DIR=${HOME}/in  "), home));
+        assertEquals(Optional.of(home), XdgDownloadDirectories.parseUserDirs(List.of("XDG_DOWNLOAD_DIR=\"$HOME\""), home));
+        assertEquals(Optional.of(Path.of("/second")), XdgDownloadDirectories.parseUserDirs(
+                List.of("XDG_DOWNLOAD_DIR=\"/first\"", "XDG_DOWNLOAD_DIR=\"/second\""), home), "last one wins");
+    }
+
+    @Test
+    void unusableOrMissingEntriesGiveNothing() {
+        Path home = Path.of("/home/u");
+        assertEquals(Optional.empty(), XdgDownloadDirectories.parseUserDirs(List.of(
+                "XDG_DOWNLOAD_DIR=\"relative/dir\"", "#XDG_DOWNLOAD_DIR=\"/commented\"",
+                "XDG_DOWNLOAD_DIRX=\"/other\""), home));
+        assertEquals(Optional.empty(), XdgDownloadDirectories.parseUserDirs(List.of(), home));
+    }
+
+    @Test
+    void userDirsIsReadFromXdgConfigHomeAndTheFolderIsCreatedPrivate() throws Exception {
+        Path home = tmp.resolve("home");
+        Path config = tmp.resolve("config");
+        Files.createDirectories(config);
+        Files.writeString(config.resolve("user-dirs.dirs"), "XDG_DOWNLOAD_DIR=\"$HOME/Incoming files\"\n");
+        Path dir = new XdgDownloadDirectories(Map.of("HOME", home.toString(), "XDG_CONFIG_HOME", config.toString()),
+                Optional.empty()).directoryFor(DEVICE);
+        assertEquals(home.resolve("Incoming files"), dir);
+        assertTrue(Files.isDirectory(dir));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+    }
+
+    @Test
+    void withoutUserDirsItIsDownloadsInHome() throws Exception {
+        Path home = tmp.resolve("home");
+        Files.createDirectories(home.resolve(".config"));
+        assertEquals(home.resolve("Downloads"), new XdgDownloadDirectories(Map.of("HOME", home.toString()),
+                Optional.empty()).directoryFor(DEVICE));
+        Files.writeString(home.resolve(".config/user-dirs.dirs"), "XDG_MUSIC_DIR=\"$HOME/Music\"\n");
+        assertEquals(home.resolve("Downloads"), new XdgDownloadDirectories(Map.of("HOME", home.toString()),
+                Optional.empty()).directoryFor(DEVICE));
+    }
+
+    @Test
+    void gsconnectSettingWinsForItsDevice() throws Exception {
+        RealComponents.requireOnPath("dconf");
+        RealComponents.requireOnPath("dbus-daemon");
+        RealComponents.requireOnPath("openssl");
+        try (GsconnectHome gsconnect = GsconnectHome.create(tmp.resolve("gsc"), LocalCertificate.newDeviceId(), "me")) {
+            Path home = Path.of(gsconnect.environment().get("HOME"));
+            Files.writeString(home.resolve(".config/user-dirs.dirs"), "XDG_DOWNLOAD_DIR=\"$HOME/Xdg\"\n");
+            Path chosen = tmp.resolve("chosen by GSConnect");
+            String other = "fedcba9876543210fedcba9876543210";
+            gsconnect.dconf().load("/org/gnome/shell/extensions/gsconnect/",
+                    "[device/" + DEVICE + "/plugin/share]\nreceive-directory='" + chosen + "'\n\n"
+                            + "[device/" + other + "/plugin/share]\nreceive-directory=''\n");
+            XdgDownloadDirectories directories = new XdgDownloadDirectories(gsconnect.environment(),
+                    Optional.of(new GsconnectPairingStore(new Dconf(RealComponents.requireOnPath("dconf"),
+                            gsconnect.environment()))));
+            assertEquals(chosen, directories.directoryFor(DEVICE));
+            assertTrue(Files.isDirectory(chosen));
+            assertEquals(home.resolve("Xdg"), directories.directoryFor(other), "an empty setting means XDG");
+            assertEquals(home.resolve("Xdg"), directories.directoryFor("11111111111111111111111111111111"));
+        }
+    }
+}
