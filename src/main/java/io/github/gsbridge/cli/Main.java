@@ -7,6 +7,7 @@ import io.github.gsbridge.tls.CredentialsException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Entry point of the {@code gsbridge} command. */
 public final class Main {
@@ -63,18 +64,26 @@ public final class Main {
         if (DaemonOptions.verbose(args)) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
         }
-        Service service;
-        try {
-            service = Service.start(options);
-        } catch (CredentialsException e) {
-            System.err.println("gsbridge daemon: cannot start: " + e.getMessage());
-            return 1;
-        }
+        // The hook exists before anything starts, so a SIGTERM at any moment still closes cleanly.
+        AtomicReference<Service> running = new AtomicReference<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            service.close();
+            synchronized (running) {
+                Service service = running.getAndSet(null);
+                if (service != null) {
+                    service.close();
+                }
+            }
             stopped.countDown();
         }, "shutdown"));
+        synchronized (running) {
+            try {
+                running.set(Service.start(options));
+            } catch (CredentialsException e) {
+                System.err.println("gsbridge daemon: cannot start: " + e.getMessage());
+                return 1;
+            }
+        }
         try {
             stopped.await();
         } catch (InterruptedException e) {

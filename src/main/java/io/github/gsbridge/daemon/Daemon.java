@@ -87,9 +87,10 @@ public final class Daemon implements AutoCloseable {
         return create(options, dconf, events, transfers, plugins);
     }
 
-    /** As {@link #create(DaemonOptions)} with a chosen plugin set publishing to {@code events}. */
-    public static Daemon create(DaemonOptions options, EventBus events, Plugins plugins) throws CredentialsException {
-        return create(options, new Dconf(options.dconfExecutable(), Map.of()), events, new Transfers(events), plugins);
+    /** As {@link #create(DaemonOptions)} with a chosen plugin set built on {@code events} and {@code transfers}. */
+    public static Daemon create(DaemonOptions options, EventBus events, Transfers transfers, Plugins plugins)
+            throws CredentialsException {
+        return create(options, new Dconf(options.dconfExecutable(), Map.of()), events, transfers, plugins);
     }
 
     private static Daemon create(DaemonOptions options, Dconf dconf, EventBus events, Transfers transfers,
@@ -103,9 +104,9 @@ public final class Daemon implements AutoCloseable {
         return activated(create(options));
     }
 
-    public static Daemon start(DaemonOptions options, EventBus events, Plugins plugins)
+    public static Daemon start(DaemonOptions options, EventBus events, Transfers transfers, Plugins plugins)
             throws CredentialsException, IOException {
-        return activated(create(options, events, plugins));
+        return activated(create(options, events, transfers, plugins));
     }
 
     private static Daemon activated(Daemon daemon) throws CredentialsException, IOException {
@@ -168,7 +169,7 @@ public final class Daemon implements AutoCloseable {
         DaemonState next = new DaemonState(kind, reason);
         if (!next.equals(state)) {
             state = next;
-            events.publish(new DaemonState.Changed(next));
+            events.publish(new DaemonState.StateChanged(next));
         }
     }
 

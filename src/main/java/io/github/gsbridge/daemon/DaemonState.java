@@ -15,5 +15,5 @@ public record DaemonState(Kind kind, String reason) {
     }
 
     /** The daemon's state changed. */
-    public record Changed(DaemonState state) implements Event { }
+    public record StateChanged(DaemonState state) implements Event { }
 }

@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * All devices we know, and the trust decision for every new link: a paired device must present
@@ -290,7 +291,15 @@ public final class DeviceManager implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
         disconnectAll();
+        scheduler.shutdown();
+        try {
+            // Let a store write in flight finish rather than leave a half-written temp file behind.
+            if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
+                scheduler.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

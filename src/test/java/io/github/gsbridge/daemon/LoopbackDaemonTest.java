@@ -50,7 +50,7 @@ class LoopbackDaemonTest {
 
     private LoopbackNode start(String name, PortRange ports, int peerUdpPort) throws Exception {
         LoopbackNode node = LoopbackNode.start(dir.resolve(name), name, ports, peerUdpPort,
-                bus -> List.of(new PingPlugin(bus), new PayloadProbePlugin(bus)));
+                wiring -> List.of(new PingPlugin(wiring.events()), new PayloadProbePlugin(wiring.events())));
         running.add(node);
         return node;
     }
@@ -243,7 +243,8 @@ class LoopbackDaemonTest {
         int deadPort = Ports.freeRange(1).first();
         LoopbackNode beta = start("beta", nodes[1].ports(), deadPort);
         alpha.events().await(DeviceEvent.Connected.class, e -> e.deviceId().equals(betaId), Duration.ofSeconds(15));
-        assertTrue(beta.device(alpha.id()).isReachable());
+        beta.events().await(DeviceEvent.Connected.class, e -> e.deviceId().equals(alpha.id()), WAIT);
+        assertTrue(beta.device(alpha.id()).isPaired());
     }
 
     @Test

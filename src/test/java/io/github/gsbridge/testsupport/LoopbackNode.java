@@ -9,6 +9,7 @@ import io.github.gsbridge.lan.LanConfig;
 import io.github.gsbridge.lan.PortRange;
 import io.github.gsbridge.plugin.Plugin;
 import io.github.gsbridge.plugin.Plugins;
+import io.github.gsbridge.transfer.Transfers;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -31,13 +32,18 @@ public record LoopbackNode(Daemon daemon, EventRecorder events, Path home, PortR
                 new PortRange(ports.first() + 2, ports.last()), List.of(LOOPBACK), ANY_PORT, ANY_PORT);
     }
 
+    /** What plugins are built from: the daemon's event bus and its transfers. */
+    public record Wiring(EventBus events, Transfers transfers) { }
+
     public static LoopbackNode start(Path home, String name, PortRange ports, int peerUdpPort,
-                                     Function<EventBus, List<Plugin>> plugins) throws Exception {
+                                     Function<Wiring, List<Plugin>> plugins) throws Exception {
         DaemonOptions options = new DaemonOptions(Optional.of(name), "desktop", IdentityLoader.Choice.OWN,
                 home.resolve("gsbridge"), home.resolve("gsconnect"), "dconf", lanConfig(ports, peerUdpPort), false);
         EventBus bus = new EventBus();
         EventRecorder events = new EventRecorder(bus);
-        Daemon daemon = Daemon.start(options, bus, new Plugins(plugins.apply(bus)));
+        Transfers transfers = new Transfers(bus);
+        Daemon daemon = Daemon.start(options, bus, transfers,
+                new Plugins(plugins.apply(new Wiring(bus, transfers))));
         return new LoopbackNode(daemon, events, home, ports);
     }
 

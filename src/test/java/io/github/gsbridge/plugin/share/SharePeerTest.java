@@ -1,26 +1,21 @@
 package io.github.gsbridge.plugin.share;
 
-import io.github.gsbridge.credentials.IdentityLoader;
 import io.github.gsbridge.daemon.Daemon;
-import io.github.gsbridge.daemon.DaemonOptions;
 import io.github.gsbridge.desktop.DesktopNotifier;
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceEvent;
 import io.github.gsbridge.device.DeviceException;
 import io.github.gsbridge.device.Pairing;
-import io.github.gsbridge.event.EventBus;
-import io.github.gsbridge.lan.LanConfig;
 import io.github.gsbridge.lan.Link;
 import io.github.gsbridge.lan.PortRange;
 import io.github.gsbridge.lan.RawPeer;
-import io.github.gsbridge.plugin.Plugins;
 import io.github.gsbridge.plugin.ping.PingPlugin;
 import io.github.gsbridge.testsupport.EventRecorder;
+import io.github.gsbridge.testsupport.LoopbackNode;
 import io.github.gsbridge.testsupport.Ports;
 import io.github.gsbridge.tls.LocalCertificate;
 import io.github.gsbridge.transfer.Transfer;
 import io.github.gsbridge.transfer.TransferEvent;
-import io.github.gsbridge.transfer.Transfers;
 import io.github.gsbridge.wire.Packet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,7 +58,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SharePeerTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-    private static final PortRange ANY_PORT = new PortRange(1024, 65535);
     private static final String PEER_ID = "0123456789abcdef0123456789abcdef";
 
     @TempDir
@@ -84,19 +78,15 @@ class SharePeerTest {
         PortRange peerPorts = Ports.freeRange(4);
         Path home = tmp.resolve("home");
         downloads = home.resolve("Downloads");
-        EventBus bus = new EventBus();
-        events = new EventRecorder(bus);
-        share = new SharePlugin(bus, new Transfers(bus),
-                new XdgDownloadDirectories(Map.of("HOME", home.toString()), Optional.empty()), recordingNotifier());
-        LanConfig lan = new LanConfig(ports.first(), peerPorts.first(), new PortRange(ports.first() + 1, ports.first() + 2),
-                new PortRange(ports.first() + 3, ports.last()), List.of(LOOPBACK), ANY_PORT, ANY_PORT);
-        daemon = Daemon.start(new DaemonOptions(Optional.of("gsbridge"), "desktop", IdentityLoader.Choice.OWN,
-                home.resolve(".config/gsbridge"), home.resolve(".config/gsconnect"), "dconf", lan), bus,
-                new Plugins(List.of(new PingPlugin(bus), share)));
-        LanConfig peerLan = new LanConfig(peerPorts.first(), ports.first(), new PortRange(peerPorts.first() + 1,
-                peerPorts.first() + 1), new PortRange(peerPorts.first() + 2, peerPorts.last()), List.of(LOOPBACK),
-                ANY_PORT, ANY_PORT);
-        peer = new RawPeer(LocalCertificate.generate(PEER_ID), PEER_ID, 8, peerLan, Set.of(SharePlugin.REQUEST));
+        LoopbackNode node = LoopbackNode.start(home.resolve(".config"), "gsbridge", ports, peerPorts.first(), wiring -> {
+            share = new SharePlugin(wiring.events(), wiring.transfers(),
+                    new XdgDownloadDirectories(Map.of("HOME", home.toString()), Optional.empty()), recordingNotifier());
+            return List.of(new PingPlugin(wiring.events()), share);
+        });
+        daemon = node.daemon();
+        events = node.events();
+        peer = new RawPeer(LocalCertificate.generate(PEER_ID), PEER_ID, 8, LoopbackNode.lanConfig(peerPorts, ports.first()),
+                Set.of(SharePlugin.REQUEST));
         peer.announceTo(LOOPBACK);
         link = peer.awaitLink(WAIT);
         Packet pair = new Packet(Pairing.TYPE);
