@@ -21,15 +21,25 @@ import java.util.function.Predicate;
  */
 public final class RawPeer implements AutoCloseable {
     private final LanLinkProvider provider;
+    private final TlsSockets tls;
+    private final LanConfig config;
     private final List<Link> links = new ArrayList<>();
     private final List<Packet> received = new ArrayList<>();
     private final List<Link> closed = new ArrayList<>();
 
     public RawPeer(LocalCertificate certificate, String claimedId, int protocolVersion, LanConfig config)
             throws Exception {
-        Identity identity = Identity.of(claimedId, "RawPeer", "phone", protocolVersion,
-                Set.of("kdeconnect.ping", "kdeconnect.pair"), Set.of("kdeconnect.ping", "kdeconnect.pair"));
-        provider = new LanLinkProvider(config, TlsSockets.create(certificate), () -> identity, this::onLink);
+        this(certificate, claimedId, protocolVersion, config, Set.of("kdeconnect.ping", "kdeconnect.pair"),
+                Set.of("kdeconnect.ping", "kdeconnect.pair"));
+    }
+
+    /** A peer announcing these capabilities, to look like a phone with more plugins. */
+    public RawPeer(LocalCertificate certificate, String claimedId, int protocolVersion, LanConfig config,
+                   Set<String> incoming, Set<String> outgoing) throws Exception {
+        Identity identity = Identity.of(claimedId, "RawPeer", "phone", protocolVersion, incoming, outgoing);
+        this.tls = TlsSockets.create(certificate);
+        this.config = config;
+        provider = new LanLinkProvider(config, tls, () -> identity, this::onLink);
         provider.start();
     }
 
@@ -79,6 +89,34 @@ public final class RawPeer implements AutoCloseable {
 
     public void send(Link link, Packet packet) throws IOException {
         link.send(packet);
+    }
+
+    /**
+     * Sends a packet whose payload the other side must fetch from us, in the background; the
+     * returned thread ends when the bytes were taken or the wait timed out.
+     */
+    public Thread sendWithPayload(Link link, Packet packet, byte[] payload) throws IOException {
+        PayloadUpload upload = PayloadUpload.open(link, tls, config.payloadPorts());
+        packet.withPayload(payload.length, upload.port());
+        link.send(packet);
+        Thread thread = new Thread(() -> {
+            try {
+                upload.transfer(new java.io.ByteArrayInputStream(payload), payload.length, done -> { },
+                        PayloadUpload.ACCEPT_TIMEOUT);
+            } catch (IOException e) {
+                // the receiver did not take it; tests assert on what the receiver did instead
+            }
+        }, "rawpeer-payload");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    /** Fetches the payload a received packet announces. */
+    public byte[] fetchPayload(Link link, Packet packet) throws IOException {
+        try (java.io.InputStream in = PayloadDownload.open(link, tls, config.peerPayloadPorts(), packet)) {
+            return in.readAllBytes();
+        }
     }
 
     /** Sends bytes exactly as given: broken JSON, missing newlines, oversized lines. */
