@@ -4,7 +4,7 @@ import io.github.gsbridge.credentials.Dconf;
 import io.github.gsbridge.credentials.GsconnectPairingStore;
 import io.github.gsbridge.credentials.IdentityLoader;
 import io.github.gsbridge.credentials.LocalIdentity;
-import io.github.gsbridge.desktop.DesktopNotifier;
+import io.github.gsbridge.desktop.FreedesktopNotifier;
 import io.github.gsbridge.device.DeviceManager;
 import io.github.gsbridge.event.EventBus;
 import io.github.gsbridge.lan.LanLinkProvider;
@@ -23,7 +23,9 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,6 +55,8 @@ public final class Daemon implements AutoCloseable {
     private volatile Identity identity;
     private volatile DaemonState state = new DaemonState(DaemonState.Kind.WAITING, "starting");
     private LanLinkProvider lan;
+    /** Resources made for this daemon that end with it (the desktop notifier's bus connection). */
+    private final List<AutoCloseable> closeWithDaemon = new CopyOnWriteArrayList<>();
 
     private Daemon(DaemonOptions options, Dconf dconf, LocalIdentity localIdentity, TlsSockets tls, EventBus events,
                    Transfers transfers, Plugins plugins) {
@@ -82,9 +86,12 @@ public final class Daemon implements AutoCloseable {
         Dconf dconf = new Dconf(options.dconfExecutable(), Map.of());
         Optional<GsconnectPairingStore> gsconnect = options.identity() == IdentityLoader.Choice.OWN
                 ? Optional.empty() : Optional.of(new GsconnectPairingStore(dconf));
+        FreedesktopNotifier desktop = new FreedesktopNotifier();
         Plugins plugins = Plugins.standard(events, transfers, new XdgDownloadDirectories(System.getenv(), gsconnect),
-                DesktopNotifier.none(), true);
-        return create(options, dconf, events, transfers, plugins);
+                desktop, options.desktopNotifications());
+        Daemon daemon = create(options, dconf, events, transfers, plugins);
+        daemon.closeWithDaemon.add(desktop);
+        return daemon;
     }
 
     /** As {@link #create(DaemonOptions)} with a chosen plugin set built on {@code events} and {@code transfers}. */
@@ -286,6 +293,13 @@ public final class Daemon implements AutoCloseable {
         }
         timers.shutdownNow();
         devices.close();
+        for (AutoCloseable resource : closeWithDaemon) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.debug("closing {}: {}", resource, e.getMessage());
+            }
+        }
         setState(DaemonState.Kind.STOPPED, "gsbridge stopped");
         LOG.info("gsbridge stopped");
     }

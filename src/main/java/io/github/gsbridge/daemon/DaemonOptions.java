@@ -22,7 +22,8 @@ public record DaemonOptions(
         Path gsconnectDir,
         String dconfExecutable,
         LanConfig lan,
-        boolean force) {
+        boolean force,
+        boolean desktopNotifications) {
 
     public static final String USAGE = """
             Usage: gsbridge daemon [OPTIONS]
@@ -48,6 +49,8 @@ public record DaemonOptions(
               --peer-payload-ports N-M
                                     payload ports of peers we fetch from (default: 1739-1764)
               --force               keep the ports even when GSConnect starts (it then cannot bind them)
+              --no-desktop-notifications
+                                    do not show the devices' notifications on this desktop
               --verbose             debug logging
             """;
 
@@ -70,6 +73,7 @@ public record DaemonOptions(
         PortRange payloadPorts = defaults.payloadPorts();
         List<InetAddress> broadcast = new ArrayList<>();
         boolean force = false;
+        boolean desktopNotifications = true;
         PortRange peerTcpPorts = defaults.peerTcpPorts();
         PortRange peerPayloadPorts = defaults.peerPayloadPorts();
 
@@ -80,6 +84,10 @@ public record DaemonOptions(
             }
             if (option.equals("--force")) {
                 force = true;
+                continue;
+            }
+            if (option.equals("--no-desktop-notifications")) {
+                desktopNotifications = false;
                 continue;
             }
             if (!option.startsWith("--")) {
@@ -108,7 +116,7 @@ public record DaemonOptions(
         }
         return new DaemonOptions(name, type, identity, configDir, gsconnectDir, dconf,
                 new LanConfig(udpPort, peerUdpPort, tcpPorts, payloadPorts, broadcast, peerTcpPorts, peerPayloadPorts),
-                force);
+                force, desktopNotifications);
     }
 
     public static boolean verbose(List<String> args) {

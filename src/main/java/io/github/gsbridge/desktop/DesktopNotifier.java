@@ -8,6 +8,11 @@ public interface DesktopNotifier {
      */
     int show(String appName, String summary, String body, int replacesId);
 
+    /** As {@link #show(String, String, String, int)} with a PNG icon, which a notifier may leave out. */
+    default int show(String appName, String summary, String body, byte[] pngIcon, int replacesId) {
+        return show(appName, summary, body, replacesId);
+    }
+
     /** Removes a notification shown earlier; ignores unknown ids. */
     void close(int id);
 

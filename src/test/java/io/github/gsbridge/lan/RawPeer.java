@@ -36,9 +36,20 @@ public final class RawPeer implements AutoCloseable {
     /** A peer that also announces {@code extraCapabilities} (both ways), so a daemon sends it those types. */
     public RawPeer(LocalCertificate certificate, String claimedId, int protocolVersion, LanConfig config,
                    Set<String> extraCapabilities) throws Exception {
-        Set<String> capabilities = new java.util.HashSet<>(Set.of("kdeconnect.ping", "kdeconnect.pair"));
-        capabilities.addAll(extraCapabilities);
-        Identity identity = Identity.of(claimedId, "RawPeer", "phone", protocolVersion, capabilities, capabilities);
+        this(certificate, claimedId, protocolVersion, config, withBasics(extraCapabilities),
+                withBasics(extraCapabilities));
+    }
+
+    private static Set<String> withBasics(Set<String> capabilities) {
+        Set<String> all = new java.util.HashSet<>(Set.of("kdeconnect.ping", "kdeconnect.pair"));
+        all.addAll(capabilities);
+        return all;
+    }
+
+    /** A peer announcing these capabilities, to look like a phone with more plugins. */
+    public RawPeer(LocalCertificate certificate, String claimedId, int protocolVersion, LanConfig config,
+                   Set<String> incoming, Set<String> outgoing) throws Exception {
+        Identity identity = Identity.of(claimedId, "RawPeer", "phone", protocolVersion, incoming, outgoing);
         this.tls = TlsSockets.create(certificate);
         this.config = config;
         provider = new LanLinkProvider(config, tls, () -> identity, this::onLink);
@@ -96,6 +107,11 @@ public final class RawPeer implements AutoCloseable {
     /** Sends bytes exactly as given: broken JSON, missing newlines, oversized lines. */
     public void sendRaw(Link link, byte[] bytes) throws IOException {
         link.write(bytes);
+    }
+
+    /** Sends {@code packet} with {@code payload}, served in the background as a real sender does. */
+    public Thread offerPayload(Link link, Packet packet, byte[] payload) throws IOException {
+        return offerPayload(link, packet, new java.io.ByteArrayInputStream(payload), payload.length);
     }
 
     /**

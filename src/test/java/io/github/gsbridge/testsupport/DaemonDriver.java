@@ -9,6 +9,8 @@ import io.github.gsbridge.daemon.Service;
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceException;
 import io.github.gsbridge.event.Event;
+import io.github.gsbridge.plugin.findmyphone.FindMyPhonePlugin;
+import io.github.gsbridge.plugin.notification.NotificationPlugin;
 import io.github.gsbridge.plugin.ping.PingPlugin;
 import io.github.gsbridge.plugin.share.SharePlugin;
 import io.github.gsbridge.transfer.Transfer;
@@ -138,6 +140,27 @@ public final class DaemonDriver {
             }
             case "share-url" -> daemon.plugins().get(SharePlugin.class).shareUrl(device(daemon, words), argument(words));
             case "share-text" -> daemon.plugins().get(SharePlugin.class).shareText(device(daemon, words), argument(words));
+            case "notify" -> {
+                // notify <dev> {"id":?, "appName", "title", "text", "icon":? path, "clearable":? bool}
+                com.fasterxml.jackson.databind.JsonNode spec;
+                try {
+                    spec = JSON.readTree(words.length > 2 ? words[2] : "");
+                } catch (java.io.IOException e) {
+                    throw new IllegalArgumentException("notify needs a JSON object: " + e.getMessage());
+                }
+                String id = daemon.plugins().get(NotificationPlugin.class).send(device(daemon, words),
+                        new NotificationPlugin.Outgoing(Optional.ofNullable(spec.path("id").textValue()),
+                                spec.path("appName").asText(), spec.path("title").asText(), spec.path("text").asText(),
+                                Optional.ofNullable(spec.path("icon").textValue()).map(java.nio.file.Path::of),
+                                spec.path("clearable").asBoolean(true)));
+                return JSON.createObjectNode().put("id", id);
+            }
+            case "withdraw" -> daemon.plugins().get(NotificationPlugin.class).withdraw(device(daemon, words), words[2]);
+            case "dismiss" -> daemon.plugins().get(NotificationPlugin.class).dismiss(device(daemon, words), words[2]);
+            case "notifications" -> {
+                return JSON.valueToTree(daemon.plugins().get(NotificationPlugin.class).list(device(daemon, words).id()));
+            }
+            case "ring" -> daemon.plugins().get(FindMyPhonePlugin.class).ring(device(daemon, words));
             case "pair" -> device(daemon, words).requestPair();
             case "accept" -> device(daemon, words).acceptPair();
             case "reject" -> device(daemon, words).rejectPair();

@@ -38,7 +38,8 @@ public record LoopbackNode(Daemon daemon, EventRecorder events, Path home, PortR
     public static LoopbackNode start(Path home, String name, PortRange ports, int peerUdpPort,
                                      Function<Wiring, List<Plugin>> plugins) throws Exception {
         DaemonOptions options = new DaemonOptions(Optional.of(name), "desktop", IdentityLoader.Choice.OWN,
-                home.resolve("gsbridge"), home.resolve("gsconnect"), "dconf", lanConfig(ports, peerUdpPort), false);
+                home.resolve("gsbridge"), home.resolve("gsconnect"), "dconf", lanConfig(ports, peerUdpPort), false,
+                false);
         EventBus bus = new EventBus();
         EventRecorder events = new EventRecorder(bus);
         Transfers transfers = new Transfers(bus);

@@ -4,11 +4,14 @@ import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceException;
 import io.github.gsbridge.plugin.Plugin;
 import io.github.gsbridge.wire.Packet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Set;
 
 /** {@code kdeconnect.findmyphone.request}: makes the device ring. */
 public final class FindMyPhonePlugin implements Plugin {
+    private static final Logger LOG = LoggerFactory.getLogger(FindMyPhonePlugin.class);
     public static final String REQUEST = "kdeconnect.findmyphone.request";
 
     @Override
@@ -31,7 +34,9 @@ public final class FindMyPhonePlugin implements Plugin {
         // Nothing comes in: we do not ring ourselves.
     }
 
+    /** Asks the device to ring; Android rings until the user stops it there, kdeconnect-kde plays a sound once. */
     public void ring(Device device) throws DeviceException {
-        throw new UnsupportedOperationException("findmyphone: not implemented yet");
+        device.send(new Packet(REQUEST));
+        LOG.info("{}: asked to ring", device);
     }
 }

@@ -1,27 +1,61 @@
 package io.github.gsbridge.plugin.notification;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gsbridge.desktop.DesktopNotifier;
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceException;
 import io.github.gsbridge.event.Event;
 import io.github.gsbridge.event.EventBus;
 import io.github.gsbridge.plugin.Plugin;
+import io.github.gsbridge.plugin.notification.NotificationPackets.Cancelled;
+import io.github.gsbridge.plugin.notification.NotificationPackets.Posted;
+import io.github.gsbridge.plugin.notification.NotificationPackets.Refused;
 import io.github.gsbridge.wire.Packet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * Notifications both ways: ours to the device ({@code kdeconnect.notification}, withdraw with
  * {@code isCancel}), and the device's to us (kept per device, forwarded to the desktop).
  */
 public final class NotificationPlugin implements Plugin {
+    private static final Logger LOG = LoggerFactory.getLogger(NotificationPlugin.class);
     public static final String NOTIFICATION = "kdeconnect.notification";
     public static final String REQUEST = "kdeconnect.notification.request";
     public static final String ACTION = "kdeconnect.notification.action";
     public static final String REPLY = "kdeconnect.notification.reply";
+
+    /** Icons both ways; notification icons are small, anything larger is a mistake or an attack. */
+    public static final int MAX_ICON_BYTES = 1024 * 1024;
+    /** The device's notifications kept per device; past it the oldest is forgotten. */
+    public static final int MAX_RECEIVED_PER_DEVICE = 500;
+    /** Our notifications kept per device for re-sending; each may hold an icon in memory. */
+    public static final int MAX_SENT_PER_DEVICE = 100;
+    /** Icons received, by device and hash: Android sends an icon's bytes only when it changed. */
+    private static final int MAX_CACHED_ICONS = 64;
+    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
     /** A notification to send; an empty id gets a generated one. */
     public record Outgoing(Optional<String> id, String appName, String title, String text, Optional<Path> icon,
@@ -35,9 +69,33 @@ public final class NotificationPlugin implements Plugin {
 
     public record NotificationRemoved(String deviceId, String id) implements Event { }
 
+    /** The user dismissed one of our notifications on the device. */
+    public record OwnNotificationDismissed(String deviceId, String id) implements Event { }
+
+    /** One of ours, kept to answer the device's request for all of them. */
+    private record Sent(String id, Outgoing notification, Optional<byte[]> icon, long time) { }
+
+    /** A device's notification id, or icon hash, made unique across devices. */
+    private record Key(String deviceId, String id) { }
+
     private final EventBus events;
     private final DesktopNotifier desktop;
     private final boolean forwardToDesktop;
+    /** Guarded by {@code this}; insertion order is age order, for dropping the oldest. */
+    private final Map<String, LinkedHashMap<String, Posted>> received = new HashMap<>();
+    private final Map<String, LinkedHashMap<String, Sent>> sent = new HashMap<>();
+    private final Map<Key, byte[]> icons = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, byte[]> eldest) {
+            return size() > MAX_CACHED_ICONS;
+        }
+    };
+    /** Server ids of what we show on the desktop, by device id and notification id; only on {@link #desktopCalls}. */
+    private final Map<Key, Integer> desktopIds = new HashMap<>();
+    /** D-Bus calls may wait on a slow server: never on a link thread, and in order. */
+    private final ExecutorService desktopCalls = Executors.newSingleThreadExecutor(daemonThreads("notification-desktop"));
+    /** Icon transfers block until the peer connects, or until it gives up. */
+    private final ExecutorService payloads = Executors.newFixedThreadPool(2, daemonThreads("notification-payload"));
 
     public NotificationPlugin(EventBus events, DesktopNotifier desktop, boolean forwardToDesktop) {
         this.events = events;
@@ -61,26 +119,323 @@ public final class NotificationPlugin implements Plugin {
     }
 
     @Override
+    public void connected(Device device) {
+        if (!device.incomingCapabilities().contains(REQUEST)) {
+            return;
+        }
+        try {
+            device.send(NotificationPackets.requestAll());
+        } catch (DeviceException e) {
+            LOG.warn("{}: {} (all notifications) not sent: {}", device, REQUEST, e.getMessage());
+        }
+    }
+
+    /** What the device showed is no longer known once it is gone; on return it is asked again. */
+    @Override
+    public void disconnected(Device device) {
+        List<Posted> gone;
+        synchronized (this) {
+            LinkedHashMap<String, Posted> map = received.remove(device.id());
+            gone = map == null ? List.of() : List.copyOf(map.values());
+        }
+        for (Posted posted : gone) {
+            removed(device, posted.notification().id());
+        }
+    }
+
+    @Override
     public void handle(Device device, Packet packet) {
-        throw new UnsupportedOperationException("notification: receiving is not implemented yet");
+        if (packet.isType(NOTIFICATION)) {
+            receiveNotification(device, packet);
+        } else if (packet.isType(REQUEST)) {
+            receiveRequest(device, packet);
+        }
+    }
+
+    private void receiveNotification(Device device, Packet packet) {
+        NotificationPackets.Received parsed;
+        try {
+            parsed = NotificationPackets.parse(packet);
+        } catch (Refused e) {
+            LOG.warn("{}: refused {}: {}", device, NOTIFICATION, e.getMessage());
+            return;
+        }
+        if (parsed instanceof Cancelled cancelled) {
+            boolean known;
+            synchronized (this) {
+                known = receivedOf(device.id()).remove(cancelled.id()) != null;
+            }
+            if (known) {
+                removed(device, cancelled.id());
+            } else {
+                LOG.debug("{}: {} cancels unknown notification {}", device, NOTIFICATION, cancelled.id());
+            }
+            return;
+        }
+        Posted posted = (Posted) parsed;
+        String id = posted.notification().id();
+        Posted evicted = null;
+        synchronized (this) {
+            LinkedHashMap<String, Posted> map = receivedOf(device.id());
+            // An update counts as new: the oldest to drop is the one the device last touched longest ago.
+            map.remove(id);
+            if (map.size() >= MAX_RECEIVED_PER_DEVICE) {
+                Iterator<Posted> oldest = map.values().iterator();
+                evicted = oldest.next();
+                oldest.remove();
+            }
+            map.put(id, posted);
+        }
+        if (evicted != null) {
+            LOG.info("{}: more than {} notifications; forgot the oldest, {}", device, MAX_RECEIVED_PER_DEVICE,
+                    evicted.notification().id());
+            removed(device, evicted.notification().id());
+        }
+        LOG.debug("{}: notification {} from {}", device, id, posted.notification().appName());
+        events.publish(new NotificationPosted(device.id(), posted.notification()));
+        if (packet.hasPayload() && posted.payloadHash().isPresent() && cachedIcon(device, posted).isEmpty()) {
+            payloads.execute(() -> {
+                fetchIcon(device, packet, posted.payloadHash().get());
+                forward(device, id);
+            });
+        } else {
+            forward(device, id);
+        }
+    }
+
+    private void receiveRequest(Device device, Packet packet) {
+        JsonNode body = packet.body();
+        JsonNode cancel = body.get("cancel");
+        if (cancel != null && cancel.isTextual()) {
+            boolean known;
+            synchronized (this) {
+                known = sentTo(device.id()).remove(cancel.asText()) != null;
+            }
+            LOG.info("{}: the user dismissed our notification {}{}", device, cancel.asText(), known ? "" : " (unknown)");
+            if (known) {
+                events.publish(new OwnNotificationDismissed(device.id(), cancel.asText()));
+            }
+        } else if (body.path("request").asBoolean(false)) {
+            List<Sent> all;
+            synchronized (this) {
+                all = List.copyOf(sentTo(device.id()).values());
+            }
+            LOG.debug("{}: re-sending our {} notifications on request", device, all.size());
+            for (Sent notification : all) {
+                try {
+                    transmit(device, notification, true);
+                } catch (DeviceException e) {
+                    LOG.warn("{}: re-sending {} {} failed: {}", device, NOTIFICATION, notification.id(), e.getMessage());
+                }
+            }
+        } else {
+            LOG.warn("{}: refused {}: neither a request nor a cancel with an id: {}", device, REQUEST, body);
+        }
     }
 
     /** Sends a notification to the device; returns its id (the caller's, or a generated one). */
     public String send(Device device, Outgoing notification) throws DeviceException {
-        throw new UnsupportedOperationException("notification: sending is not implemented yet");
+        Objects.requireNonNull(notification.appName(), "appName");
+        Objects.requireNonNull(notification.title(), "title");
+        Objects.requireNonNull(notification.text(), "text");
+        String id = notification.id().orElseGet(() -> UUID.randomUUID().toString());
+        if (id.isBlank()) {
+            throw new IllegalArgumentException("a notification id must not be blank");
+        }
+        Optional<byte[]> icon = notification.icon().isPresent()
+                ? Optional.of(readIcon(device, notification.icon().get())) : Optional.empty();
+        Sent entry = new Sent(id, notification, icon, System.currentTimeMillis());
+        transmit(device, entry, false);
+        synchronized (this) {
+            LinkedHashMap<String, Sent> map = sentTo(device.id());
+            map.remove(id);
+            if (map.size() >= MAX_SENT_PER_DEVICE) {
+                Iterator<Sent> oldest = map.values().iterator();
+                oldest.next();
+                oldest.remove();
+            }
+            map.put(id, entry);
+        }
+        return id;
     }
 
     public void withdraw(Device device, String id) throws DeviceException {
-        throw new UnsupportedOperationException("notification: withdrawing is not implemented yet");
+        synchronized (this) {
+            sentTo(device.id()).remove(id);
+        }
+        device.send(NotificationPackets.cancel(id));
     }
 
     /** Dismisses one of the device's notifications on the device. */
     public void dismiss(Device device, String id) throws DeviceException {
-        throw new UnsupportedOperationException("notification: dismissing is not implemented yet");
+        device.send(NotificationPackets.dismiss(id));
+        // As kdeconnect-kde does: forget it now, since a device that lost track of it never confirms.
+        boolean known;
+        synchronized (this) {
+            known = receivedOf(device.id()).remove(id) != null;
+        }
+        if (known) {
+            removed(device, id);
+        }
     }
 
-    /** The device's current notifications. */
-    public List<DeviceNotification> list(String deviceId) {
-        throw new UnsupportedOperationException("notification: listing is not implemented yet");
+    /** The device's current notifications, oldest first. */
+    public synchronized List<DeviceNotification> list(String deviceId) {
+        LinkedHashMap<String, Posted> map = received.get(deviceId);
+        if (map == null) {
+            return List.of();
+        }
+        List<DeviceNotification> result = new ArrayList<>(map.size());
+        map.values().forEach(posted -> result.add(posted.notification()));
+        return result;
+    }
+
+    /**
+     * Without an icon the packet goes out now and errors are the caller's. With one, the device
+     * must fetch it from us, and one that has it cached (kdeconnect-kde keys its cache by
+     * payloadHash) never does: so the packet goes out in the background, after checking here
+     * what {@link Device#sendWithPayload} would refuse.
+     */
+    private void transmit(Device device, Sent entry, boolean silent) throws DeviceException {
+        Packet packet = NotificationPackets.notification(entry.id(), entry.notification(), entry.icon(), entry.time(),
+                silent);
+        if (entry.icon().isEmpty()) {
+            device.send(packet);
+            return;
+        }
+        if (!device.isPaired()) {
+            throw new DeviceException.NotPaired(device.id());
+        }
+        if (!device.isReachable()) {
+            throw new DeviceException.NotReachable(device.id());
+        }
+        if (!device.incomingCapabilities().contains(NOTIFICATION)) {
+            throw new DeviceException(device.id() + " does not accept " + NOTIFICATION);
+        }
+        byte[] icon = entry.icon().get();
+        payloads.execute(() -> {
+            try {
+                device.sendWithPayload(packet, new ByteArrayInputStream(icon), icon.length, done -> { });
+            } catch (DeviceException e) {
+                LOG.info("{}: {} {}: icon not taken (normal when the device has it cached): {}", device,
+                        NOTIFICATION, entry.id(), e.getMessage());
+            }
+        });
+    }
+
+    private static byte[] readIcon(Device device, Path file) throws DeviceException {
+        String prefix = device.id() + ": " + NOTIFICATION + ": icon " + file;
+        byte[] bytes;
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new DeviceException(prefix + " is not a regular file");
+            }
+            long size = Files.size(file);
+            if (size > MAX_ICON_BYTES) {
+                throw new DeviceException(prefix + " has " + size + " bytes, over the limit of " + MAX_ICON_BYTES);
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                // the file may have grown since its size was read
+                bytes = in.readNBytes(MAX_ICON_BYTES + 1);
+            }
+        } catch (NoSuchFileException e) {
+            throw new DeviceException(prefix + " does not exist", e);
+        } catch (IOException e) {
+            throw new DeviceException(prefix + " is unreadable: " + e.getMessage(), e);
+        }
+        if (bytes.length > MAX_ICON_BYTES) {
+            throw new DeviceException(prefix + " is over the limit of " + MAX_ICON_BYTES + " bytes");
+        }
+        if (bytes.length < PNG_SIGNATURE.length
+                || !Arrays.equals(bytes, 0, PNG_SIGNATURE.length, PNG_SIGNATURE, 0, PNG_SIGNATURE.length)) {
+            throw new DeviceException(prefix + " is not a PNG file");
+        }
+        return bytes;
+    }
+
+    private void fetchIcon(Device device, Packet packet, String hash) {
+        if (packet.payloadSize() < 0 || packet.payloadSize() > MAX_ICON_BYTES) {
+            LOG.info("{}: {}: dropped an icon of {} bytes (limit {})", device, NOTIFICATION, packet.payloadSize(),
+                    MAX_ICON_BYTES);
+            return;
+        }
+        byte[] icon;
+        try (InputStream in = device.openPayload(packet)) {
+            icon = in.readAllBytes();
+        } catch (IOException | DeviceException e) {
+            LOG.info("{}: {}: icon not received: {}", device, NOTIFICATION, e.getMessage());
+            return;
+        }
+        if (!NotificationPackets.payloadHash(icon).equals(hash.toLowerCase(Locale.ROOT))) {
+            LOG.warn("{}: {}: dropped an icon whose MD5 is not its payloadHash {}", device, NOTIFICATION, hash);
+            return;
+        }
+        synchronized (this) {
+            icons.put(new Key(device.id(), hash.toLowerCase(Locale.ROOT)), icon);
+        }
+    }
+
+    private synchronized Optional<byte[]> cachedIcon(Device device, Posted posted) {
+        return posted.payloadHash().map(hash -> icons.get(new Key(device.id(), hash.toLowerCase(Locale.ROOT))));
+    }
+
+    /** Shows the notification's current state on the desktop, unless it is gone or was there before we asked. */
+    private void forward(Device device, String id) {
+        if (!forwardToDesktop) {
+            return;
+        }
+        desktopCalls.execute(() -> {
+            Posted posted;
+            synchronized (this) {
+                LinkedHashMap<String, Posted> map = received.get(device.id());
+                posted = map == null ? null : map.get(id);
+            }
+            Key key = new Key(device.id(), id);
+            if (posted == null || (posted.silent() && !desktopIds.containsKey(key))) {
+                return;
+            }
+            DeviceNotification n = posted.notification();
+            String app = n.appName().isEmpty() ? device.name() : n.appName();
+            String summary = n.text().isEmpty() || n.title().isEmpty() || n.title().equals(app)
+                    ? app : app + ": " + n.title();
+            String body = n.text().isEmpty() ? n.title() : n.text();
+            int replaces = desktopIds.getOrDefault(key, 0);
+            Optional<byte[]> icon = cachedIcon(device, posted);
+            int shown = icon.isPresent()
+                    ? desktop.show(device.name(), summary, body, icon.get(), replaces)
+                    : desktop.show(device.name(), summary, body, replaces);
+            if (shown != 0) {
+                desktopIds.put(key, shown);
+            }
+        });
+    }
+
+    private void removed(Device device, String id) {
+        events.publish(new NotificationRemoved(device.id(), id));
+        if (!forwardToDesktop) {
+            return;
+        }
+        desktopCalls.execute(() -> {
+            Integer shown = desktopIds.remove(new Key(device.id(), id));
+            if (shown != null) {
+                desktop.close(shown);
+            }
+        });
+    }
+
+    private LinkedHashMap<String, Posted> receivedOf(String deviceId) {
+        return received.computeIfAbsent(deviceId, k -> new LinkedHashMap<>());
+    }
+
+    private LinkedHashMap<String, Sent> sentTo(String deviceId) {
+        return sent.computeIfAbsent(deviceId, k -> new LinkedHashMap<>());
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 }

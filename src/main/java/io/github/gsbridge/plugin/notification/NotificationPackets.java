@@ -1,0 +1,174 @@
+package io.github.gsbridge.plugin.notification;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.gsbridge.plugin.notification.NotificationPlugin.DeviceNotification;
+import io.github.gsbridge.wire.Packet;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/** Building our {@code kdeconnect.notification} packets and reading the device's. */
+final class NotificationPackets {
+    private NotificationPackets() {}
+
+    /** A field that is present but cannot be used; the message says which and why. */
+    static final class Refused extends Exception {
+        Refused(String reason) {
+            super(reason);
+        }
+    }
+
+    /** What a device's notification packet says: a notification, or the removal of one. */
+    sealed interface Received permits Posted, Cancelled { }
+
+    /** {@code silent}: the device already showed it before we asked (a reply to our request). */
+    record Posted(DeviceNotification notification, boolean silent, Optional<String> payloadHash) implements Received { }
+
+    record Cancelled(String id) implements Received { }
+
+    /** Title and text joined the way Android and kdeconnect-kde build a ticker. */
+    static String ticker(String title, String text) {
+        if (title.isEmpty()) {
+            return text;
+        }
+        return text.isEmpty() ? title : title + ": " + text;
+    }
+
+    /** Lowercase hex MD5: receivers name their icon cache after it, so it must be of the exact bytes sent. */
+    static String payloadHash(byte[] icon) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(icon));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has MD5", e);
+        }
+    }
+
+    /**
+     * Our notification. {@code time} goes out as a string because Android's receiver reads it as
+     * one; {@code silent} is for re-sends, which must not pop up again.
+     */
+    static Packet notification(String id, NotificationPlugin.Outgoing notification, Optional<byte[]> icon, long time,
+                               boolean silent) {
+        Packet packet = new Packet(NotificationPlugin.NOTIFICATION);
+        packet.body().put("id", id)
+                .put("appName", notification.appName())
+                .put("title", notification.title())
+                .put("text", notification.text())
+                .put("ticker", ticker(notification.title(), notification.text()))
+                .put("isClearable", notification.clearable())
+                .put("time", Long.toString(time))
+                .put("silent", silent);
+        icon.ifPresent(bytes -> packet.body().put("payloadHash", payloadHash(bytes)));
+        return packet;
+    }
+
+    static Packet cancel(String id) {
+        Packet packet = new Packet(NotificationPlugin.NOTIFICATION);
+        packet.body().put("id", id).put("isCancel", true);
+        return packet;
+    }
+
+    /** Asks the device for every notification it shows. */
+    static Packet requestAll() {
+        Packet packet = new Packet(NotificationPlugin.REQUEST);
+        packet.body().put("request", true);
+        return packet;
+    }
+
+    /** Asks the device to dismiss one of its notifications. */
+    static Packet dismiss(String id) {
+        Packet packet = new Packet(NotificationPlugin.REQUEST);
+        packet.body().put("cancel", id);
+        return packet;
+    }
+
+    /**
+     * Reads a device's {@code kdeconnect.notification}. Absent fields get defaults (kdeconnect-kde
+     * sends neither title, text nor time; then the ticker stands for the title); a field of the
+     * wrong type refuses the packet, since guessing could show something the device never said.
+     */
+    static Received parse(Packet packet) throws Refused {
+        JsonNode body = packet.body();
+        String id = string(body, "id").orElseThrow(() -> new Refused("no id"));
+        if (id.isEmpty()) {
+            throw new Refused("empty id");
+        }
+        if (bool(body, "isCancel").orElse(false)) {
+            return new Cancelled(id);
+        }
+        String appName = string(body, "appName").orElse("");
+        String title = string(body, "title").orElse("");
+        String text = string(body, "text").orElse("");
+        Optional<String> ticker = string(body, "ticker");
+        if (title.isEmpty() && text.isEmpty()) {
+            title = ticker.orElse("");
+        }
+        DeviceNotification notification = new DeviceNotification(id, appName, title, text,
+                ticker.orElse(ticker(title, text)), bool(body, "isClearable").orElse(false), time(body),
+                actions(body));
+        return new Posted(notification, bool(body, "silent").orElse(false), string(body, "payloadHash"));
+    }
+
+    private static Optional<String> string(JsonNode body, String field) throws Refused {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isTextual()) {
+            throw new Refused(field + " is not a string: " + node);
+        }
+        return Optional.of(node.asText());
+    }
+
+    private static Optional<Boolean> bool(JsonNode body, String field) throws Refused {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isBoolean()) {
+            throw new Refused(field + " is not a boolean: " + node);
+        }
+        return Optional.of(node.asBoolean());
+    }
+
+    /** Milliseconds since the epoch; Android sends a string of digits, others a number. */
+    private static long time(JsonNode body) throws Refused {
+        JsonNode node = body.get("time");
+        if (node == null || node.isNull()) {
+            return 0;
+        }
+        if (node.isIntegralNumber() && node.canConvertToLong()) {
+            return node.asLong();
+        }
+        if (node.isTextual()) {
+            try {
+                return Long.parseLong(node.asText());
+            } catch (NumberFormatException e) {
+                // refused below, with the value
+            }
+        }
+        throw new Refused("time is not a number of milliseconds: " + node);
+    }
+
+    private static List<String> actions(JsonNode body) throws Refused {
+        JsonNode node = body.get("actions");
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw new Refused("actions is not an array: " + node);
+        }
+        List<String> actions = new ArrayList<>();
+        for (JsonNode action : node) {
+            if (!action.isTextual()) {
+                throw new Refused("actions holds a non-string: " + action);
+            }
+            actions.add(action.asText());
+        }
+        return List.copyOf(actions);
+    }
+}
