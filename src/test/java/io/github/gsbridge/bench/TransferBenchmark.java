@@ -40,6 +40,7 @@ public final class TransferBenchmark {
 
     public static void main(String[] args) throws Exception {
         long bytes = (args.length > 0 ? Long.parseLong(args[0]) : 512) * 1024 * 1024;
+        System.setProperty(GsbridgeProcess.LOG_LEVEL_PROPERTY, "info");
         Path dir = Files.createTempDirectory("gsbridge-bench");
         List<Row> rows = new ArrayList<>();
         try (NamespacePair ns = NamespacePair.create()) {

@@ -24,6 +24,10 @@ import java.util.function.Predicate;
  */
 public final class GsbridgeProcess implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Tests want debug logs of the child daemons; benchmarks set this to "info" to measure what users run. */
+    public static final String LOG_LEVEL_PROPERTY = "gsbridge.child.logLevel";
+    /** Extra JVM options for the child daemons, e.g. a flight recording while benchmarking. */
+    public static final String JVM_ARGS_PROPERTY = "gsbridge.child.jvmArgs";
 
     private final Process process;
     private final Writer stdin;
@@ -52,8 +56,14 @@ public final class GsbridgeProcess implements AutoCloseable {
         Path log = dir.resolve("daemon.log");
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(prefix);
-        command.addAll(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug", DaemonDriver.class.getName()));
+        command.add(java);
+        String jvmArgs = System.getProperty(JVM_ARGS_PROPERTY, "").strip();
+        if (!jvmArgs.isEmpty()) {
+            command.addAll(List.of(jvmArgs.split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + System.getProperty(LOG_LEVEL_PROPERTY, "debug"),
+                DaemonDriver.class.getName()));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
         builder.environment().keySet().retainAll(List.of("PATH", "LANG"));
