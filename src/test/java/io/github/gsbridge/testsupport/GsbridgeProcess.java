@@ -89,6 +89,10 @@ public final class GsbridgeProcess implements AutoCloseable {
         }
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     public String deviceId() {
         return ready.get("deviceId").asText();
     }
