@@ -66,6 +66,16 @@ class LoopbackDaemonTest {
         return new LoopbackNode[] {first, second};
     }
 
+    /** Two paired daemons, the second stopped and its disconnection seen by the first (events cleared). */
+    private LoopbackNode[] pairedThenSecondStopped() throws Exception {
+        LoopbackNode[] nodes = startPair();
+        pair(nodes[0], nodes[1]);
+        nodes[1].daemon().close();
+        nodes[0].events().await(DeviceEvent.Disconnected.class, e -> e.deviceId().equals(nodes[1].id()), WAIT);
+        nodes[0].events().clear();
+        return nodes;
+    }
+
     private static void pair(LoopbackNode requester, LoopbackNode responder) throws Exception {
         requester.device(responder.id()).requestPair();
         DeviceEvent.PairRequested request = responder.events().await(DeviceEvent.PairRequested.class,
@@ -158,13 +168,9 @@ class LoopbackDaemonTest {
 
     @Test
     void pairingSurvivesARestart() throws Exception {
-        LoopbackNode[] nodes = startPair();
-        pair(nodes[0], nodes[1]);
+        LoopbackNode[] nodes = pairedThenSecondStopped();
         LoopbackNode alpha = nodes[0];
         String betaId = nodes[1].id();
-        nodes[1].daemon().close();
-        alpha.events().await(DeviceEvent.Disconnected.class, e -> e.deviceId().equals(betaId), WAIT);
-        alpha.events().clear();
 
         LoopbackNode beta = start("beta", nodes[1].ports(), alpha.ports().first());
         assertEquals(betaId, beta.id(), "the identity is kept");
@@ -194,13 +200,9 @@ class LoopbackDaemonTest {
 
     @Test
     void pairedIdWithAnotherCertificateIsRefused() throws Exception {
-        LoopbackNode[] nodes = startPair();
-        pair(nodes[0], nodes[1]);
+        LoopbackNode[] nodes = pairedThenSecondStopped();
         LoopbackNode alpha = nodes[0];
         String betaId = nodes[1].id();
-        nodes[1].daemon().close();
-        alpha.events().await(DeviceEvent.Disconnected.class, e -> e.deviceId().equals(betaId), WAIT);
-        alpha.events().clear();
 
         // Same id, same ports, a certificate of its own: an impostor.
         try (RawPeer impostor = new RawPeer(LocalCertificate.generate(betaId), betaId, 8,
@@ -230,13 +232,9 @@ class LoopbackDaemonTest {
 
     @Test
     void pairedDeviceThatMissedOurBroadcastIsCalledBack() throws Exception {
-        LoopbackNode[] nodes = startPair();
-        pair(nodes[0], nodes[1]);
+        LoopbackNode[] nodes = pairedThenSecondStopped();
         LoopbackNode alpha = nodes[0];
         String betaId = nodes[1].id();
-        nodes[1].daemon().close();
-        alpha.events().await(DeviceEvent.Disconnected.class, e -> e.deviceId().equals(betaId), WAIT);
-        alpha.events().clear();
 
         // beta comes back announcing to a port nobody listens on; only alpha's periodic unicast
         // to beta's last connection can bring the two together.

@@ -251,7 +251,7 @@ public final class KdeConnectPeer implements AutoCloseable {
             if (System.nanoTime() > deadline || !daemon.isAlive()) {
                 throw new AssertionError(BUS_NAME + " not owned on " + busAddress() + "\n" + daemon.tail(40));
             }
-            pause(50);
+            ManagedProcess.pause(50);
         }
     }
 
@@ -407,7 +407,7 @@ public final class KdeConnectPeer implements AutoCloseable {
                         + " within " + timeout + "; reachable" + (paired ? "+paired" : "") + ": " + seen + "\n"
                         + log().tail(40));
             }
-            pause(200);
+            ManagedProcess.pause(200);
         }
     }
 
@@ -575,15 +575,6 @@ public final class KdeConnectPeer implements AutoCloseable {
                 "-keyout", key.toString(), "-out", cert.toString()), null, Duration.ofSeconds(30))
                 .assertOk("openssl req");
         return new Identity(deviceId, cert, key);
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
     }
 
     @Override

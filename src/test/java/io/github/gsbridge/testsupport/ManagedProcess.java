@@ -263,6 +263,16 @@ public final class ManagedProcess implements AutoCloseable {
     }
 
     /** Outcome of a one-shot command. {@code exitCode} is -1 when it timed out (and was killed). */
+    /** Sleeps in a polling loop; an interrupt ends the test rather than being swallowed. */
+    public static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     public record Result(int exitCode, String stdout, String stderr, boolean timedOut) {
         public boolean ok() {
             return exitCode == 0 && !timedOut;

@@ -177,7 +177,7 @@ public final class NamespacePair implements AutoCloseable {
         killAll(ns, "TERM");
         long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         while (!livePids(ns).isEmpty() && System.nanoTime() < deadline) {
-            pause(50);
+            ManagedProcess.pause(50);
         }
         if (!livePids(ns).isEmpty()) {
             killAll(ns, "KILL");
@@ -265,15 +265,6 @@ public final class NamespacePair implements AutoCloseable {
         command.add("ip");
         command.addAll(List.of(args));
         ManagedProcess.run(command, null, IP_TIMEOUT).assertOk(String.join(" ", command));
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
     }
 
     @Override
