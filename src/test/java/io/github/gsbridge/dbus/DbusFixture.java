@@ -1,0 +1,127 @@
+package io.github.gsbridge.dbus;
+
+import io.github.gsbridge.lan.PortRange;
+import io.github.gsbridge.testsupport.Gdbus;
+import io.github.gsbridge.testsupport.LoopbackNode;
+import io.github.gsbridge.testsupport.Ports;
+import io.github.gsbridge.testsupport.PrivateBus;
+import org.freedesktop.dbus.connections.impl.DBusConnection;
+import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
+import org.freedesktop.dbus.exceptions.DBusException;
+import org.freedesktop.dbus.interfaces.Properties;
+import org.freedesktop.dbus.messages.DBusSignal;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * A private bus with gsbridge "alpha" serving on it, a second daemon "beta" as its peer on
+ * loopback, and a dbus-java client connection on the bus.
+ */
+final class DbusFixture implements AutoCloseable {
+    static final Duration WAIT = LoopbackNode.WAIT;
+
+    final PrivateBus bus;
+    final PortRange alphaPorts = Ports.freeRange(7);
+    final PortRange betaPorts = Ports.freeRange(7);
+    final LoopbackNode alpha;
+    final DbusService service;
+    final DBusConnection client;
+    final Gdbus gdbus;
+    private final Path dir;
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private final List<DBusSignal> signals = new ArrayList<>();
+
+    DbusFixture(Path dir) throws Exception {
+        this.dir = dir;
+        bus = PrivateBus.start(dir.resolve("bus"));
+        open.add(bus);
+        // alpha announces to beta's discovery port, so Announce and Connect reach beta.
+        alpha = LoopbackNode.start(dir, "alpha", alphaPorts, betaPorts.first());
+        open.add(alpha);
+        service = DbusService.start(alpha.daemon(), connect());
+        open.add(service);
+        client = connect();
+        open.add(client);
+        gdbus = new Gdbus(bus.address());
+    }
+
+    DBusConnection connect() throws DBusException {
+        return DBusConnectionBuilder.forAddress(bus.address()).withShared(false).build();
+    }
+
+    /** Starts beta, which announces itself to alpha; returns once both are connected. */
+    LoopbackNode startBeta() throws Exception {
+        return startPeer("beta", betaPorts);
+    }
+
+    LoopbackNode startPeer(String name, PortRange ports) throws Exception {
+        LoopbackNode peer = LoopbackNode.start(dir, name, ports, alphaPorts.first());
+        open.add(peer);
+        alpha.awaitConnected(peer);
+        peer.awaitConnected(alpha);
+        return peer;
+    }
+
+    <T extends DBusSignal> void record(Class<T> type) throws DBusException {
+        client.addSigHandler(type, signal -> {
+            synchronized (signals) {
+                signals.add(signal);
+                signals.notifyAll();
+            }
+        });
+    }
+
+    /** Waits for a recorded signal of that type matching {@code match} (earlier ones count). */
+    <T extends DBusSignal> T await(Class<T> type, Predicate<T> match) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        synchronized (signals) {
+            while (true) {
+                for (DBusSignal signal : signals) {
+                    if (type.isInstance(signal) && match.test(type.cast(signal))) {
+                        return type.cast(signal);
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no matching " + type.getSimpleName() + " within " + WAIT + "; got "
+                            + signals);
+                }
+                signals.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+    }
+
+    <T extends DBusSignal> List<T> recorded(Class<T> type) {
+        synchronized (signals) {
+            return signals.stream().filter(type::isInstance).map(type::cast).toList();
+        }
+    }
+
+    /** Waits until a PropertiesChanged of {@code path} carries {@code property} with {@code value}. */
+    void awaitProperty(String path, String property, Object value) throws InterruptedException {
+        await(Properties.PropertiesChanged.class, s -> s.getPath().equals(path)
+                && s.getPropertiesChanged().containsKey(property)
+                && s.getPropertiesChanged().get(property).getValue().equals(value));
+    }
+
+    <T extends org.freedesktop.dbus.interfaces.DBusInterface> T remote(String path, Class<T> type)
+            throws DBusException {
+        return client.getRemoteObject(DbusService.BUS_NAME, path, type);
+    }
+
+    Object property(String path, String iface, String name) throws DBusException {
+        Object value = remote(path, Properties.class).Get(iface, name);
+        return value instanceof org.freedesktop.dbus.types.Variant<?> variant ? variant.getValue() : value;
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+}
