@@ -25,6 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -43,6 +47,15 @@ public final class DbusService implements AutoCloseable {
     private final ManagerObject manager;
     private final Map<String, DeviceObject> devices = new ConcurrentHashMap<>();
     private final Map<Long, TransferObject> transfers = new ConcurrentHashMap<>();
+    /**
+     * Events are handled here, in order, not on the thread that published them: publishers may
+     * hold daemon locks (pairing publishes under its lock) that reading properties needs too.
+     */
+    private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "dbus-events");
+        thread.setDaemon(true);
+        return thread;
+    });
     private Runnable unsubscribe = () -> { };
     private boolean closed;
 
@@ -94,7 +107,13 @@ public final class DbusService implements AutoCloseable {
     private void exportAll() throws DBusException {
         export(manager);
         synchronized (this) {
-            unsubscribe = daemon.events().subscribe(this::onEvent);
+            unsubscribe = daemon.events().subscribe(event -> {
+                try {
+                    dispatcher.execute(() -> onEvent(event));
+                } catch (RejectedExecutionException e) {
+                    LOG.debug("D-Bus: closed, {} not signalled", event);
+                }
+            });
             for (Device device : daemon.devices().devices()) {
                 ensureExported(device);
             }
@@ -130,7 +149,7 @@ public final class DbusService implements AutoCloseable {
         if (existing != null) {
             return existing;
         }
-        DeviceObject object = new DeviceObject(device, daemon, bus);
+        DeviceObject object = new DeviceObject(device, daemon, this, bus);
         add(object);
         devices.put(device.id(), object);
         return object;
@@ -241,8 +260,9 @@ public final class DbusService implements AutoCloseable {
                 .map(this::ensureExported).ifPresent(action);
     }
 
-    private void addTransfer(Transfer transfer) {
-        if (transfers.containsKey(transfer.id())) {
+    /** Exports a transfer now (ShareFiles returns its path, so it must exist before the event is handled). */
+    synchronized void addTransfer(Transfer transfer) {
+        if (closed || transfers.containsKey(transfer.id())) {
             return;
         }
         TransferObject object = new TransferObject(transfer, bus);
@@ -259,6 +279,15 @@ public final class DbusService implements AutoCloseable {
             }
             closed = true;
             unsubscribe.run();
+        }
+        dispatcher.shutdown();
+        try {
+            // Let the signals of the last events go out before the connection closes.
+            if (!dispatcher.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("D-Bus: event signals still pending at close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         try {
             if (List.of(bus.getNames()).contains(BUS_NAME)) {

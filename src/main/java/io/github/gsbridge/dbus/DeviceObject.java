@@ -30,14 +30,16 @@ import java.util.Optional;
 final class DeviceObject extends BusObject implements Device1, GtkActions {
     private final String id;
     private final Daemon daemon;
+    private final DbusService service;
     private final Map<String, Action> actions = new LinkedHashMap<>();
     private volatile Device last;
     private Boolean actionsEnabled;
 
-    DeviceObject(Device device, Daemon daemon, DBusConnection bus) {
+    DeviceObject(Device device, Daemon daemon, DbusService service, DBusConnection bus) {
         super(DbusService.devicePath(device.id()), bus);
         this.id = device.id();
         this.daemon = daemon;
+        this.service = service;
         this.last = device;
         declare(Device1.NAME, List.of(
                 Property.constant("Id", "s", id),
@@ -129,6 +131,7 @@ final class DeviceObject extends BusObject implements Device1, GtkActions {
     public DBusPath ShareFiles(List<String> pathsOrFileUris, boolean open) {
         return query("ShareFiles", device -> {
             Transfer transfer = plugin(SharePlugin.class).shareFiles(device, Arguments.files(pathsOrFileUris), open);
+            service.addTransfer(transfer);
             return new DBusPath(DbusService.transferPath(transfer.id()));
         });
     }

@@ -1,5 +1,6 @@
 package io.github.gsbridge.dbus;
 
+import io.github.gsbridge.testsupport.BusFixture;
 import io.github.gsbridge.testsupport.LoopbackNode;
 import io.github.gsbridge.transfer.Transfer;
 import org.freedesktop.dbus.Marshalling;
@@ -37,11 +38,19 @@ class DbusIntrospectionTest {
 
     @TempDir
     Path dir;
-    private DbusFixture fixture;
+    private BusFixture fixture;
 
     @BeforeEach
     void start() throws Exception {
-        fixture = new DbusFixture(dir);
+        fixture = new BusFixture(dir);
+    }
+
+    /** A transfer of alpha's, once its object is on the bus. */
+    private Transfer transferTo(LoopbackNode peer) throws Exception {
+        Transfer transfer = fixture.alpha.transfers().create(peer.id(), Transfer.Direction.OUT, 1, List.of("/x"));
+        String path = DbusService.transferPath(transfer.id());
+        fixture.await(ObjectManager.InterfacesAdded.class, s -> s.getSignalSource().getPath().equals(path));
+        return transfer;
     }
 
     @AfterEach
@@ -66,7 +75,7 @@ class DbusIntrospectionTest {
     @Test
     void exportedObjectsAreExactlyTheCheckedInXml() throws Exception {
         LoopbackNode beta = fixture.startBeta();
-        Transfer transfer = fixture.alpha.transfers().create(beta.id(), Transfer.Direction.OUT, 1, List.of("/x"));
+        Transfer transfer = transferTo(beta);
 
         assertEquals(file("io.github.gsbridge.Manager1.xml"), exported(DbusService.MANAGER_PATH));
         assertEquals(file("io.github.gsbridge.Device1.xml"), exported(DbusService.devicePath(beta.id())));
@@ -76,7 +85,7 @@ class DbusIntrospectionTest {
     @Test
     void theTreeListsDevicesAndTransfers() throws Exception {
         LoopbackNode beta = fixture.startBeta();
-        fixture.alpha.transfers().create(beta.id(), Transfer.Direction.OUT, 1, List.of("/x"));
+        transferTo(beta);
         String tree = fixture.gdbus.introspectXml(DbusService.BUS_NAME, DbusService.MANAGER_PATH);
         assertTrue(tree.contains("<node name=\"Device\"/>") && tree.contains("<node name=\"Transfer\"/>"), tree);
     }
