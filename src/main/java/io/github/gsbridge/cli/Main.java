@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Entry point of the {@code gsbridge} command: the daemon, and the clients that talk to it over D-Bus. */
 public final class Main {
@@ -111,34 +112,46 @@ public final class Main {
                 log.warn("cannot ask the session bus who owns {}: {}", DbusService.BUS_NAME, e.getMessage());
             }
         }
-        Daemon daemon;
-        try {
-            daemon = Daemon.start(options);
-        } catch (CredentialsException | IOException e) {
-            bus.ifPresent(DBusConnection::disconnect);
-            console.err().println("gsbridge daemon: cannot start: " + e.getMessage());
-            return 1;
-        }
-        Optional<DbusService> service = Optional.empty();
-        if (bus.isPresent()) {
-            try {
-                service = Optional.of(DbusService.start(daemon, bus.get()));
-            } catch (DbusService.NameTakenException e) {
-                daemon.close();
-                console.err().println("gsbridge daemon: " + e.getMessage() + "; not starting a second one.");
-                return 1;
-            } catch (DBusException | RuntimeException e) {
-                log.warn("cannot offer the D-Bus API ({}); running LAN only", e.getMessage());
-            }
-        }
-        Optional<DbusService> running = service;
+        // The hook is in place before the ports are bound, and waits for start-up to finish: a
+        // SIGTERM right after "is up" still releases the name and closes the links.
+        AtomicReference<Daemon> started = new AtomicReference<>();
+        AtomicReference<DbusService> serving = new AtomicReference<>();
+        CountDownLatch startUpDone = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                startUpDone.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             // The name goes first, so a new gsbridge can take it while this one closes its links.
-            running.ifPresent(DbusService::close);
-            daemon.close();
+            Optional.ofNullable(serving.get()).ifPresent(DbusService::close);
+            Optional.ofNullable(started.get()).ifPresent(Daemon::close);
             stopped.countDown();
         }, "shutdown"));
+        try {
+            Daemon daemon;
+            try {
+                daemon = Daemon.start(options);
+            } catch (CredentialsException | IOException e) {
+                bus.ifPresent(DBusConnection::disconnect);
+                console.err().println("gsbridge daemon: cannot start: " + e.getMessage());
+                return 1;
+            }
+            started.set(daemon);
+            if (bus.isPresent()) {
+                try {
+                    serving.set(DbusService.start(daemon, bus.get()));
+                } catch (DbusService.NameTakenException e) {
+                    console.err().println("gsbridge daemon: " + e.getMessage() + "; not starting a second one.");
+                    return 1;
+                } catch (DBusException | RuntimeException e) {
+                    log.warn("cannot offer the D-Bus API ({}); running LAN only", e.getMessage());
+                }
+            }
+        } finally {
+            startUpDone.countDown();
+        }
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -1,6 +1,5 @@
 package io.github.gsbridge.dbus;
 
-import io.github.gsbridge.Error;
 import io.github.gsbridge.plugin.notification.NotificationPlugin;
 import org.freedesktop.dbus.types.Variant;
 
@@ -14,7 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Checks and converts method arguments; whatever is wrong is an InvalidArgument naming the value. */
+/**
+ * Checks and converts method arguments. What is wrong is an IllegalArgumentException naming the
+ * value; the caller turns it into InvalidArgument with the operation and the device.
+ */
 final class Arguments {
     private static final Set<String> NOTIFICATION_KEYS = Set.of("id", "appName", "title", "text", "icon", "isClearable");
 
@@ -26,17 +28,17 @@ final class Arguments {
      */
     static List<Path> files(List<String> pathsOrUris) {
         if (pathsOrUris.isEmpty()) {
-            throw new Error.InvalidArgument("no files given");
+            throw new IllegalArgumentException("no files given");
         }
         List<Path> files = new ArrayList<>();
         for (String entry : pathsOrUris) {
             Path file = localPath(entry);
             if (!Files.isRegularFile(file)) {
-                throw new Error.InvalidArgument(Files.isDirectory(file) ? entry + " is a directory, not a file"
+                throw new IllegalArgumentException(Files.isDirectory(file) ? entry + " is a directory, not a file"
                         : "no such file: " + entry);
             }
             if (!Files.isReadable(file)) {
-                throw new Error.InvalidArgument("cannot read " + entry + ": permission denied");
+                throw new IllegalArgumentException("cannot read " + entry + ": permission denied");
             }
             files.add(file);
         }
@@ -48,20 +50,20 @@ final class Arguments {
             try {
                 return Path.of(URI.create(pathOrUri));
             } catch (IllegalArgumentException e) {
-                throw new Error.InvalidArgument("not a local file URI: " + pathOrUri + " (" + e.getMessage() + ")");
+                throw new IllegalArgumentException("not a local file URI: " + pathOrUri + " (" + e.getMessage() + ")");
             }
         }
         if (pathOrUri.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
-            throw new Error.InvalidArgument("only local files can be sent, not " + pathOrUri);
+            throw new IllegalArgumentException("only local files can be sent, not " + pathOrUri);
         }
         Path path;
         try {
             path = Path.of(pathOrUri);
         } catch (IllegalArgumentException e) {
-            throw new Error.InvalidArgument("not a file path: " + pathOrUri);
+            throw new IllegalArgumentException("not a file path: " + pathOrUri);
         }
         if (!path.isAbsolute()) {
-            throw new Error.InvalidArgument("not an absolute path: " + pathOrUri
+            throw new IllegalArgumentException("not an absolute path: " + pathOrUri
                     + " (the daemon does not know the caller's working directory)");
         }
         return path;
@@ -80,7 +82,7 @@ final class Arguments {
         if (!lenient) {
             for (String key : values.keySet()) {
                 if (!NOTIFICATION_KEYS.contains(key)) {
-                    throw new Error.InvalidArgument("unknown notification key \"" + key + "\"; known: "
+                    throw new IllegalArgumentException("unknown notification key \"" + key + "\"; known: "
                             + String.join(", ", List.of("id", "appName", "title", "text", "icon", "isClearable")));
                 }
             }
@@ -89,7 +91,7 @@ final class Arguments {
         String title = string(values, "title").orElse("");
         String text = string(values, "text").orElse("");
         if (title.isEmpty() && text.isEmpty()) {
-            throw new Error.InvalidArgument("a notification needs a \"title\" or a \"text\"");
+            throw new IllegalArgumentException("a notification needs a \"title\" or a \"text\"");
         }
         String appName = string(values, "appName").filter(s -> !s.isEmpty()).orElse("gsbridge");
         Optional<Path> icon = Optional.empty();
@@ -100,11 +102,11 @@ final class Arguments {
             if (isFile) {
                 Path path = localPath(iconValue.get());
                 if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-                    throw new Error.InvalidArgument("icon " + iconValue.get() + " is not a readable file");
+                    throw new IllegalArgumentException("icon " + iconValue.get() + " is not a readable file");
                 }
                 icon = Optional.of(path);
             } else if (!lenient) {
-                throw new Error.InvalidArgument("icon must be an absolute path or file:// URI of an image, not \""
+                throw new IllegalArgumentException("icon must be an absolute path or file:// URI of an image, not \""
                         + iconValue.get() + "\"");
             }
         }
@@ -112,7 +114,7 @@ final class Arguments {
         if (values.containsKey("isClearable")) {
             Variant<?> value = values.get("isClearable");
             if (!"b".equals(value.getSig())) {
-                throw new Error.InvalidArgument("notification key \"isClearable\" takes a boolean (b), not "
+                throw new IllegalArgumentException("notification key \"isClearable\" takes a boolean (b), not "
                         + value.getSig());
             }
             clearable = (Boolean) value.getValue();
@@ -126,7 +128,7 @@ final class Arguments {
             return Optional.empty();
         }
         if (!"s".equals(value.getSig())) {
-            throw new Error.InvalidArgument("notification key \"" + key + "\" takes a string (s), not "
+            throw new IllegalArgumentException("notification key \"" + key + "\" takes a string (s), not "
                     + value.getSig());
         }
         return Optional.of((String) value.getValue());
