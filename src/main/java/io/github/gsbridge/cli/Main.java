@@ -2,87 +2,154 @@ package io.github.gsbridge.cli;
 
 import io.github.gsbridge.daemon.DaemonOptions;
 import io.github.gsbridge.daemon.Service;
+import io.github.gsbridge.dbus.DbusService;
+import io.github.gsbridge.dbus.SessionBus;
 import io.github.gsbridge.tls.CredentialsException;
+import org.freedesktop.dbus.connections.impl.DBusConnection;
+import org.freedesktop.dbus.exceptions.DBusException;
+import org.freedesktop.dbus.exceptions.DBusExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Entry point of the {@code gsbridge} command. */
+/** Entry point of the {@code gsbridge} command: the daemon, and the clients that talk to it over D-Bus. */
 public final class Main {
     private static final String USAGE = """
             Usage: gsbridge COMMAND [OPTIONS]
 
-            Commands:
-              daemon      run the KDE Connect daemon in the foreground (gsbridge daemon --help)
-              --help      this text
-              --version   print the version
+            Commands (DEV is a device id or name; COMMAND --help for details):
+              devices [--json]              the devices gsbridge knows
+              status                        the daemon's identity, state and port
+              pair -d DEV                   ask DEV to pair and wait for the answer
+              unpair -d DEV                 forget the pairing with DEV
+              accept -d DEV                 accept DEV's pair request
+              reject -d DEV                 reject DEV's pair request
+              ping -d DEV [MESSAGE]         ping DEV
+              ring -d DEV                   make DEV ring
+              share -d DEV FILE...          send files and wait until they arrived
+              share-url -d DEV URL          open a URL on DEV
+              share-text -d DEV TEXT        send text to DEV
+              notify -d DEV --title T --text B [--app A] [--id ID] [--icon PNG]
+                                            show a notification on DEV; prints its id
+              withdraw -d DEV ID            remove a notification we sent
+              notifications -d DEV [--json] DEV's notifications
+              watch [--json]                print events as they happen
+              daemon [OPTIONS]              run the daemon in the foreground (gsbridge daemon --help)
+              --help                        this text
+              --version                     print the version
+
+            All commands but daemon talk to the running daemon over the D-Bus session bus.
+            Exit status: 0 done, 1 failed, 2 usage error.
             """;
 
     private Main() {}
 
     public static void main(String[] argv) {
-        System.exit(run(Arrays.asList(argv)));
+        System.exit(run(Arrays.asList(argv), Console.system()));
     }
 
-    static int run(List<String> args) {
+    static int run(List<String> args, Console console) {
         if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h")) {
-            System.out.print(USAGE);
+            (args.isEmpty() ? console.err() : console.out()).print(USAGE);
             return args.isEmpty() ? 2 : 0;
         }
         String command = args.get(0);
         List<String> rest = args.subList(1, args.size());
-        return switch (command) {
-            case "--version" -> {
-                String version = Main.class.getPackage().getImplementationVersion();
-                System.out.println("gsbridge " + (version == null ? "(development build)" : version));
-                yield 0;
-            }
-            case "daemon" -> daemon(rest);
-            default -> {
-                System.err.println("gsbridge: unknown command \"" + command + "\"\n");
-                System.err.print(USAGE);
-                yield 2;
-            }
-        };
+        if (command.equals("--version")) {
+            String version = Main.class.getPackage().getImplementationVersion();
+            console.out().println("gsbridge " + (version == null ? "(development build)" : version));
+            return 0;
+        }
+        if (command.equals("daemon")) {
+            return daemon(rest, console);
+        }
+        Commands.Command client = Commands.ALL.get(command);
+        if (client == null) {
+            console.err().println("gsbridge: unknown command \"" + command + "\"\n");
+            console.err().print(USAGE);
+            return 2;
+        }
+        return Commands.run(command, client, rest, console);
     }
 
-    private static int daemon(List<String> args) {
+    private static int daemon(List<String> args, Console console) {
         if (args.contains("--help") || args.contains("-h")) {
-            System.out.print(DaemonOptions.USAGE);
+            console.out().print(DaemonOptions.USAGE);
             return 0;
         }
         DaemonOptions options;
         try {
-            options = DaemonOptions.parse(args, System.getenv());
+            options = DaemonOptions.parse(args, console.env());
         } catch (IllegalArgumentException e) {
-            System.err.println("gsbridge daemon: " + e.getMessage() + "\n");
-            System.err.print(DaemonOptions.USAGE);
+            console.err().println("gsbridge daemon: " + e.getMessage() + "\n");
+            console.err().print(DaemonOptions.USAGE);
             return 2;
         }
         if (DaemonOptions.verbose(args)) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
         }
-        // The hook exists before anything starts, so a SIGTERM at any moment still closes cleanly.
-        AtomicReference<Service> running = new AtomicReference<>();
+        // Logging is configured by now (--verbose), so the logger is created here, not statically.
+        Logger log = LoggerFactory.getLogger(Main.class);
+        Optional<DBusConnection> bus = sessionBus(console.env(), log);
+        if (bus.isPresent()) {
+            try {
+                Optional<String> owner = DbusService.nameOwner(bus.get());
+                if (owner.isPresent()) {
+                    bus.get().disconnect();
+                    console.err().println("gsbridge daemon: gsbridge is already running on this session bus ("
+                            + DbusService.BUS_NAME + " is owned by " + owner.get() + "); not starting a second one."
+                            + "\nStop the other one first, e.g. \"systemctl --user stop gsbridge\".");
+                    return 1;
+                }
+            } catch (DBusException | DBusExecutionException e) {
+                log.warn("cannot ask the session bus who owns {}: {}", DbusService.BUS_NAME, e.getMessage());
+            }
+        }
+        // The hook is in place before anything starts, and waits for start-up to finish: a
+        // SIGTERM right after start-up still releases the name and closes the links.
+        AtomicReference<Service> started = new AtomicReference<>();
+        AtomicReference<DbusService> serving = new AtomicReference<>();
+        CountDownLatch startUpDone = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            synchronized (running) {
-                Service service = running.getAndSet(null);
-                if (service != null) {
-                    service.close();
-                }
+            try {
+                startUpDone.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
+            // The name goes first, so a new gsbridge can take it while this one closes its links.
+            Optional.ofNullable(serving.get()).ifPresent(DbusService::close);
+            Optional.ofNullable(started.get()).ifPresent(Service::close);
             stopped.countDown();
         }, "shutdown"));
-        synchronized (running) {
+        try {
+            Service service;
             try {
-                running.set(Service.start(options));
+                service = Service.start(options);
             } catch (CredentialsException e) {
-                System.err.println("gsbridge daemon: cannot start: " + e.getMessage());
+                bus.ifPresent(DBusConnection::disconnect);
+                console.err().println("gsbridge daemon: cannot start: " + e.getMessage());
                 return 1;
             }
+            started.set(service);
+            if (bus.isPresent()) {
+                try {
+                    serving.set(DbusService.start(service.daemon(), bus.get()));
+                } catch (DbusService.NameTakenException e) {
+                    console.err().println("gsbridge daemon: " + e.getMessage() + "; not starting a second one.");
+                    return 1;
+                } catch (DBusException | RuntimeException e) {
+                    log.warn("cannot offer the D-Bus API ({}); running LAN only", e.getMessage());
+                }
+            }
+        } finally {
+            startUpDone.countDown();
         }
         try {
             stopped.await();
@@ -90,5 +157,21 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    private static Optional<DBusConnection> sessionBus(Map<String, String> env, Logger log) {
+        Optional<String> address = SessionBus.address(env);
+        if (address.isEmpty()) {
+            log.warn("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set): running LAN only, "
+                    + "without the D-Bus API the gsbridge commands use");
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(SessionBus.connect(address.get()));
+        } catch (DBusException e) {
+            log.warn("cannot connect to the session bus at {} ({}): running LAN only, without the D-Bus API",
+                    address.get(), e.getMessage());
+            return Optional.empty();
+        }
     }
 }

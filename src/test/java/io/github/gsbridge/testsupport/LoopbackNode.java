@@ -3,7 +3,9 @@ package io.github.gsbridge.testsupport;
 import io.github.gsbridge.credentials.IdentityLoader;
 import io.github.gsbridge.daemon.Daemon;
 import io.github.gsbridge.daemon.DaemonOptions;
+import io.github.gsbridge.desktop.DesktopNotifier;
 import io.github.gsbridge.device.Device;
+import io.github.gsbridge.device.DeviceEvent;
 import io.github.gsbridge.event.EventBus;
 import io.github.gsbridge.lan.LanConfig;
 import io.github.gsbridge.lan.PortRange;
@@ -12,7 +14,9 @@ import io.github.gsbridge.plugin.Plugins;
 import io.github.gsbridge.transfer.Transfers;
 
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -21,10 +25,15 @@ import java.util.function.Function;
  * A real daemon in the test's JVM on 127.0.0.1 with its own identity and moved ports: the first
  * port of its range is UDP, the second TCP, the rest payloads. It announces only to loopback.
  */
-public record LoopbackNode(Daemon daemon, EventRecorder events, Path home, PortRange ports) implements AutoCloseable {
+public record LoopbackNode(String name, Daemon daemon, EventRecorder events, Transfers transfers, Path home,
+                           PortRange ports) implements AutoCloseable {
     public static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     /** Daemons on moved ports must accept each other's. */
     public static final PortRange ANY_PORT = new PortRange(1024, 65535);
+    public static final Duration WAIT = Duration.ofSeconds(15);
+
+    /** What plugins are built from: the daemon's event bus and its transfers. */
+    public record Wiring(EventBus events, Transfers transfers) { }
 
     /** Ports laid out as described above, announcing to {@code peerUdpPort} on loopback. */
     public static LanConfig lanConfig(PortRange ports, int peerUdpPort) {
@@ -32,9 +41,7 @@ public record LoopbackNode(Daemon daemon, EventRecorder events, Path home, PortR
                 new PortRange(ports.first() + 2, ports.last()), List.of(LOOPBACK), ANY_PORT, ANY_PORT);
     }
 
-    /** What plugins are built from: the daemon's event bus and its transfers. */
-    public record Wiring(EventBus events, Transfers transfers) { }
-
+    /** A daemon whose files live in {@code home}, with the plugins {@code plugins} builds. */
     public static LoopbackNode start(Path home, String name, PortRange ports, int peerUdpPort,
                                      Function<Wiring, List<Plugin>> plugins) throws Exception {
         DaemonOptions options = new DaemonOptions(Optional.of(name), "desktop", IdentityLoader.Choice.OWN,
@@ -45,7 +52,16 @@ public record LoopbackNode(Daemon daemon, EventRecorder events, Path home, PortR
         Transfers transfers = new Transfers(bus);
         Daemon daemon = Daemon.start(options, bus, transfers,
                 new Plugins(plugins.apply(new Wiring(bus, transfers))));
-        return new LoopbackNode(daemon, events, home, ports);
+        return new LoopbackNode(name, daemon, events, transfers, home, ports);
+    }
+
+    /** A daemon with gsbridge's standard plugins in {@code dir/name}, receiving files into its Downloads. */
+    public static LoopbackNode startStandard(Path dir, String name, PortRange ports, int peerUdpPort)
+            throws Exception {
+        Path home = dir.resolve(name);
+        Path downloads = Files.createDirectories(home.resolve("Downloads"));
+        return start(home, name, ports, peerUdpPort, wiring -> Plugins.standard(wiring.events(), wiring.transfers(),
+                deviceId -> downloads, DesktopNotifier.none(), false).all());
     }
 
     public String id() {
@@ -56,8 +72,25 @@ public record LoopbackNode(Daemon daemon, EventRecorder events, Path home, PortR
         return ports.first();
     }
 
+    public Path downloads() {
+        return home.resolve("Downloads");
+    }
+
     public Device device(String id) {
-        return daemon.devices().find(id).orElseThrow(() -> new AssertionError("unknown device " + id));
+        return daemon.devices().find(id).orElseThrow(() -> new AssertionError(name + " does not know device " + id));
+    }
+
+    public void awaitConnected(LoopbackNode peer) throws InterruptedException {
+        events.await(DeviceEvent.Connected.class, e -> e.deviceId().equals(peer.id()), WAIT);
+    }
+
+    /** Pairs two connected nodes: this one asks, {@code peer} accepts. */
+    public void pairWith(LoopbackNode peer) throws Exception {
+        device(peer.id()).requestPair();
+        peer.events().await(DeviceEvent.PairRequested.class, e -> e.deviceId().equals(id()), WAIT);
+        peer.device(id()).acceptPair();
+        events.await(DeviceEvent.Paired.class, e -> e.deviceId().equals(peer.id()), WAIT);
+        peer.events().await(DeviceEvent.Paired.class, e -> e.deviceId().equals(id()), WAIT);
     }
 
     @Override

@@ -1,0 +1,389 @@
+package io.github.gsbridge.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.gsbridge.dbus.DbusService;
+import io.github.gsbridge.dbus.Device1;
+import io.github.gsbridge.dbus.Manager1;
+import io.github.gsbridge.dbus.Transfer1;
+import org.freedesktop.dbus.DBusPath;
+import org.freedesktop.dbus.exceptions.DBusExecutionException;
+import org.freedesktop.dbus.interfaces.ObjectManager;
+import org.freedesktop.dbus.interfaces.Properties;
+import org.freedesktop.dbus.types.Variant;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** The client commands: each talks to the daemon over D-Bus only. */
+final class Commands {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** How long "pair" waits for the device's user; KDE Connect's own request timeout is 30 s. */
+    private static final long PAIR_WAIT_SECONDS = 60;
+    /** How Device1.EncryptionInfo starts while a pair request is pending. */
+    private static final String VERIFICATION_KEY = "verification key ";
+    private static final Map<String, String> DEVICE = Map.of("-d", "--device", "--device", "--device");
+
+    private final Console console;
+
+    Commands(Console console) {
+        this.console = console;
+    }
+
+    /** A client command: its usage text, the options it takes, and what it does. */
+    record Command(String usage, Map<String, String> valueOptions, Set<String> flags, Body body) { }
+
+    @FunctionalInterface
+    interface Body {
+        void run(Commands commands, Arguments args, BusClient bus) throws CliFailure, Arguments.UsageException;
+    }
+
+    static final Map<String, Command> ALL = new LinkedHashMap<>();
+
+    static {
+        ALL.put("devices", new Command("gsbridge devices [--json]\n\nLists the devices gsbridge knows.",
+                Map.of(), Set.of("--json"), Commands::devices));
+        ALL.put("status", new Command("gsbridge status\n\nShows the daemon's identity, state and port.",
+                Map.of(), Set.of(), Commands::status));
+        ALL.put("pair", new Command("gsbridge pair -d DEV\n\nAsks DEV to pair, shows the verification key and waits "
+                + "until the device's user answers.", DEVICE, Set.of(), Commands::pair));
+        ALL.put("unpair", new Command("gsbridge unpair -d DEV\n\nForgets the pairing with DEV (on both sides).",
+                DEVICE, Set.of(), (c, a, b) -> c.simple(a, b, "Unpair", "Unpaired")));
+        ALL.put("accept", new Command("gsbridge accept -d DEV\n\nAccepts DEV's pair request.",
+                DEVICE, Set.of(), (c, a, b) -> c.simple(a, b, "AcceptPair", "Paired with")));
+        ALL.put("reject", new Command("gsbridge reject -d DEV\n\nRejects DEV's pair request.",
+                DEVICE, Set.of(), (c, a, b) -> c.simple(a, b, "RejectPair", "Rejected the pair request of")));
+        ALL.put("ping", new Command("gsbridge ping -d DEV [MESSAGE]\n\nPings DEV, with a message if given.",
+                DEVICE, Set.of(), Commands::ping));
+        ALL.put("ring", new Command("gsbridge ring -d DEV\n\nMakes DEV ring.",
+                DEVICE, Set.of(), (c, a, b) -> c.simple(a, b, "Ring", "Ringing")));
+        ALL.put("share", new Command("gsbridge share -d DEV FILE...\n\nSends files to DEV and waits until they "
+                + "arrived; exit status 0 only when every file did.", DEVICE, Set.of(), Commands::share));
+        ALL.put("share-url", new Command("gsbridge share-url -d DEV URL\n\nOpens URL on DEV.",
+                DEVICE, Set.of(), Commands::shareUrl));
+        ALL.put("share-text", new Command("gsbridge share-text -d DEV TEXT\n\nSends TEXT to DEV.",
+                DEVICE, Set.of(), Commands::shareText));
+        ALL.put("notify", new Command("""
+                gsbridge notify -d DEV --title TITLE --text TEXT [--app NAME] [--id ID] [--icon PNG]
+
+                Shows a notification on DEV and prints its id (for withdraw).""",
+                Map.of("-d", "--device", "--device", "--device", "--title", "--title", "--text", "--text",
+                        "--app", "--app", "--id", "--id", "--icon", "--icon"), Set.of(), Commands::notify));
+        ALL.put("withdraw", new Command("gsbridge withdraw -d DEV ID\n\nRemoves the notification ID we sent to DEV.",
+                DEVICE, Set.of(), Commands::withdraw));
+        ALL.put("notifications", new Command("gsbridge notifications -d DEV [--json]\n\nLists DEV's notifications.",
+                DEVICE, Set.of("--json"), Commands::notifications));
+        ALL.put("watch", new Command("gsbridge watch [--json]\n\nPrints events as they happen until interrupted "
+                + "or until the daemon stops.", Map.of(), Set.of("--json"), (c, a, b) -> new Watch(c.console).run(a, b)));
+    }
+
+    /** Runs a client command; returns the exit status (0 ok, 1 failed, 2 usage). */
+    static int run(String name, Command command, List<String> argv, Console console) {
+        if (argv.contains("--help") || argv.contains("-h")) {
+            console.out().println("Usage: " + command.usage());
+            return 0;
+        }
+        Arguments args;
+        try {
+            args = Arguments.parse(argv, command.valueOptions(), command.flags());
+        } catch (Arguments.UsageException e) {
+            return usage(name, command, console, e.getMessage());
+        }
+        try (BusClient bus = BusClient.open(console.env())) {
+            command.body().run(new Commands(console), args, bus);
+            return 0;
+        } catch (Arguments.UsageException e) {
+            return usage(name, command, console, e.getMessage());
+        } catch (CliFailure e) {
+            console.err().println("gsbridge " + name + ": " + e.getMessage());
+            return 1;
+        } catch (DBusExecutionException e) {
+            console.err().println("gsbridge " + name + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int usage(String name, Command command, Console console, String problem) {
+        console.err().println("gsbridge " + name + ": " + problem + "\n\nUsage: " + command.usage());
+        return 2;
+    }
+
+    private void print(Object value) throws CliFailure {
+        try {
+            console.out().println(JSON.writeValueAsString(value));
+        } catch (JsonProcessingException e) {
+            throw new CliFailure("cannot write JSON: " + e.getMessage());
+        }
+    }
+
+    private static void noMore(Arguments args) throws Arguments.UsageException {
+        if (!args.positional().isEmpty()) {
+            throw new Arguments.UsageException("unexpected argument \"" + args.positional().get(0) + "\"");
+        }
+    }
+
+    /** DEV resolved to the device's object path, name and proxy. */
+    private record Target(String path, String name, Device1 device) { }
+
+    private static Target target(Arguments args, BusClient bus) throws CliFailure, Arguments.UsageException {
+        String path = bus.device(args.required("--device"));
+        String name = String.valueOf(BusClient.value(bus.properties(path, Device1.NAME), "Name").orElse(path));
+        return new Target(path, name, bus.remote(path, Device1.class));
+    }
+
+    // --- commands
+
+    private void devices(Arguments args, BusClient bus) throws CliFailure, Arguments.UsageException {
+        noMore(args);
+        Map<DBusPath, Map<String, Map<String, Variant<?>>>> objects =
+                bus.remote(DbusService.MANAGER_PATH, ObjectManager.class).GetManagedObjects();
+        List<Map<String, Object>> devices = new ArrayList<>();
+        objects.forEach((path, interfaces) -> {
+            if (interfaces.containsKey(Device1.NAME)) {
+                Map<String, Object> device = Plain.properties(interfaces.get(Device1.NAME));
+                device.put("path", path.getPath());
+                devices.add(device);
+            }
+        });
+        devices.sort(Comparator.comparing(d -> String.valueOf(d.get("name"))));
+        if (args.flag("--json")) {
+            print(devices);
+            return;
+        }
+        if (devices.isEmpty()) {
+            console.out().println("No devices known yet. Paired devices show up here; others while they are "
+                    + "on the network.");
+        }
+        for (Map<String, Object> device : devices) {
+            console.out().printf("%s  %s  %s, %s%n", device.get("name"), device.get("id"),
+                    Boolean.TRUE.equals(device.get("paired")) ? "paired" : "not paired",
+                    Boolean.TRUE.equals(device.get("reachable")) ? "reachable" : "not reachable");
+        }
+    }
+
+    private void status(Arguments args, BusClient bus) throws CliFailure, Arguments.UsageException {
+        noMore(args);
+        Map<String, Variant<?>> manager = bus.properties(DbusService.MANAGER_PATH, Manager1.NAME);
+        String reason = String.valueOf(BusClient.value(manager, "StateReason").orElse(""));
+        console.out().printf("gsbridge \"%s\" (%s)%nstate: %s%s%nidentity: %s%nTCP port: %s%n",
+                BusClient.value(manager, "Name").orElse(""), BusClient.value(manager, "Id").orElse(""),
+                BusClient.value(manager, "State").orElse(""), reason.isEmpty() ? "" : " (" + reason + ")",
+                BusClient.value(manager, "IdentitySource").orElse(""), Plain.of(manager.get("TcpPort")));
+    }
+
+    private void simple(Arguments args, BusClient bus, String method, String done)
+            throws CliFailure, Arguments.UsageException {
+        noMore(args);
+        Target target = target(args, bus);
+        switch (method) {
+            case "Unpair" -> target.device().Unpair();
+            case "AcceptPair" -> target.device().AcceptPair();
+            case "RejectPair" -> target.device().RejectPair();
+            case "Ring" -> target.device().Ring();
+            default -> throw new IllegalArgumentException(method);
+        }
+        console.out().println(done + " " + target.name() + ".");
+    }
+
+    private void ping(Arguments args, BusClient bus) throws CliFailure, Arguments.UsageException {
+        Target target = target(args, bus);
+        target.device().Ping(String.join(" ", args.positional()));
+        console.out().println("Pinged " + target.name() + ".");
+    }
+
+    private void shareUrl(Arguments args, BusClient bus) throws CliFailure, Arguments.UsageException {
+        if (args.positional().size() != 1) {
+            throw new Arguments.UsageException("give one URL");
+        }
+        Target target = target(args, bus);
+        target.device().ShareUrl(args.positional().get(0));
+        console.out().println("Sent the URL to " + target.name() + ".");
+    }
+
+    private void shareText(Arguments args, BusClient bus) throws CliFailure, Arguments.UsageException {
+        if (args.positional().isEmpty()) {
+            throw new Arguments.UsageException("give the text to send");
+        }
+        Target target = target(args, bus);
+        target.device().ShareText(String.join(" ", args.positional()));
+        console.out().println("Sent the text to " + target.name() + ".");
+    }
+
+    private void notify(Arguments args, BusClient bus) throws CliFailure, Arguments.UsageException {
+        noMore(args);
+        String title = args.required("--title");
+        String text = args.required("--text");
+        Map<String, Variant<?>> notification = new LinkedHashMap<>();
+        notification.put("title", new Variant<>(title));
+        notification.put("text", new Variant<>(text));
+        args.value("--app").ifPresent(app -> notification.put("appName", new Variant<>(app)));
+        args.value("--id").ifPresent(id -> notification.put("id", new Variant<>(id)));
+        args.value("--icon").ifPresent(icon -> notification.put("icon",
+                new Variant<>(console.workingDir().resolve(icon).toString())));
+        Target target = target(args, bus);
+        console.out().println(target.device().SendNotification(notification));
+    }
+
+    private void withdraw(Arguments args, BusClient bus) throws CliFailure, Arguments.UsageException {
+        if (args.positional().size() != 1) {
+            throw new Arguments.UsageException("give the notification id");
+        }
+        Target target = target(args, bus);
+        target.device().WithdrawNotification(args.positional().get(0));
+        console.out().println("Withdrew notification " + args.positional().get(0) + " from " + target.name() + ".");
+    }
+
+    private void notifications(Arguments args, BusClient bus) throws CliFailure, Arguments.UsageException {
+        noMore(args);
+        Target target = target(args, bus);
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (Map<String, Variant<?>> notification : target.device().ListNotifications()) {
+            list.add(Plain.properties(notification));
+        }
+        if (args.flag("--json")) {
+            print(list);
+            return;
+        }
+        if (list.isEmpty()) {
+            console.out().println(target.name() + " shows no notifications.");
+        }
+        for (Map<String, Object> n : list) {
+            console.out().printf("[%s] %s: %s  (id %s)%n", n.get("appName"), n.get("title"), n.get("text"), n.get("id"));
+        }
+    }
+
+    /** Requests pairing, then waits until the device's user answers (Paired) or the request ends unanswered. */
+    private void pair(Arguments args, BusClient bus) throws CliFailure, Arguments.UsageException {
+        noMore(args);
+        Target target = target(args, bus);
+        LinkedBlockingQueue<Object> changes = new LinkedBlockingQueue<>();
+        try (AutoCloseable handler = bus.connection().addSigHandler(Properties.PropertiesChanged.class,
+                signal -> {
+                    if (signal.getPath().equals(target.path())) {
+                        changes.add(signal);
+                    }
+                })) {
+            target.device().RequestPair();
+            Map<String, Variant<?>> now = bus.properties(target.path(), Device1.NAME);
+            console.out().println("Asked " + target.name() + " to pair; accept on the device.");
+            String info = String.valueOf(BusClient.value(now, "EncryptionInfo").orElse(""));
+            if (info.startsWith(VERIFICATION_KEY)) {
+                console.out().println("Verification key: " + info.substring(VERIFICATION_KEY.length())
+                        + " (the device shows the same)");
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PAIR_WAIT_SECONDS);
+            while (System.nanoTime() < deadline) {
+                if (Boolean.TRUE.equals(BusClient.value(now, "Paired").orElse(false))) {
+                    console.out().println("Paired with " + target.name() + ".");
+                    return;
+                }
+                if (!String.valueOf(BusClient.value(now, "EncryptionInfo").orElse("")).startsWith(VERIFICATION_KEY)) {
+                    throw new CliFailure(target.name() + " did not accept the pair request (rejected, or it "
+                            + "timed out).");
+                }
+                // A signal wakes us at once; the timeout only guards against a missed one.
+                changes.poll(1, TimeUnit.SECONDS);
+                now = bus.properties(target.path(), Device1.NAME);
+            }
+            throw new CliFailure("no answer from " + target.name() + " within " + PAIR_WAIT_SECONDS + " s.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliFailure("interrupted");
+        } catch (CliFailure | DBusExecutionException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CliFailure("cannot follow " + target.name() + "'s answer: " + e.getMessage());
+        }
+    }
+
+    /** Sends the files as one transfer and follows it to its end, with a progress bar on a terminal. */
+    private void share(Arguments args, BusClient bus) throws CliFailure, Arguments.UsageException {
+        if (args.positional().isEmpty()) {
+            throw new Arguments.UsageException("give at least one file");
+        }
+        List<String> files = new ArrayList<>();
+        for (String file : args.positional()) {
+            files.add(file.startsWith("file:") ? file : console.workingDir().resolve(Path.of(file)).toString());
+        }
+        Target target = target(args, bus);
+        LinkedBlockingQueue<Object> changes = new LinkedBlockingQueue<>();
+        try (AutoCloseable handler = bus.connection().addSigHandler(Properties.PropertiesChanged.class,
+                signal -> changes.add(signal))) {
+            String transfer = target.device().ShareFiles(files, false).getPath();
+            Progress progress = new Progress(console, target.name());
+            while (true) {
+                Map<String, Variant<?>> now = bus.properties(transfer, Transfer1.NAME);
+                String state = String.valueOf(BusClient.value(now, "State").orElse(""));
+                progress.show(((Number) Plain.of(now.get("BytesDone"))).longValue(),
+                        ((Number) Plain.of(now.get("BytesTotal"))).longValue());
+                switch (state) {
+                    case "completed" -> {
+                        progress.finish();
+                        console.out().println("Sent " + files.size() + " file(s) to " + target.name() + ".");
+                        return;
+                    }
+                    case "failed", "cancelled" -> {
+                        progress.finish();
+                        String error = String.valueOf(BusClient.value(now, "Error").orElse(""));
+                        throw new CliFailure("sending to " + target.name() + " " + state
+                                + (error.isEmpty() ? "" : ": " + error));
+                    }
+                    default -> changes.poll(1, TimeUnit.SECONDS);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliFailure("interrupted");
+        } catch (CliFailure | DBusExecutionException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CliFailure("cannot follow the transfer to " + target.name() + ": " + e.getMessage());
+        }
+    }
+
+    /** A one-line progress bar, drawn only on a terminal. */
+    private static final class Progress {
+        private final Console console;
+        private final String device;
+        private boolean drawn;
+
+        Progress(Console console, String device) {
+            this.console = console;
+            this.device = device;
+        }
+
+        void show(long done, long total) {
+            if (!console.terminal()) {
+                return;
+            }
+            int percent = total <= 0 ? 0 : (int) Math.min(100, done * 100 / total);
+            int filled = percent * 30 / 100;
+            console.out().printf(Locale.ROOT, "\rto %s [%s%s] %3d%% %s of %s", device, "#".repeat(filled),
+                    " ".repeat(30 - filled), percent, size(done), size(total));
+            console.out().flush();
+            drawn = true;
+        }
+
+        void finish() {
+            if (drawn) {
+                console.out().println();
+            }
+        }
+
+        private static String size(long bytes) {
+            if (bytes < 1024 * 1024) {
+                return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+            }
+            return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+        }
+    }
+}

@@ -1,0 +1,302 @@
+package io.github.gsbridge.dbus;
+
+import io.github.gsbridge.daemon.Daemon;
+import io.github.gsbridge.daemon.DaemonState;
+import io.github.gsbridge.device.Device;
+import io.github.gsbridge.device.DeviceEvent;
+import io.github.gsbridge.event.Event;
+import io.github.gsbridge.plugin.notification.NotificationPlugin;
+import io.github.gsbridge.plugin.ping.PingPlugin;
+import io.github.gsbridge.plugin.share.SharePlugin;
+import io.github.gsbridge.transfer.Transfer;
+import io.github.gsbridge.transfer.TransferEvent;
+import io.github.gsbridge.wire.DeviceIds;
+import org.freedesktop.dbus.DBusPath;
+import org.freedesktop.dbus.connections.impl.DBusConnection;
+import org.freedesktop.dbus.exceptions.DBusException;
+import org.freedesktop.dbus.interfaces.DBus;
+import org.freedesktop.dbus.interfaces.ObjectManager;
+import org.freedesktop.dbus.types.Variant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * gsbridge on the session bus: owns {@code io.github.gsbridge}, exports the manager, one object
+ * per known device and per transfer, and turns daemon events into signals. Objects are added
+ * before the name is requested, so a client activated by the name finds them all.
+ */
+public final class DbusService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DbusService.class);
+
+    public static final String BUS_NAME = "io.github.gsbridge";
+    public static final String MANAGER_PATH = "/io/github/gsbridge";
+
+    private final Daemon daemon;
+    private final DBusConnection bus;
+    private final ManagerObject manager;
+    private final Map<String, DeviceObject> devices = new ConcurrentHashMap<>();
+    private final Map<Long, TransferObject> transfers = new ConcurrentHashMap<>();
+    /**
+     * Events are handled here, in order, not on the thread that published them: publishers may
+     * hold daemon locks (pairing publishes under its lock) that reading properties needs too.
+     */
+    private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "dbus-events");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private Runnable unsubscribe = () -> { };
+    private boolean closed;
+
+    private DbusService(Daemon daemon, DBusConnection bus) {
+        this.daemon = daemon;
+        this.bus = bus;
+        this.manager = new ManagerObject(daemon, this, bus);
+    }
+
+    /** The object path of a device: its id with every character outside [A-Za-z0-9_] as '_'. */
+    public static String devicePath(String deviceId) {
+        return MANAGER_PATH + "/Device/" + DeviceIds.filtered(deviceId);
+    }
+
+    public static String transferPath(long transferId) {
+        return MANAGER_PATH + "/Transfer/" + transferId;
+    }
+
+    /** The bus name is taken: another gsbridge (or something else) runs on this bus. */
+    public static final class NameTakenException extends Exception {
+        NameTakenException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Exports everything on {@code bus} and takes the bus name. On failure nothing stays exported
+     * and {@code bus} is closed; the daemon is left to the caller.
+     */
+    public static DbusService start(Daemon daemon, DBusConnection bus) throws NameTakenException, DBusException {
+        DbusService service = new DbusService(daemon, bus);
+        try {
+            service.exportAll();
+            service.requestName();
+        } catch (NameTakenException | DBusException | RuntimeException e) {
+            service.close();
+            throw e;
+        }
+        LOG.info("D-Bus: {} on {} ({} device(s))", BUS_NAME, bus.getUniqueName(), service.devices.size());
+        return service;
+    }
+
+    /** Who owns the gsbridge name on {@code bus}, without activating anything; empty when nobody. */
+    public static Optional<String> nameOwner(DBusConnection bus) throws DBusException {
+        DBus dbus = bus.getRemoteObject("org.freedesktop.DBus", "/org/freedesktop/DBus", DBus.class);
+        return dbus.NameHasOwner(BUS_NAME) ? Optional.of(dbus.GetNameOwner(BUS_NAME)) : Optional.empty();
+    }
+
+    private void exportAll() throws DBusException {
+        export(manager);
+        synchronized (this) {
+            unsubscribe = daemon.events().subscribe(event -> {
+                try {
+                    dispatcher.execute(() -> onEvent(event));
+                } catch (RejectedExecutionException e) {
+                    LOG.debug("D-Bus: closed, {} not signalled", event);
+                }
+            });
+            for (Device device : daemon.devices().devices()) {
+                ensureExported(device);
+            }
+            for (Transfer transfer : daemon.transfers().all()) {
+                addTransfer(transfer);
+            }
+        }
+    }
+
+    private void requestName() throws NameTakenException, DBusException {
+        Optional<String> owner = nameOwner(bus);
+        if (owner.isPresent()) {
+            throw new NameTakenException(BUS_NAME + " is already owned by " + owner.get()
+                    + " on this bus: another gsbridge is running");
+        }
+        try {
+            bus.requestBusName(BUS_NAME);
+        } catch (DBusException e) {
+            throw new NameTakenException("cannot own " + BUS_NAME + " (" + e.getMessage()
+                    + "): another gsbridge is probably running");
+        }
+    }
+
+    private void export(BusObject object) throws DBusException {
+        bus.exportObject(object.getObjectPath(), object);
+        // Serve the checked-in interface description instead of dbus-java's (see Introspection).
+        bus.getObjectTree().add(object.getObjectPath(), null, Introspection.interfacesOf(object.introspectionFile()));
+    }
+
+    /** The object of a device, exported (and announced) now if it was not yet. */
+    synchronized DeviceObject ensureExported(Device device) {
+        DeviceObject existing = devices.get(device.id());
+        if (existing != null) {
+            return existing;
+        }
+        DeviceObject object = new DeviceObject(device, daemon, this, bus);
+        add(object);
+        devices.put(device.id(), object);
+        return object;
+    }
+
+    private void add(BusObject object) {
+        try {
+            export(object);
+        } catch (DBusException e) {
+            LOG.warn("D-Bus: cannot export {}: {}", object, e.getMessage());
+            return;
+        }
+        Map<String, Map<String, Variant<?>>> interfaces = object.announce();
+        manager.emit(() -> new ObjectManager.InterfacesAdded(MANAGER_PATH, new DBusPath(object.getObjectPath()),
+                interfaces));
+    }
+
+    private void remove(BusObject object) {
+        manager.emit(() -> new ObjectManager.InterfacesRemoved(MANAGER_PATH, new DBusPath(object.getObjectPath()),
+                object.interfaceNames()));
+        bus.unExportObject(object.getObjectPath());
+    }
+
+    Map<DBusPath, Map<String, Map<String, Variant<?>>>> managedObjects() {
+        Map<DBusPath, Map<String, Map<String, Variant<?>>>> objects = new LinkedHashMap<>();
+        for (BusObject object : List.<BusObject>copyOf(devices.values())) {
+            objects.put(new DBusPath(object.getObjectPath()), object.interfacesAndProperties());
+        }
+        for (BusObject object : List.<BusObject>copyOf(transfers.values())) {
+            objects.put(new DBusPath(object.getObjectPath()), object.interfacesAndProperties());
+        }
+        return objects;
+    }
+
+    private synchronized void onEvent(Event event) {
+        if (closed) {
+            return;
+        }
+        if (event instanceof DeviceEvent deviceEvent) {
+            onDeviceEvent(deviceEvent);
+        } else if (event instanceof TransferEvent.Added added) {
+            addTransfer(added.transfer());
+        } else if (event instanceof TransferEvent.Changed changed) {
+            TransferObject object = transfers.get(changed.transfer().id());
+            if (object != null) {
+                object.refresh();
+            }
+        } else if (event instanceof TransferEvent.Removed removed) {
+            TransferObject object = transfers.remove(removed.transfer().id());
+            if (object != null) {
+                remove(object);
+            }
+        } else if (event instanceof DaemonState.StateChanged) {
+            manager.refresh();
+        } else if (event instanceof PingPlugin.PingReceived ping) {
+            withDevice(ping.deviceId(), d -> d.emit(() -> new Device1.PingReceived(d.getObjectPath(), ping.message())));
+        } else if (event instanceof SharePlugin.FileReceived file) {
+            withDevice(file.deviceId(), d -> d.emit(() -> new Device1.FileReceived(d.getObjectPath(),
+                    new DBusPath(transferPath(file.transferId())), file.path())));
+        } else if (event instanceof SharePlugin.UrlReceived url) {
+            withDevice(url.deviceId(), d -> d.emit(() -> new Device1.UrlReceived(d.getObjectPath(), url.url())));
+        } else if (event instanceof SharePlugin.TextReceived text) {
+            withDevice(text.deviceId(), d -> d.emit(() -> new Device1.TextReceived(d.getObjectPath(), text.text())));
+        } else if (event instanceof NotificationPlugin.NotificationPosted posted) {
+            withDevice(posted.deviceId(), d -> d.emit(() -> new Device1.NotificationPosted(d.getObjectPath(),
+                    posted.notification().id(), DeviceObject.dictionary(posted.notification()))));
+        } else if (event instanceof NotificationPlugin.NotificationRemoved removed) {
+            withDevice(removed.deviceId(), d -> d.emit(() -> new Device1.NotificationRemoved(d.getObjectPath(),
+                    removed.id())));
+        }
+    }
+
+    private void onDeviceEvent(DeviceEvent event) {
+        String deviceId = deviceIdOf(event);
+        Optional<Device> device = daemon.devices().find(deviceId).filter(d -> d.id().equals(deviceId));
+        if (device.isEmpty()) {
+            // Unpaired devices are forgotten when they disconnect; so is their object.
+            DeviceObject object = devices.remove(deviceId);
+            if (object != null) {
+                remove(object);
+            }
+            return;
+        }
+        DeviceObject object = ensureExported(device.get());
+        object.update();
+        if (event instanceof DeviceEvent.PairRequested request) {
+            object.emit(() -> new Device1.PairRequested(object.getObjectPath(), request.verificationKey()));
+        }
+    }
+
+    private static String deviceIdOf(DeviceEvent event) {
+        if (event instanceof DeviceEvent.Connected e) {
+            return e.deviceId();
+        } else if (event instanceof DeviceEvent.Disconnected e) {
+            return e.deviceId();
+        } else if (event instanceof DeviceEvent.PairRequested e) {
+            return e.deviceId();
+        } else if (event instanceof DeviceEvent.Paired e) {
+            return e.deviceId();
+        } else if (event instanceof DeviceEvent.Unpaired e) {
+            return e.deviceId();
+        }
+        return ((DeviceEvent.PairingFailed) event).deviceId();
+    }
+
+    private void withDevice(String deviceId, Consumer<DeviceObject> action) {
+        daemon.devices().find(deviceId).filter(d -> d.id().equals(deviceId))
+                .map(this::ensureExported).ifPresent(action);
+    }
+
+    /** Exports a transfer now (ShareFiles returns its path, so it must exist before the event is handled). */
+    synchronized void addTransfer(Transfer transfer) {
+        if (closed || transfers.containsKey(transfer.id())) {
+            return;
+        }
+        TransferObject object = new TransferObject(transfer, bus);
+        transfers.put(transfer.id(), object);
+        add(object);
+    }
+
+    /** Releases the name first (so a new gsbridge can start at once), then withdraws every object. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            unsubscribe.run();
+        }
+        dispatcher.shutdown();
+        try {
+            // Let the signals of the last events go out before the connection closes.
+            if (!dispatcher.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("D-Bus: event signals still pending at close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            if (List.of(bus.getNames()).contains(BUS_NAME)) {
+                bus.releaseBusName(BUS_NAME);
+            }
+        } catch (DBusException | RuntimeException e) {
+            LOG.warn("D-Bus: cannot release {}: {}", BUS_NAME, e.getMessage());
+        }
+        bus.disconnect();
+        LOG.info("D-Bus: released {}", BUS_NAME);
+    }
+}

@@ -1,0 +1,101 @@
+package io.github.gsbridge.dbus;
+
+import io.github.gsbridge.Error;
+import io.github.gsbridge.daemon.Daemon;
+import io.github.gsbridge.daemon.DaemonState;
+import io.github.gsbridge.device.Device;
+import org.freedesktop.dbus.DBusPath;
+import org.freedesktop.dbus.connections.impl.DBusConnection;
+import org.freedesktop.dbus.interfaces.ObjectManager;
+import org.freedesktop.dbus.types.UInt16;
+import org.freedesktop.dbus.types.Variant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Map;
+
+/** {@code /io/github/gsbridge}: {@code io.github.gsbridge.Manager1} and the ObjectManager of devices and transfers. */
+final class ManagerObject extends BusObject implements Manager1, ObjectManager {
+    private static final Logger LOG = LoggerFactory.getLogger(ManagerObject.class);
+
+    private final Daemon daemon;
+    private final DbusService service;
+
+    ManagerObject(Daemon daemon, DbusService service, DBusConnection bus) {
+        super(DbusService.MANAGER_PATH, bus);
+        this.daemon = daemon;
+        this.service = service;
+        declare(Manager1.NAME, List.of(
+                Property.constant("Id", "s", daemon.identity().deviceId()),
+                Property.of("Name", "s", () -> daemon.identity().deviceName()),
+                Property.of("State", "s", () -> daemon.state().kind().label()),
+                Property.of("StateReason", "s", () -> daemon.state().reason()),
+                Property.constant("IdentitySource", "s", daemon.localIdentity().source().label()),
+                Property.of("TcpPort", "q", () -> new UInt16(
+                        daemon.state().kind() == DaemonState.Kind.ACTIVE ? daemon.tcpPort() : 0))));
+    }
+
+    @Override
+    String introspectionFile() {
+        return "io.github.gsbridge.Manager1.xml";
+    }
+
+    @Override
+    public void Announce() {
+        LOG.info("D-Bus: announcing on every network");
+        daemon.announce();
+    }
+
+    @Override
+    public void Connect(String address) {
+        InetAddress host = hostOf(address);
+        LOG.info("D-Bus: sending our identity to {} ({})", address, host.getHostAddress());
+        daemon.announceTo(host);
+    }
+
+    /**
+     * The host of {@code lan://HOST[:PORT]}, GSConnect's address form. The identity always goes to
+     * the discovery port the daemon uses for peers, so a port is checked but not used.
+     */
+    static InetAddress hostOf(String address) {
+        URI uri;
+        try {
+            uri = new URI(address);
+        } catch (URISyntaxException e) {
+            throw new Error.InvalidArgument("Connect: \"" + address + "\" is not of the form lan://HOST[:PORT] ("
+                    + e.getReason() + ")");
+        }
+        if (!"lan".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() == 0 || uri.getPort() > 65535
+                || (uri.getPath() != null && !uri.getPath().isEmpty()) || uri.getQuery() != null) {
+            throw new Error.InvalidArgument("Connect: \"" + address + "\" is not of the form lan://HOST[:PORT]");
+        }
+        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
+                : uri.getHost();
+        try {
+            return InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new Error.InvalidArgument("Connect: cannot resolve host \"" + host + "\" of " + address);
+        }
+    }
+
+    @Override
+    public DBusPath FindDevice(String nameOrId) {
+        Device device = daemon.devices().find(nameOrId).orElseThrow(() -> {
+            long sameName = daemon.devices().devices().stream().filter(d -> d.name().equals(nameOrId)).count();
+            return new Error.UnknownDevice(sameName > 1
+                    ? sameName + " devices are named \"" + nameOrId + "\"; use the device id"
+                    : "no device with the id or name \"" + nameOrId + "\"");
+        });
+        return new DBusPath(service.ensureExported(device).getObjectPath());
+    }
+
+    @Override
+    public Map<DBusPath, Map<String, Map<String, Variant<?>>>> GetManagedObjects() {
+        return service.managedObjects();
+    }
+}

@@ -1,0 +1,143 @@
+package io.github.gsbridge.cli;
+
+import io.github.gsbridge.testsupport.ManagedProcess;
+import io.github.gsbridge.testsupport.RealComponents;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code install.sh} into an empty home with no systemd user manager: what it installs where,
+ * that the installed launcher runs, that a second run changes nothing, and that
+ * {@code --uninstall} leaves the home as it found it.
+ */
+class InstallScriptTest {
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
+
+    @TempDir
+    Path dir;
+
+    /**
+     * A runnable jar made of this build's classes and dependencies (its manifest points at them):
+     * the shaded jar is only built after the tests.
+     */
+    private Path thinJar() throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Main.class.getName());
+        List<String> classPath = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!entry.endsWith("test-classes")) {
+                classPath.add(Path.of(entry).toUri().toString());
+            }
+        }
+        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", classPath));
+        Path jar = dir.resolve("gsbridge.jar");
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream ignored = new JarOutputStream(out, manifest)) {
+            // The manifest is the whole jar.
+        }
+        return jar;
+    }
+
+    private ManagedProcess.Result run(Path home, Map<String, String> extraEnv, String... args) {
+        List<String> command = new ArrayList<>(List.of(RealComponents.requireOnPath("sh"),
+                Path.of("install.sh").toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        Map<String, String> env = new TreeMap<>(Map.of("HOME", home.toString(), "PATH", "/usr/bin:/bin"));
+        env.putAll(extraEnv);
+        return ManagedProcess.run(command, env, TIMEOUT);
+    }
+
+    /** Every file and link under {@code root} with its content (links: their target), and every directory. */
+    private static Map<String, String> tree(Path root) throws IOException {
+        Map<String, String> tree = new TreeMap<>();
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.toList()) {
+                String name = root.relativize(path).toString();
+                if (Files.isSymbolicLink(path)) {
+                    tree.put(name, "-> " + Files.readSymbolicLink(path));
+                } else if (Files.isDirectory(path)) {
+                    tree.put(name + "/", "");
+                } else {
+                    tree.put(name, Files.size(path) + " bytes, " + (Files.isExecutable(path) ? "x" : "-") + " "
+                            + Files.readString(path, java.nio.charset.StandardCharsets.ISO_8859_1).hashCode());
+                }
+            }
+        }
+        return tree;
+    }
+
+    @Test
+    void installsRunsReinstallsAndUninstallsCompletely() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Map<String, String> before = tree(home);
+        Path jar = thinJar();
+
+        ManagedProcess.Result install = run(home, Map.of(), "--jar", jar.toString()).assertOk("install.sh");
+        assertTrue(install.stdout().contains("No systemd user manager here"), install.toString());
+
+        Path launcher = home.resolve(".local/bin/gsbridge");
+        for (Path installed : List.of(launcher, home.resolve(".local/share/gsbridge/gsbridge.jar"),
+                home.resolve(".config/systemd/user/gsbridge.service"),
+                home.resolve(".local/share/dbus-1/services/io.github.gsbridge.service"),
+                home.resolve(".local/share/dbus-1/interfaces/io.github.gsbridge.Device1.xml"),
+                home.resolve(".local/share/nautilus-python/extensions/gsbridge-nautilus.py"),
+                home.resolve(".local/share/nautilus/scripts/Send to phone"),
+                home.resolve(".config/autostart/gsbridge.desktop"))) {
+            assertTrue(Files.isRegularFile(installed), installed + " is installed:\n" + tree(home).keySet());
+        }
+        assertTrue(Files.isExecutable(launcher) && Files.isExecutable(home.resolve(".local/share/nautilus/scripts/Send to phone")));
+        String dbusService = Files.readString(home.resolve(".local/share/dbus-1/services/io.github.gsbridge.service"));
+        assertTrue(dbusService.contains("\nExec=" + launcher + " daemon\n") && dbusService.contains(
+                "\nSystemdService=gsbridge.service\n") && dbusService.contains("\nName=io.github.gsbridge\n"), dbusService);
+        String unit = Files.readString(home.resolve(".config/systemd/user/gsbridge.service"));
+        assertTrue(unit.contains("\nExecStart=" + launcher + " daemon\n") && unit.contains("\nType=dbus\n")
+                && unit.contains("\nBusName=io.github.gsbridge\n") && unit.contains("\nRestart=on-failure\n"), unit);
+        assertTrue(Files.readString(home.resolve(".config/autostart/gsbridge.desktop"))
+                .contains("\nExec=" + launcher + " daemon\n"));
+
+        ManagedProcess.Result help = ManagedProcess.run(List.of(launcher.toString(), "--help"),
+                Map.of("HOME", home.toString(), "PATH", "/usr/bin:/bin"), TIMEOUT).assertOk("gsbridge --help");
+        assertTrue(help.stdout().startsWith("Usage: gsbridge COMMAND"), help.toString());
+
+        Map<String, String> installed = tree(home);
+        run(home, Map.of(), "--jar", jar.toString()).assertOk("install.sh, second run");
+        assertEquals(installed, tree(home), "a second install changes nothing");
+
+        ManagedProcess.Result uninstall = run(home, Map.of(), "--uninstall").assertOk("install.sh --uninstall");
+        assertTrue(uninstall.stdout().contains("uninstalled"), uninstall.toString());
+        assertEquals(before, tree(home), "nothing is left behind");
+    }
+
+    @Test
+    void anOldJavaIsNamedAndNothingIsInstalled() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path fakeJdk = Files.createDirectories(dir.resolve("jdk11/bin"));
+        Path java = Files.writeString(fakeJdk.resolve("java"),
+                "#!/bin/sh\necho 'openjdk version \"11.0.22\" 2024-01-16' >&2\n");
+        assertTrue(java.toFile().setExecutable(true));
+        ManagedProcess.Result result = run(home, Map.of("JAVA_HOME", dir.resolve("jdk11").toString()),
+                "--jar", thinJar().toString());
+        assertEquals(1, result.exitCode(), result.toString());
+        assertTrue(result.stderr().contains("needs Java 17 or newer") && result.stderr().contains("11.0.22"),
+                result.toString());
+        assertEquals(Map.of("/", ""), tree(home), "nothing was installed");
+    }
+}
