@@ -82,6 +82,21 @@ public final class RawPeer implements AutoCloseable {
         provider.announceTo(address);
     }
 
+    /**
+     * Opens a link to {@code target} ({@code tcpPort} set) at {@code address} directly, as after
+     * its announcement: no UDP, so no per-address announcement rate limit between peers.
+     */
+    public void connectTo(InetAddress address, Identity target) {
+        provider.connect(address, target);
+    }
+
+    /** Forgets closed links and received packets, so a long run keeps only what is current. */
+    public synchronized void forgetHistory() {
+        links.removeAll(closed);
+        closed.clear();
+        received.clear();
+    }
+
     public synchronized Link awaitLink(Duration timeout) throws InterruptedException {
         awaitCondition(() -> !links.isEmpty(), timeout, "no link");
         return links.get(links.size() - 1);
