@@ -64,12 +64,15 @@ public final class LanLinkProvider implements AutoCloseable {
         this.ourIdentity = ourIdentity;
         this.onLink = onLink;
         this.discovery = new Discovery(config, () -> ourIdentity.get().withTcpPort(tcpPort()), this::onAnnouncement);
-        this.handshakes = new ThreadPoolExecutor(0, MAX_HANDSHAKES, 30, TimeUnit.SECONDS,
+        // All threads are core threads: with a core of 0 the pool runs a single thread until its
+        // queue is full, so each slow handshake held up every one behind it.
+        this.handshakes = new ThreadPoolExecutor(MAX_HANDSHAKES, MAX_HANDSHAKES, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(MAX_QUEUED_HANDSHAKES), runnable -> {
                     Thread thread = new Thread(runnable, "lan-handshake");
                     thread.setDaemon(true);
                     return thread;
                 });
+        handshakes.allowCoreThreadTimeOut(true);
     }
 
     /** Binds the TCP listener and the UDP port; throws if either is taken. */
