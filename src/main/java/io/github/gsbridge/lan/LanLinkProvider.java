@@ -17,11 +17,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.security.cert.X509Certificate;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -41,6 +44,11 @@ public final class LanLinkProvider implements AutoCloseable {
     /** A peer that opened TCP but does not send its identity is dropped after this (slow-loris). */
     private static final int IDENTITY_TIMEOUT_MS = 5000;
     private static final int TLS_TIMEOUT_MS = 10_000;
+    /**
+     * The whole handshake must be over by then. Each read has its own timeout, but a peer that
+     * sends one byte just before each expires would otherwise hold a handshake thread for hours.
+     */
+    private static final int HANDSHAKE_DEADLINE_MS = IDENTITY_TIMEOUT_MS + TLS_TIMEOUT_MS;
     private static final int MAX_HANDSHAKES = 16;
     private static final int MAX_QUEUED_HANDSHAKES = 64;
 
@@ -50,6 +58,7 @@ public final class LanLinkProvider implements AutoCloseable {
     private final Consumer<Link> onLink;
     private final Discovery discovery;
     private final ThreadPoolExecutor handshakes;
+    private final ScheduledThreadPoolExecutor deadlines;
     private final Set<InetSocketAddress> connecting = ConcurrentHashMap.newKeySet();
     private ServerSocket server;
     private Thread acceptor;
@@ -73,6 +82,13 @@ public final class LanLinkProvider implements AutoCloseable {
                     return thread;
                 });
         handshakes.allowCoreThreadTimeOut(true);
+        this.deadlines = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "lan-handshake-deadline");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // Nearly every handshake ends in time; its cancelled deadline must not wait in the queue.
+        deadlines.setRemoveOnCancelPolicy(true);
     }
 
     /** Binds the TCP listener and the UDP port; throws if either is taken. */
@@ -156,6 +172,7 @@ public final class LanLinkProvider implements AutoCloseable {
     private void acceptIn(Socket socket) {
         String from = socket.getInetAddress().getHostAddress();
         Identity ours = ourIdentity.get();
+        Deadline deadline = new Deadline(socket);
         try {
             Sockets.configureLink(socket);
             socket.setSoTimeout(IDENTITY_TIMEOUT_MS);
@@ -176,10 +193,12 @@ public final class LanLinkProvider implements AutoCloseable {
                         + " but we speak " + ours.protocolVersion());
             }
             SSLSocket ssl = tls.clientOn(socket);
-            finish(ssl, ours, peer, Link.Direction.INCOMING, tcpPort());
+            finish(ssl, ours, peer, Link.Direction.INCOMING, tcpPort(), deadline);
         } catch (IOException | MalformedPacketException | InvalidIdentityException e) {
-            LOG.info("refused incoming connection from {}: {}", from, e.getMessage());
+            LOG.info("refused incoming connection from {}: {}", from, deadline.reason(e));
             Sockets.closeQuietly(socket);
+        } finally {
+            deadline.stop();
         }
     }
 
@@ -187,6 +206,7 @@ public final class LanLinkProvider implements AutoCloseable {
     private void connectOut(InetSocketAddress target, Identity peer) {
         Identity ours = ourIdentity.get();
         Socket socket = new Socket();
+        Deadline deadline = new Deadline(socket);
         try {
             Sockets.configureLink(socket);
             socket.connect(target, CONNECT_TIMEOUT_MS);
@@ -194,15 +214,17 @@ public final class LanLinkProvider implements AutoCloseable {
             out.write(PacketCodec.encode(ours.withTarget(peer.deviceId(), peer.protocolVersion()).toPacket()));
             out.flush();
             SSLSocket ssl = tls.serverOn(socket);
-            finish(ssl, ours, peer, Link.Direction.OUTGOING, peer.tcpPort());
+            finish(ssl, ours, peer, Link.Direction.OUTGOING, peer.tcpPort(), deadline);
         } catch (IOException e) {
-            LOG.info("{}: cannot connect to {}: {}", peer.deviceId(), target, e.getMessage());
+            LOG.info("{}: cannot connect to {}: {}", peer.deviceId(), target, deadline.reason(e));
             Sockets.closeQuietly(socket);
+        } finally {
+            deadline.stop();
         }
     }
 
-    private void finish(SSLSocket ssl, Identity ours, Identity clearPeer, Link.Direction direction, int lastPort)
-            throws IOException {
+    private void finish(SSLSocket ssl, Identity ours, Identity clearPeer, Link.Direction direction, int lastPort,
+                        Deadline deadline) throws IOException {
         try {
             ssl.setSoTimeout(TLS_TIMEOUT_MS);
             ssl.startHandshake();
@@ -214,6 +236,9 @@ public final class LanLinkProvider implements AutoCloseable {
                 peer = exchangeIdentities(ssl, reader, ours, clearPeer);
             }
             ssl.setSoTimeout(0);
+            if (!deadline.stop()) {
+                throw new SocketTimeoutException(deadline.reason(null));
+            }
             Link link = new Link(peer, ssl, reader, peerCertificate, direction, lastPort);
             LOG.debug("{}: TLS {} with {} established", peer.deviceId(), ssl.getSession().getProtocol(),
                     ssl.getSession().getCipherSuite());
@@ -247,11 +272,48 @@ public final class LanLinkProvider implements AutoCloseable {
         return secured;
     }
 
+    /** Closes a handshake's socket when {@link #HANDSHAKE_DEADLINE_MS} have passed, unless stopped first. */
+    private final class Deadline {
+        private final Socket socket;
+        private final ScheduledFuture<?> closer;
+        private volatile boolean expired;
+
+        Deadline(Socket socket) {
+            this.socket = socket;
+            ScheduledFuture<?> scheduled = null;
+            try {
+                scheduled = deadlines.schedule(this::expire, HANDSHAKE_DEADLINE_MS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // The provider is closing: no handshake may outlive it.
+                expire();
+            }
+            this.closer = scheduled;
+        }
+
+        private void expire() {
+            expired = true;
+            Sockets.closeQuietly(socket);
+        }
+
+        /** True when the handshake beat the deadline (which no longer applies); false when it expired. */
+        boolean stop() {
+            // cancel() is false both for a deadline that ran and for one already stopped; only the latter beat it.
+            return closer != null && (closer.cancel(false) || closer.isCancelled());
+        }
+
+        /** Why the handshake failed: after the deadline closed the socket, reads only say "Socket closed". */
+        String reason(Exception e) {
+            return expired || e == null ? "handshake not finished within " + HANDSHAKE_DEADLINE_MS / 1000 + " s"
+                    : e.getMessage();
+        }
+    }
+
     @Override
     public void close() {
         Sockets.closeQuietly(server);
         discovery.close();
         handshakes.shutdownNow();
+        deadlines.shutdownNow();
         if (acceptor != null) {
             try {
                 acceptor.join(2000);
