@@ -19,6 +19,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.cert.X509Certificate;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,6 +52,11 @@ public final class LanLinkProvider implements AutoCloseable {
     private static final int HANDSHAKE_DEADLINE_MS = IDENTITY_TIMEOUT_MS + TLS_TIMEOUT_MS;
     private static final int MAX_HANDSHAKES = 16;
     private static final int MAX_QUEUED_HANDSHAKES = 64;
+    /**
+     * Incoming handshakes one address may have running or queued. A device needs one; without a
+     * limit a single host holding 80 slow connections keeps everyone else out.
+     */
+    private static final int MAX_HANDSHAKES_PER_ADDRESS = 4;
 
     private final LanConfig config;
     private final TlsSockets tls;
@@ -60,6 +66,8 @@ public final class LanLinkProvider implements AutoCloseable {
     private final ThreadPoolExecutor handshakes;
     private final ScheduledThreadPoolExecutor deadlines;
     private final Set<InetSocketAddress> connecting = ConcurrentHashMap.newKeySet();
+    /** Incoming handshakes by remote address; an address without any has no entry. */
+    private final Map<InetAddress, Integer> incoming = new ConcurrentHashMap<>();
     private ServerSocket server;
     private Thread acceptor;
 
@@ -159,13 +167,42 @@ public final class LanLinkProvider implements AutoCloseable {
                 }
                 continue;
             }
+            InetAddress from = socket.getInetAddress();
+            if (!claimHandshake(from)) {
+                LOG.warn("refused connection from {}: {} handshakes from that address in progress",
+                        from.getHostAddress(), MAX_HANDSHAKES_PER_ADDRESS);
+                Sockets.closeQuietly(socket);
+                continue;
+            }
             try {
-                handshakes.execute(() -> acceptIn(socket));
+                handshakes.execute(() -> {
+                    try {
+                        acceptIn(socket);
+                    } finally {
+                        releaseHandshake(from);
+                    }
+                });
             } catch (RejectedExecutionException e) {
-                LOG.warn("refused connection from {}: too many handshakes in progress", socket.getInetAddress());
+                releaseHandshake(from);
+                LOG.warn("refused connection from {}: too many handshakes in progress", from.getHostAddress());
                 Sockets.closeQuietly(socket);
             }
         }
+    }
+
+    /** Counts a handshake from {@code address}; false (and nothing counted) when it has too many. */
+    private boolean claimHandshake(InetAddress address) {
+        boolean[] claimed = new boolean[1];
+        incoming.compute(address, (key, running) -> {
+            int count = running == null ? 0 : running;
+            claimed[0] = count < MAX_HANDSHAKES_PER_ADDRESS;
+            return claimed[0] ? count + 1 : running;
+        });
+        return claimed[0];
+    }
+
+    private void releaseHandshake(InetAddress address) {
+        incoming.computeIfPresent(address, (key, running) -> running == 1 ? null : running - 1);
     }
 
     /** The peer opened TCP: read its clear identity, then we are the TLS client. */
