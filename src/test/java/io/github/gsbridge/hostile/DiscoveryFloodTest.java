@@ -19,13 +19,10 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,24 +39,12 @@ class DiscoveryFloodTest {
     Path dir;
 
     private HostileDaemon daemon;
-    private ServerSocket bait;
-    private final AtomicInteger attempts = new AtomicInteger();
+    private Bait bait;
 
     @BeforeEach
     void setUp() throws Exception {
         daemon = HostileDaemon.start(dir, List.of());
-        bait = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.2"));
-        Thread counter = new Thread(() -> {
-            while (!bait.isClosed()) {
-                try (Socket ignored = bait.accept()) {
-                    attempts.incrementAndGet();
-                } catch (IOException e) {
-                    // closed at the end of the test
-                }
-            }
-        }, "bait-listener");
-        counter.setDaemon(true);
-        counter.start();
+        bait = new Bait(InetAddress.getByName("127.0.0.2"), 0);
     }
 
     @AfterEach
@@ -87,7 +72,7 @@ class DiscoveryFloodTest {
                      LoopbackNode.lanConfig(Ports.freeRange(4), daemon.node.udpPort()))) {
             for (int sent = 0; sent < DATAGRAMS; sent++) {
                 Identity fake = Identity.of(LocalCertificate.newDeviceId(), "flood", "phone", 8, Set.of(), Set.of())
-                        .withTcpPort(bait.getLocalPort());
+                        .withTcpPort(bait.port());
                 byte[] data = PacketCodec.encode(fake.toPacket());
                 flood.send(new DatagramPacket(data, data.length, target));
                 if (sent % (PER_SECOND / 10) == 0) {
@@ -105,11 +90,11 @@ class DiscoveryFloodTest {
         double seconds = (System.nanoTime() - started) / 1e9;
         long heapAfter = Heap.usedAfterGc();
         System.out.printf("flood: %d datagrams in %.1f s, %d connection attempts, threads %d -> peak %d, "
-                        + "heap %s -> %s%n", DATAGRAMS, seconds, attempts.get(), threadsBefore, peakThreads,
+                        + "heap %s -> %s%n", DATAGRAMS, seconds, bait.connections(), threadsBefore, peakThreads,
                 Heap.mib(heapBefore), Heap.mib(heapAfter));
 
-        assertTrue(attempts.get() >= 1, "the flood reached discovery");
-        assertTrue(attempts.get() <= seconds + 2, attempts.get() + " connection attempts in " + seconds + " s");
+        assertTrue(bait.connections() >= 1, "the flood reached discovery");
+        assertTrue(bait.connections() <= seconds + 2, bait.connections() + " connection attempts in " + seconds + " s");
         assertTrue(peakThreads - threadsBefore <= 16, "threads grew from " + threadsBefore + " to " + peakThreads);
         assertTrue(heapAfter - heapBefore < 16L * 1024 * 1024, "heap grew from " + Heap.mib(heapBefore) + " to "
                 + Heap.mib(heapAfter));

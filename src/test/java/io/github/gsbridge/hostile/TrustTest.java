@@ -17,11 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -30,7 +27,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -51,36 +47,6 @@ class TrustTest {
     void tearDown() {
         if (daemon != null) {
             daemon.close();
-        }
-    }
-
-    /** A listener that counts who connects to it, to prove the daemon never did. */
-    private static final class Bait implements AutoCloseable {
-        final ServerSocket socket;
-        final AtomicInteger connections = new AtomicInteger();
-
-        Bait(InetAddress address, int port) throws IOException {
-            socket = new ServerSocket(port, 50, address);
-            Thread thread = new Thread(() -> {
-                while (!socket.isClosed()) {
-                    try (Socket ignored = socket.accept()) {
-                        connections.incrementAndGet();
-                    } catch (IOException e) {
-                        // closed at the end of the test
-                    }
-                }
-            }, "bait-" + socket.getLocalPort());
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        int port() {
-            return socket.getLocalPort();
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
         }
     }
 
@@ -119,7 +85,7 @@ class TrustTest {
             assertTrue(stranger.received().stream().filter(p -> p.isType(Pairing.TYPE))
                     .noneMatch(p -> p.body().path("pair").asBoolean(true)), "every answer is pair:false");
             // Each packet was refused (logged above) before any plugin saw it: no fetch can come later.
-            assertEquals(0, bait.connections.get(), "no payload was fetched for an unpaired device");
+            assertEquals(0, bait.connections(), "no payload was fetched for an unpaired device");
             daemon.assertStillServing();
         }
         assertTrue(daemon.events().all(PingPlugin.PingReceived.class).stream().noneMatch(p -> p.deviceId().equals(id)));
