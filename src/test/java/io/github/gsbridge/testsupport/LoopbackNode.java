@@ -64,7 +64,7 @@ public record LoopbackNode(Daemon daemon, EventRecorder events, Path home, PortR
 
     /** Our identity as a UDP announcement would carry it, for peers that connect without discovery. */
     public Identity announcement() {
-        return daemon.identity().withTcpPort(ports.first() + 1);
+        return daemon.identity().withTcpPort(daemon.tcpPort());
     }
 
     public Device device(String id) {
