@@ -45,11 +45,13 @@ class HandshakeAbuseTest {
     Path dir;
 
     private HostileDaemon daemon;
+    private LocalCertificate paired;
     private final List<Socket> sockets = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
-        daemon = HostileDaemon.start(dir, List.of());
+        paired = LocalCertificate.generate(LocalCertificate.newDeviceId());
+        daemon = HostileDaemon.start(dir, List.of(paired));
     }
 
     @AfterEach
@@ -176,12 +178,9 @@ class HandshakeAbuseTest {
 
     @Test
     void aLinkLinePastThirtyTwoMibDropsOnlyThatLink() throws Exception {
-        LocalCertificate certificate = LocalCertificate.generate(LocalCertificate.newDeviceId());
-        daemon.close();
-        daemon = HostileDaemon.start(dir.resolve("again"), List.of(certificate));
-        RawPeer attacker = daemon.peer(certificate);
+        RawPeer attacker = daemon.peer(paired);
         Link link = attacker.awaitLink(HostileDaemon.WAIT);
-        daemon.awaitConnected(certificate.deviceId());
+        daemon.awaitConnected(paired.deviceId());
         byte[] chunk = new byte[1024 * 1024];
         Arrays.fill(chunk, (byte) 'x');
         try {
@@ -192,11 +191,11 @@ class HandshakeAbuseTest {
             // the daemon closed the link while we were still writing
         }
         attacker.awaitClosed(link, HostileDaemon.WAIT);
-        daemon.events().await(DeviceEvent.Disconnected.class, e -> e.deviceId().equals(certificate.deviceId()),
+        daemon.events().await(DeviceEvent.Disconnected.class, e -> e.deviceId().equals(paired.deviceId()),
                 HostileDaemon.WAIT);
-        daemon.log.await(HostileDaemon.WAIT, certificate.deviceId() + ": closing link: line longer than "
+        daemon.log.await(HostileDaemon.WAIT, paired.deviceId() + ": closing link: line longer than "
                 + PacketCodec.MAX_LINK_LINE + " bytes");
-        assertTrue(daemon.node.device(certificate.deviceId()).isPaired(), "the pairing is kept");
+        assertTrue(daemon.node.device(paired.deviceId()).isPaired(), "the pairing is kept");
         daemon.assertStillServing();
     }
 

@@ -67,6 +67,7 @@ final class HostileDaemon implements AutoCloseable {
 
     /** A daemon on the usual loopback layout, paired with {@code paired} (and the bystander). */
     static HostileDaemon start(Path root, List<LocalCertificate> paired) throws Exception {
+        // Peers connect without discovery; the daemon's own announcements go to its own port, where it ignores them.
         return start(root, paired, ports -> LoopbackNode.lanConfig(ports, ports.first()));
     }
 
