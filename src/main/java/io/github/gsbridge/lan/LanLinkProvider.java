@@ -17,11 +17,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.security.cert.X509Certificate;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -41,8 +45,18 @@ public final class LanLinkProvider implements AutoCloseable {
     /** A peer that opened TCP but does not send its identity is dropped after this (slow-loris). */
     private static final int IDENTITY_TIMEOUT_MS = 5000;
     private static final int TLS_TIMEOUT_MS = 10_000;
+    /**
+     * The whole handshake must be over by then. Each read has its own timeout, but a peer that
+     * sends one byte just before each expires would otherwise hold a handshake thread for hours.
+     */
+    private static final int HANDSHAKE_DEADLINE_MS = IDENTITY_TIMEOUT_MS + TLS_TIMEOUT_MS;
     private static final int MAX_HANDSHAKES = 16;
     private static final int MAX_QUEUED_HANDSHAKES = 64;
+    /**
+     * Incoming handshakes one address may have running or queued. A device needs one; without a
+     * limit a single host holding 80 slow connections keeps everyone else out.
+     */
+    private static final int MAX_HANDSHAKES_PER_ADDRESS = 4;
 
     private final LanConfig config;
     private final TlsSockets tls;
@@ -50,7 +64,10 @@ public final class LanLinkProvider implements AutoCloseable {
     private final Consumer<Link> onLink;
     private final Discovery discovery;
     private final ThreadPoolExecutor handshakes;
+    private final ScheduledThreadPoolExecutor deadlines;
     private final Set<InetSocketAddress> connecting = ConcurrentHashMap.newKeySet();
+    /** Incoming handshakes by remote address; an address without any has no entry. */
+    private final Map<InetAddress, Integer> incoming = new ConcurrentHashMap<>();
     private ServerSocket server;
     private Thread acceptor;
 
@@ -64,12 +81,22 @@ public final class LanLinkProvider implements AutoCloseable {
         this.ourIdentity = ourIdentity;
         this.onLink = onLink;
         this.discovery = new Discovery(config, () -> ourIdentity.get().withTcpPort(tcpPort()), this::onAnnouncement);
-        this.handshakes = new ThreadPoolExecutor(0, MAX_HANDSHAKES, 30, TimeUnit.SECONDS,
+        // All threads are core threads: with a core of 0 the pool runs a single thread until its
+        // queue is full, so each slow handshake held up every one behind it.
+        this.handshakes = new ThreadPoolExecutor(MAX_HANDSHAKES, MAX_HANDSHAKES, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(MAX_QUEUED_HANDSHAKES), runnable -> {
                     Thread thread = new Thread(runnable, "lan-handshake");
                     thread.setDaemon(true);
                     return thread;
                 });
+        handshakes.allowCoreThreadTimeOut(true);
+        this.deadlines = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "lan-handshake-deadline");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // Nearly every handshake ends in time; its cancelled deadline must not wait in the queue.
+        deadlines.setRemoveOnCancelPolicy(true);
     }
 
     /** Binds the TCP listener and the UDP port; throws if either is taken. */
@@ -140,19 +167,49 @@ public final class LanLinkProvider implements AutoCloseable {
                 }
                 continue;
             }
+            InetAddress from = socket.getInetAddress();
+            if (!claimHandshake(from)) {
+                LOG.warn("refused connection from {}: {} handshakes from that address in progress",
+                        from.getHostAddress(), MAX_HANDSHAKES_PER_ADDRESS);
+                Sockets.closeQuietly(socket);
+                continue;
+            }
             try {
-                handshakes.execute(() -> acceptIn(socket));
+                handshakes.execute(() -> {
+                    try {
+                        acceptIn(socket);
+                    } finally {
+                        releaseHandshake(from);
+                    }
+                });
             } catch (RejectedExecutionException e) {
-                LOG.warn("refused connection from {}: too many handshakes in progress", socket.getInetAddress());
+                releaseHandshake(from);
+                LOG.warn("refused connection from {}: too many handshakes in progress", from.getHostAddress());
                 Sockets.closeQuietly(socket);
             }
         }
+    }
+
+    /** Counts a handshake from {@code address}; false (and nothing counted) when it has too many. */
+    private boolean claimHandshake(InetAddress address) {
+        boolean[] claimed = new boolean[1];
+        incoming.compute(address, (key, running) -> {
+            int count = running == null ? 0 : running;
+            claimed[0] = count < MAX_HANDSHAKES_PER_ADDRESS;
+            return claimed[0] ? count + 1 : running;
+        });
+        return claimed[0];
+    }
+
+    private void releaseHandshake(InetAddress address) {
+        incoming.computeIfPresent(address, (key, running) -> running == 1 ? null : running - 1);
     }
 
     /** The peer opened TCP: read its clear identity, then we are the TLS client. */
     private void acceptIn(Socket socket) {
         String from = socket.getInetAddress().getHostAddress();
         Identity ours = ourIdentity.get();
+        Deadline deadline = new Deadline(socket);
         try {
             Sockets.configureLink(socket);
             socket.setSoTimeout(IDENTITY_TIMEOUT_MS);
@@ -173,10 +230,12 @@ public final class LanLinkProvider implements AutoCloseable {
                         + " but we speak " + ours.protocolVersion());
             }
             SSLSocket ssl = tls.clientOn(socket);
-            finish(ssl, ours, peer, Link.Direction.INCOMING, tcpPort());
+            finish(ssl, ours, peer, Link.Direction.INCOMING, tcpPort(), deadline);
         } catch (IOException | MalformedPacketException | InvalidIdentityException e) {
-            LOG.info("refused incoming connection from {}: {}", from, e.getMessage());
+            LOG.info("refused incoming connection from {}: {}", from, deadline.reason(e));
             Sockets.closeQuietly(socket);
+        } finally {
+            deadline.stop();
         }
     }
 
@@ -184,6 +243,7 @@ public final class LanLinkProvider implements AutoCloseable {
     private void connectOut(InetSocketAddress target, Identity peer) {
         Identity ours = ourIdentity.get();
         Socket socket = new Socket();
+        Deadline deadline = new Deadline(socket);
         try {
             Sockets.configureLink(socket);
             socket.connect(target, CONNECT_TIMEOUT_MS);
@@ -191,15 +251,17 @@ public final class LanLinkProvider implements AutoCloseable {
             out.write(PacketCodec.encode(ours.withTarget(peer.deviceId(), peer.protocolVersion()).toPacket()));
             out.flush();
             SSLSocket ssl = tls.serverOn(socket);
-            finish(ssl, ours, peer, Link.Direction.OUTGOING, peer.tcpPort());
+            finish(ssl, ours, peer, Link.Direction.OUTGOING, peer.tcpPort(), deadline);
         } catch (IOException e) {
-            LOG.info("{}: cannot connect to {}: {}", peer.deviceId(), target, e.getMessage());
+            LOG.info("{}: cannot connect to {}: {}", peer.deviceId(), target, deadline.reason(e));
             Sockets.closeQuietly(socket);
+        } finally {
+            deadline.stop();
         }
     }
 
-    private void finish(SSLSocket ssl, Identity ours, Identity clearPeer, Link.Direction direction, int lastPort)
-            throws IOException {
+    private void finish(SSLSocket ssl, Identity ours, Identity clearPeer, Link.Direction direction, int lastPort,
+                        Deadline deadline) throws IOException {
         try {
             ssl.setSoTimeout(TLS_TIMEOUT_MS);
             ssl.startHandshake();
@@ -211,6 +273,9 @@ public final class LanLinkProvider implements AutoCloseable {
                 peer = exchangeIdentities(ssl, reader, ours, clearPeer);
             }
             ssl.setSoTimeout(0);
+            if (!deadline.stop()) {
+                throw new SocketTimeoutException(deadline.reason(null));
+            }
             Link link = new Link(peer, ssl, reader, peerCertificate, direction, lastPort);
             LOG.debug("{}: TLS {} with {} established", peer.deviceId(), ssl.getSession().getProtocol(),
                     ssl.getSession().getCipherSuite());
@@ -244,11 +309,48 @@ public final class LanLinkProvider implements AutoCloseable {
         return secured;
     }
 
+    /** Closes a handshake's socket when {@link #HANDSHAKE_DEADLINE_MS} have passed, unless stopped first. */
+    private final class Deadline {
+        private final Socket socket;
+        private final ScheduledFuture<?> closer;
+        private volatile boolean expired;
+
+        Deadline(Socket socket) {
+            this.socket = socket;
+            ScheduledFuture<?> scheduled = null;
+            try {
+                scheduled = deadlines.schedule(this::expire, HANDSHAKE_DEADLINE_MS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // The provider is closing: no handshake may outlive it.
+                expire();
+            }
+            this.closer = scheduled;
+        }
+
+        private void expire() {
+            expired = true;
+            Sockets.closeQuietly(socket);
+        }
+
+        /** True when the handshake beat the deadline (which no longer applies); false when it expired. */
+        boolean stop() {
+            // cancel() is false both for a deadline that ran and for one already stopped; only the latter beat it.
+            return closer != null && (closer.cancel(false) || closer.isCancelled());
+        }
+
+        /** Why the handshake failed: after the deadline closed the socket, reads only say "Socket closed". */
+        String reason(Exception e) {
+            return expired || e == null ? "handshake not finished within " + HANDSHAKE_DEADLINE_MS / 1000 + " s"
+                    : e.getMessage();
+        }
+    }
+
     @Override
     public void close() {
         Sockets.closeQuietly(server);
         discovery.close();
         handshakes.shutdownNow();
+        deadlines.shutdownNow();
         if (acceptor != null) {
             try {
                 acceptor.join(2000);

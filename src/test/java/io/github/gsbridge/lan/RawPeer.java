@@ -82,6 +82,21 @@ public final class RawPeer implements AutoCloseable {
         provider.announceTo(address);
     }
 
+    /**
+     * Opens a link to {@code target} ({@code tcpPort} set) at {@code address} directly, as after
+     * its announcement: no UDP, so no per-address announcement rate limit between peers.
+     */
+    public void connectTo(InetAddress address, Identity target) {
+        provider.connect(address, target);
+    }
+
+    /** Forgets closed links and received packets, so a long run keeps only what is current. */
+    public synchronized void forgetHistory() {
+        links.removeAll(closed);
+        closed.clear();
+        received.clear();
+    }
+
     public synchronized Link awaitLink(Duration timeout) throws InterruptedException {
         awaitCondition(() -> !links.isEmpty(), timeout, "no link");
         return links.get(links.size() - 1);
@@ -121,12 +136,18 @@ public final class RawPeer implements AutoCloseable {
      * transfer. Returns the serving thread.
      */
     public Thread offerPayload(Link link, Packet packet, InputStream source, long announcedSize) throws IOException {
+        return offerPayload(link, packet, source, announcedSize, announcedSize);
+    }
+
+    /** As above, but serves up to {@code servedSize} bytes whatever the packet announced: a payload too long. */
+    public Thread offerPayload(Link link, Packet packet, InputStream source, long announcedSize, long servedSize)
+            throws IOException {
         PayloadUpload upload = PayloadUpload.open(link, tls, config.payloadPorts());
         packet.withPayload(announcedSize, upload.port());
         link.send(packet);
         Thread serving = new Thread(() -> {
             try {
-                upload.transfer(source, announcedSize, done -> { }, Duration.ofSeconds(30));
+                upload.transfer(source, servedSize, done -> { }, Duration.ofSeconds(30));
             } catch (IOException e) {
                 // Expected for short and cut payloads; the receiver's handling is what is tested.
             }

@@ -12,6 +12,7 @@ import io.github.gsbridge.lan.PortRange;
 import io.github.gsbridge.plugin.Plugin;
 import io.github.gsbridge.plugin.Plugins;
 import io.github.gsbridge.transfer.Transfers;
+import io.github.gsbridge.wire.Identity;
 
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -44,9 +45,14 @@ public record LoopbackNode(String name, Daemon daemon, EventRecorder events, Tra
     /** A daemon whose files live in {@code home}, with the plugins {@code plugins} builds. */
     public static LoopbackNode start(Path home, String name, PortRange ports, int peerUdpPort,
                                      Function<Wiring, List<Plugin>> plugins) throws Exception {
+        return start(home, name, lanConfig(ports, peerUdpPort), ports, plugins);
+    }
+
+    /** As above with a LAN configuration of the test's own, e.g. the real payload port range; {@code ports} as above. */
+    public static LoopbackNode start(Path home, String name, LanConfig lan, PortRange ports,
+                                     Function<Wiring, List<Plugin>> plugins) throws Exception {
         DaemonOptions options = new DaemonOptions(Optional.of(name), "desktop", IdentityLoader.Choice.OWN,
-                home.resolve("gsbridge"), home.resolve("gsconnect"), "dconf", lanConfig(ports, peerUdpPort), false,
-                false);
+                home.resolve("gsbridge"), home.resolve("gsconnect"), "dconf", lan, false, false);
         EventBus bus = new EventBus();
         EventRecorder events = new EventRecorder(bus);
         Transfers transfers = new Transfers(bus);
@@ -74,6 +80,11 @@ public record LoopbackNode(String name, Daemon daemon, EventRecorder events, Tra
 
     public Path downloads() {
         return home.resolve("Downloads");
+    }
+
+    /** Our identity as a UDP announcement would carry it, for peers that connect without discovery. */
+    public Identity announcement() {
+        return daemon.identity().withTcpPort(daemon.tcpPort());
     }
 
     public Device device(String id) {

@@ -70,7 +70,10 @@ public final class SharePlugin implements Plugin {
             return;
         }
         JsonNode body = packet.body();
-        if (body.hasNonNull("filename")) {
+        if (body.hasNonNull("filename") && !body.get("filename").isTextual()) {
+            // Made-up names ("12345", "unnamed-file") would save files the device never named.
+            LOG.warn("{}: refused {}: filename is not a string: {}", device, REQUEST, body.get("filename"));
+        } else if (body.hasNonNull("filename")) {
             incoming.receive(device, packet);
         } else if (body.path("url").isTextual()) {
             String url = body.get("url").asText();

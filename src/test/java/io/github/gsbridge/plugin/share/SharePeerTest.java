@@ -170,6 +170,10 @@ class SharePeerTest {
         expected.put("two\nlines\r.txt", "two_lines_.txt");
         expected.put("\u202Egnp.exe", "gnp.exe");
         expected.put("sub/../../../x", "x (1)");
+        // Every other direction control: embeddings, isolates and marks that reorder what a file manager shows.
+        expected.put("invoice\u202Afdp.exe", "invoicefdp.exe");
+        expected.put("a\u2066b\u2067c\u2068d\u2069.txt", "abcd.txt");
+        expected.put("\u200Fright\u200E\u061Cleft.txt", "rightleft.txt");
         for (Map.Entry<String, String> entry : expected.entrySet()) {
             byte[] content = entry.getKey().getBytes(StandardCharsets.UTF_8);
             Path path = receive(entry.getKey(), content);
@@ -180,6 +184,23 @@ class SharePeerTest {
         assertEquals(expected.values().stream().sorted().toList(), folderContents(), "nothing else, no leftovers");
         assertTrue(SafeFileName.of(longName).getBytes(StandardCharsets.UTF_8).length <= 255);
         assertFalse(Files.exists(tmp.resolve("x")) || Files.exists(tmp.resolve("home/x")));
+    }
+
+    @Test
+    void namesThatDifferOnlyInCaseOrNormalizationNeverOverwriteEachOther() throws Exception {
+        // Precomposed U+00E9 and e + U+0301 look alike and are different names, as are A and a; on a
+        // case- or normalization-insensitive file system they would be one name and get a number.
+        List<String> names = List.of("caf\u00e9.txt", "cafe\u0301.txt", "A.txt", "a.txt");
+        List<Path> received = new ArrayList<>();
+        for (String name : names) {
+            received.add(receive(name, name.getBytes(StandardCharsets.UTF_8)));
+        }
+        for (int i = 0; i < names.size(); i++) {
+            assertArrayEquals(names.get(i).getBytes(StandardCharsets.UTF_8), Files.readAllBytes(received.get(i)),
+                    names.get(i));
+        }
+        assertEquals(names.size(), received.stream().distinct().count(), "four files: " + received);
+        assertEquals(names.size(), folderContents().size(), folderContents().toString());
     }
 
     @Test
