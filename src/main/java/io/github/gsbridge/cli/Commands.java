@@ -3,6 +3,10 @@ package io.github.gsbridge.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.gsbridge.credentials.Dconf;
+import io.github.gsbridge.credentials.DconfException;
+import io.github.gsbridge.credentials.GVariantText;
+import io.github.gsbridge.credentials.GsconnectDconf;
 import io.github.gsbridge.dbus.DbusService;
 import io.github.gsbridge.dbus.Device1;
 import io.github.gsbridge.dbus.Manager1;
@@ -13,7 +17,11 @@ import org.freedesktop.dbus.interfaces.ObjectManager;
 import org.freedesktop.dbus.interfaces.Properties;
 import org.freedesktop.dbus.types.Variant;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -26,6 +34,10 @@ import java.util.concurrent.TimeUnit;
 
 /** The client commands: each talks to the daemon over D-Bus only. */
 final class Commands {
+    private static final String GSCONNECT_EXTENSION = "gsconnect@andyholmes.github.io";
+    /** Hand-over happens within 2 s; allow for a slow GSConnect shutdown on top. */
+    private static final Duration STATE_WAIT = Duration.ofSeconds(15);
+
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** How long "pair" waits for the device's user; KDE Connect's own request timeout is 30 s. */
     private static final long PAIR_WAIT_SECONDS = 60;
@@ -82,6 +94,18 @@ final class Commands {
                 DEVICE, Set.of(), Commands::withdraw));
         ALL.put("notifications", new Command("gsbridge notifications -d DEV [--json]\n\nLists DEV's notifications.",
                 DEVICE, Set.of("--json"), Commands::notifications));
+        ALL.put("takeover", new Command("""
+                gsbridge takeover
+
+                Switches GSConnect off (its "enabled" key, and the GNOME Shell extension where
+                gnome-extensions exists) and waits until gsbridge holds the KDE Connect ports.""",
+                Map.of(), Set.of(), Commands::takeover));
+        ALL.put("release", new Command("""
+                gsbridge release
+
+                Gives the KDE Connect ports back and switches GSConnect on again. gsbridge stays
+                waiting until "gsbridge takeover" or until GSConnect has come and gone.""",
+                Map.of(), Set.of(), Commands::release));
         ALL.put("watch", new Command("gsbridge watch [--json]\n\nPrints events as they happen until interrupted "
                 + "or until the daemon stops.", Map.of(), Set.of("--json"), (c, a, b) -> new Watch(c.console).run(a, b)));
     }
@@ -178,6 +202,84 @@ final class Commands {
                 BusClient.value(manager, "Name").orElse(""), BusClient.value(manager, "Id").orElse(""),
                 BusClient.value(manager, "State").orElse(""), reason.isEmpty() ? "" : " (" + reason + ")",
                 BusClient.value(manager, "IdentitySource").orElse(""), Plain.of(manager.get("TcpPort")));
+    }
+
+    private void takeover(Arguments args, BusClient bus) throws CliFailure, Arguments.UsageException {
+        noMore(args);
+        switchGsconnect(false);
+        bus.manager().TakeOver();
+        String reason = awaitState(bus, "active");
+        console.out().println("gsbridge holds the KDE Connect ports (" + reason + ").");
+    }
+
+    private void release(Arguments args, BusClient bus) throws CliFailure, Arguments.UsageException {
+        noMore(args);
+        bus.manager().Release();
+        awaitState(bus, "waiting");
+        console.out().println("gsbridge released the KDE Connect ports.");
+        switchGsconnect(true);
+    }
+
+    /** Waits until the daemon reports {@code state}; returns its reason, or fails with the one it keeps giving. */
+    private String awaitState(BusClient bus, String state) throws CliFailure {
+        long deadline = System.nanoTime() + STATE_WAIT.toNanos();
+        while (true) {
+            Map<String, Variant<?>> manager = bus.properties(DbusService.MANAGER_PATH, Manager1.NAME);
+            String reason = String.valueOf(BusClient.value(manager, "StateReason").orElse(""));
+            if (state.equals(BusClient.value(manager, "State").orElse(""))) {
+                return reason;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new CliFailure("gsbridge is not " + state + " after " + STATE_WAIT.toSeconds() + " s: " + reason);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CliFailure("interrupted");
+            }
+        }
+    }
+
+    /**
+     * GSConnect's supported switches: the Shell extension watches its "enabled" key and starts
+     * or stops the service; gnome-extensions turns the extension itself on or off. Each step
+     * reports what it did; one that cannot run is reported and skipped.
+     */
+    private void switchGsconnect(boolean on) {
+        String key = GsconnectDconf.PATH + "enabled";
+        try {
+            new Dconf("dconf", console.env()).write(key, GVariantText.formatBoolean(on));
+            console.out().println("GSConnect: set " + key + " to " + on + ".");
+        } catch (DconfException | IllegalArgumentException e) {
+            console.out().println("GSConnect: could not set " + key + ": " + e.getMessage());
+        }
+        String verb = on ? "enable" : "disable";
+        if (!onPath("gnome-extensions")) {
+            console.out().println("GSConnect: no gnome-extensions here; the extension itself was left as it is.");
+            return;
+        }
+        try {
+            Process process = new ProcessBuilder("gnome-extensions", verb, GSCONNECT_EXTENSION)
+                    .redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            boolean done = process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
+            console.out().println("GSConnect: gnome-extensions " + verb + " " + GSCONNECT_EXTENSION
+                    + (done ? "" : " failed" + (output.isEmpty() ? "" : ": " + output)) + ".");
+        } catch (IOException e) {
+            console.out().println("GSConnect: gnome-extensions " + verb + " failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean onPath(String program) {
+        for (String dir : console.env().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            if (Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void simple(Arguments args, BusClient bus, String method, String done)

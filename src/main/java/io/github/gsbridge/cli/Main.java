@@ -140,7 +140,7 @@ public final class Main {
             started.set(service);
             if (bus.isPresent()) {
                 try {
-                    serving.set(DbusService.start(service.daemon(), bus.get()));
+                    serving.set(DbusService.start(service.daemon(), Optional.of(service.handover()), bus.get()));
                 } catch (DbusService.NameTakenException e) {
                     console.err().println("gsbridge daemon: " + e.getMessage() + "; not starting a second one.");
                     return 1;

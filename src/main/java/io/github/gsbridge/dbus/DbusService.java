@@ -2,6 +2,7 @@ package io.github.gsbridge.dbus;
 
 import io.github.gsbridge.daemon.Daemon;
 import io.github.gsbridge.daemon.DaemonState;
+import io.github.gsbridge.handover.Handover;
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceEvent;
 import io.github.gsbridge.event.Event;
@@ -59,10 +60,10 @@ public final class DbusService implements AutoCloseable {
     private Runnable unsubscribe = () -> { };
     private boolean closed;
 
-    private DbusService(Daemon daemon, DBusConnection bus) {
+    private DbusService(Daemon daemon, Optional<Handover> handover, DBusConnection bus) {
         this.daemon = daemon;
         this.bus = bus;
-        this.manager = new ManagerObject(daemon, this, bus);
+        this.manager = new ManagerObject(daemon, handover, this, bus);
     }
 
     /** The object path of a device: its id with every character outside [A-Za-z0-9_] as '_'. */
@@ -86,7 +87,13 @@ public final class DbusService implements AutoCloseable {
      * and {@code bus} is closed; the daemon is left to the caller.
      */
     public static DbusService start(Daemon daemon, DBusConnection bus) throws NameTakenException, DBusException {
-        DbusService service = new DbusService(daemon, bus);
+        return start(daemon, Optional.empty(), bus);
+    }
+
+    /** As {@link #start(Daemon, DBusConnection)}, with Release and TakeOver going to {@code handover}. */
+    public static DbusService start(Daemon daemon, Optional<Handover> handover, DBusConnection bus)
+            throws NameTakenException, DBusException {
+        DbusService service = new DbusService(daemon, handover, bus);
         try {
             service.exportAll();
             service.requestName();

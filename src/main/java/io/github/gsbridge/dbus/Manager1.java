@@ -15,4 +15,8 @@ public interface Manager1 extends DBusInterface {
     void Connect(String address);
 
     DBusPath FindDevice(String nameOrId);
+
+    void Release();
+
+    void TakeOver();
 }

@@ -3,6 +3,7 @@ package io.github.gsbridge.dbus;
 import io.github.gsbridge.Error;
 import io.github.gsbridge.daemon.Daemon;
 import io.github.gsbridge.daemon.DaemonState;
+import io.github.gsbridge.handover.Handover;
 import io.github.gsbridge.device.Device;
 import org.freedesktop.dbus.DBusPath;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
@@ -18,17 +19,20 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code /io/github/gsbridge}: {@code io.github.gsbridge.Manager1} and the ObjectManager of devices and transfers. */
 final class ManagerObject extends BusObject implements Manager1, ObjectManager {
     private static final Logger LOG = LoggerFactory.getLogger(ManagerObject.class);
 
     private final Daemon daemon;
+    private final Optional<Handover> handover;
     private final DbusService service;
 
-    ManagerObject(Daemon daemon, DbusService service, DBusConnection bus) {
+    ManagerObject(Daemon daemon, Optional<Handover> handover, DbusService service, DBusConnection bus) {
         super(DbusService.MANAGER_PATH, bus);
         this.daemon = daemon;
+        this.handover = handover;
         this.service = service;
         declare(Manager1.NAME, List.of(
                 Property.constant("Id", "s", daemon.identity().deviceId()),
@@ -49,6 +53,23 @@ final class ManagerObject extends BusObject implements Manager1, ObjectManager {
     public void Announce() {
         LOG.info("D-Bus: announcing on every network");
         daemon.announce();
+    }
+
+    @Override
+    public void Release() {
+        LOG.info("D-Bus: releasing the KDE Connect ports on request");
+        portControl("Release").release();
+    }
+
+    @Override
+    public void TakeOver() {
+        LOG.info("D-Bus: taking the KDE Connect ports on request");
+        portControl("TakeOver").takeOver();
+    }
+
+    private Handover portControl(String method) {
+        return handover.orElseThrow(() -> new Error.Failed(method + ": this gsbridge does not manage its ports "
+                + "(it was not started by \"gsbridge daemon\")"));
     }
 
     @Override

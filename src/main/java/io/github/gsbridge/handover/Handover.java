@@ -83,7 +83,7 @@ public final class Handover implements AutoCloseable {
                 return;
             }
             cancelRetry();
-            daemon.deactivate("GSConnect is running (" + GsconnectPresence.BUS_NAME + " is on the session bus)");
+            yieldToGsconnect();
         } else {
             LOG.info("GSConnect left the session bus; taking the ports when they are free");
             released = false;
@@ -98,7 +98,7 @@ public final class Handover implements AutoCloseable {
             return;
         }
         if (!force && gsconnect.map(GsconnectPresence::present).orElse(false)) {
-            daemon.deactivate("GSConnect is running (" + GsconnectPresence.BUS_NAME + " is on the session bus)");
+            yieldToGsconnect();
             return;
         }
         int udpPort = daemon.options().lan().udpPort();
@@ -116,6 +116,14 @@ public final class Handover implements AutoCloseable {
         } catch (IOException | CredentialsException e) {
             waitAndRetry(e.getMessage());
         }
+    }
+
+    private void yieldToGsconnect() {
+        String reason = "GSConnect is running (" + GsconnectPresence.BUS_NAME + " is on the session bus)";
+        if (!reason.equals(daemon.state().reason())) {
+            LOG.info("waiting for the KDE Connect ports: {}", reason);
+        }
+        daemon.deactivate(reason);
     }
 
     private void waitAndRetry(String reason) {

@@ -1,0 +1,116 @@
+package io.github.gsbridge.cli;
+
+import io.github.gsbridge.testsupport.GsbridgeDaemon;
+import io.github.gsbridge.testsupport.GsconnectHome;
+import io.github.gsbridge.testsupport.GsconnectService;
+import io.github.gsbridge.testsupport.NamespacePair;
+import io.github.gsbridge.testsupport.RealComponents;
+import io.github.gsbridge.tls.LocalCertificate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code gsbridge takeover} and {@code release} with the real GSConnect 54 and the real
+ * {@code gsbridge daemon} on one session bus. Headless there is no GNOME Shell to start or stop
+ * GSConnect when its {@code enabled} key changes, so the test does what the extension would.
+ */
+class TakeoverCommandTest {
+    private static final String ENABLED = "/org/gnome/shell/extensions/gsconnect/enabled";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    Path tmp;
+
+    private NamespacePair ns;
+    private GsconnectHome home;
+    private GsconnectService gsconnect;
+    private GsbridgeDaemon daemon;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        RealComponents.requireRoot();
+        GsconnectService.requireInstalled();
+        ns = NamespacePair.create();
+        home = GsconnectHome.create(tmp.resolve("home"), LocalCertificate.newDeviceId(), "takeover-test");
+        gsconnect = GsconnectService.start(tmp.resolve("gsconnect"), ns, ns.nsB(), home);
+        daemon = GsbridgeDaemon.start(tmp.resolve("gsbridge"), ns.execPrefix(ns.nsB()), home.environment(),
+                List.of("--identity", "gsconnect"));
+        daemon.awaitLog(GsbridgeDaemon.ON_THE_BUS);
+        daemon.awaitLog("GSConnect is running");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (daemon != null) {
+            daemon.close();
+        }
+        if (gsconnect != null) {
+            gsconnect.close();
+        }
+        home.close();
+        ns.close();
+    }
+
+    private record Run(int status, String out) { }
+
+    private Run gsbridge(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Map<String, String> env = new HashMap<>(home.environment());
+        env.put("PATH", "/usr/bin:/bin");
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        int status = Main.run(List.of(args), new Console(print, print, env, false, tmp));
+        return new Run(status, out.toString(StandardCharsets.UTF_8));
+    }
+
+    /** What the GSConnect Shell extension does: follow the enabled key. */
+    private void awaitEnabled(boolean value) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!home.dconf().read(ENABLED).equals(Optional.of(Boolean.toString(value)))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("enabled never became " + value);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void takeoverSwitchesGsconnectOffAndReleaseSwitchesItBackOn() throws Exception {
+        CompletableFuture<Run> takeover = CompletableFuture.supplyAsync(() -> gsbridge("takeover"));
+        awaitEnabled(false);
+        gsconnect.stopService();
+        Run taken = takeover.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(0, taken.status(), taken.out());
+        assertTrue(taken.out().contains("GSConnect: set " + ENABLED + " to false."), taken.out());
+        assertTrue(taken.out().contains("gsbridge holds the KDE Connect ports (listening on TCP 1716"), taken.out());
+        assertTrue(gsbridge("status").out().contains("state: active"));
+
+        Run released = gsbridge("release");
+        assertEquals(0, released.status(), released.out());
+        assertTrue(released.out().contains("gsbridge released the KDE Connect ports."), released.out());
+        assertTrue(released.out().contains("GSConnect: set " + ENABLED + " to true."), released.out());
+        String status = gsbridge("status").out();
+        assertTrue(status.contains("state: waiting (released on request"), status);
+        // The extension starts GSConnect, which can bind 1716 since gsbridge let go.
+        awaitEnabled(true);
+        gsconnect.startService();
+        assertTrue(gsbridge("status").out().contains("GSConnect is running"));
+    }
+}
