@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** gsbridge's own pairing store for machines without GSConnect: one JSON file, mode 0600. */
 public final class FilePairingStore implements PairingStore {
@@ -56,6 +57,22 @@ public final class FilePairingStore implements PairingStore {
         Map<String, PairedDevice> devices = load();
         devices.put(device.id(), device);
         write(devices);
+    }
+
+    @Override
+    public synchronized void recordConnection(PairedDevice seen, Set<String> incoming, Set<String> outgoing)
+            throws IOException {
+        Map<String, PairedDevice> devices = load();
+        PairedDevice stored = devices.get(seen.id());
+        if (stored == null) {
+            return;
+        }
+        PairedDevice updated = new PairedDevice(stored.id(), seen.name(), seen.type(), stored.certificatePem(),
+                seen.lastConnection());
+        if (!updated.equals(stored)) {
+            devices.put(updated.id(), updated);
+            write(devices);
+        }
     }
 
     @Override

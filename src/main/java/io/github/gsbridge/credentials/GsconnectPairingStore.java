@@ -63,11 +63,20 @@ public final class GsconnectPairingStore implements PairingStore {
     }
 
     @Override
-    public synchronized void recordCapabilities(String deviceId, Set<String> incoming, Set<String> outgoing)
+    public synchronized void recordConnection(PairedDevice seen, Set<String> incoming, Set<String> outgoing)
             throws IOException {
-        Map<String, Object> current = settings().deviceKeys(deviceId);
-        String dir = GsconnectDconf.PATH + "device/" + deviceId + "/";
+        GsconnectSettings settings = settings();
+        if (settings.pairedDevices().stream().noneMatch(d -> d.id().equals(seen.id()))) {
+            return;
+        }
+        Map<String, Object> current = settings.deviceKeys(seen.id());
+        String dir = GsconnectDconf.PATH + "device/" + seen.id() + "/";
         try {
+            writeIfChanged(current, dir, "name", seen.name());
+            writeIfChanged(current, dir, "type", seen.type());
+            if (seen.lastConnection().isPresent()) {
+                writeIfChanged(current, dir, "last-connection", seen.lastConnection().get());
+            }
             // GSConnect stores sorted copies of the identity's lists.
             for (Map.Entry<String, Set<String>> entry : Map.of("incoming-capabilities", incoming,
                     "outgoing-capabilities", outgoing).entrySet()) {
@@ -77,7 +86,7 @@ public final class GsconnectPairingStore implements PairingStore {
                 }
             }
         } catch (DconfException e) {
-            throw new IOException("cannot record the capabilities of " + deviceId + " in dconf: " + e.getMessage(), e);
+            throw new IOException("cannot record the connection of " + seen.id() + " in dconf: " + e.getMessage(), e);
         }
     }
 

@@ -13,9 +13,12 @@ public interface PairingStore {
 
     void remove(String deviceId) throws IOException;
 
-    /** Records what a paired device announced; only GSConnect's store keeps it (for GSConnect's plugins). */
-    default void recordCapabilities(String deviceId, Set<String> incoming, Set<String> outgoing) throws IOException {
-    }
+    /**
+     * Records how a paired device was last seen (name, type, last connection and, where the store
+     * keeps them, capabilities) without touching its trust: a device no longer stored stays
+     * unpaired, whatever this connection says.
+     */
+    void recordConnection(PairedDevice seen, Set<String> incoming, Set<String> outgoing) throws IOException;
 
     /** Where the pairings are kept, for log lines. */
     String describe();

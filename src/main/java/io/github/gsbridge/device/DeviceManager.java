@@ -253,17 +253,7 @@ public final class DeviceManager implements AutoCloseable {
         Identity identity = link.identity();
         scheduler.execute(() -> {
             try {
-                if (!updated.equals(record)) {
-                    // Saving records a pairing: had the user unpaired the device (in dconf) since the
-                    // link came up, it would pair it again behind their back.
-                    if (!services.store().load().containsKey(device.id())) {
-                        LOG.info("{}: unpaired in {} meanwhile; this connection is not recorded", device,
-                                services.store().describe());
-                        return;
-                    }
-                    services.store().save(updated);
-                }
-                services.store().recordCapabilities(device.id(), identity.incomingCapabilities(),
+                services.store().recordConnection(updated, identity.incomingCapabilities(),
                         identity.outgoingCapabilities());
             } catch (IOException e) {
                 LOG.warn("{}: cannot record this connection: {}", device, e.getMessage());

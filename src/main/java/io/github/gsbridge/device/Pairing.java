@@ -210,8 +210,7 @@ public final class Pairing {
         device.setPairedRecord(record);
         try {
             services.store().save(record);
-            services.store().recordCapabilities(device.id(), device.incomingCapabilities(),
-                    device.outgoingCapabilities());
+            services.store().recordConnection(record, device.incomingCapabilities(), device.outgoingCapabilities());
         } catch (IOException e) {
             LOG.error("{}: paired, but the pairing could not be stored ({}); it lasts until gsbridge stops",
                     device, e.getMessage());

@@ -5,9 +5,7 @@ import io.github.gsbridge.testsupport.BusMonitor;
 import io.github.gsbridge.testsupport.GsbridgeProcess;
 import io.github.gsbridge.testsupport.GsconnectHome;
 import io.github.gsbridge.testsupport.KdeConnectPeer;
-import io.github.gsbridge.testsupport.NamespacePair;
-import io.github.gsbridge.testsupport.RealComponents;
-import io.github.gsbridge.tls.LocalCertificate;
+import io.github.gsbridge.testsupport.KdeConnectSetup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,8 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -32,66 +28,47 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class KdeConnectInteropTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final String GSBRIDGE_NAME = "gsbridge-test";
-    private static final String KDC_NAME = "kdcpeer";
+    private static final String GSBRIDGE_NAME = KdeConnectSetup.GSBRIDGE_NAME;
+    private static final String KDC_NAME = KdeConnectSetup.KDC_NAME;
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path tmp;
 
-    private NamespacePair ns;
+    private KdeConnectSetup setup;
     private GsconnectHome gsconnect;
     private KdeConnectPeer.Identity kdcIdentity;
-    private final List<AutoCloseable> running = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
-        RealComponents.requireRoot();
-        RealComponents.requireExecutable("/usr/lib/x86_64-linux-gnu/libexec/kdeconnectd");
-        RealComponents.requireOnPath("kdeconnect-cli");
-        RealComponents.requireOnPath("dconf");
-        RealComponents.requireOnPath("ip");
-        ns = NamespacePair.create();
-        gsconnect = GsconnectHome.create(tmp.resolve("gsconnect"), LocalCertificate.newDeviceId(), GSBRIDGE_NAME);
-        kdcIdentity = KdeConnectPeer.generateIdentity(tmp.resolve("kdc-identity"), KdeConnectPeer.randomDeviceId());
+        setup = KdeConnectSetup.create(tmp);
+        gsconnect = setup.gsconnect();
+        kdcIdentity = setup.kdcIdentity();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = running.size() - 1; i >= 0; i--) {
-            running.get(i).close();
-        }
-        if (gsconnect != null) {
-            gsconnect.close();
-        }
-        if (ns != null) {
-            ns.close();
+        if (setup != null) {
+            setup.close();
         }
     }
 
     private KdeConnectPeer.Builder kdeconnectd() {
-        return KdeConnectPeer.builder(tmp.resolve("kdc"), ns, ns.nsA()).name(KDC_NAME)
-                .certificate(kdcIdentity.certificate(), kdcIdentity.privateKey());
+        return setup.kdeconnectd();
     }
 
     private KdeConnectPeer startKdeconnectd(KdeConnectPeer.Builder builder) {
-        KdeConnectPeer peer = builder.start();
-        running.add(peer);
-        return peer;
+        return setup.startKdeconnectd(builder);
     }
 
     private GsbridgeProcess startGsbridge() throws Exception {
-        GsbridgeProcess gsbridge = GsbridgeProcess.start(tmp.resolve("gsbridge"), ns.execPrefix(ns.nsB()),
-                gsconnect.environment(), List.of("--identity", "gsconnect"));
-        running.add(gsbridge);
+        GsbridgeProcess gsbridge = setup.startGsbridge();
         assertEquals(gsconnect.deviceId(), gsbridge.deviceId(), "our id is GSConnect's certificate CN");
-        gsbridge.awaitState("active", WAIT);
         return gsbridge;
     }
 
     /** Both sides already trust each other, as after pairing through GSConnect. */
     private KdeConnectPeer.Builder prePaired() throws Exception {
-        gsconnect.pair(kdcIdentity.deviceId(), KDC_NAME, "desktop", kdcIdentity.certificatePem());
-        return kdeconnectd().trust(gsconnect.deviceId(), GSBRIDGE_NAME, gsconnect.certificatePem());
+        return setup.prePaired();
     }
 
     private static Pattern linkLine(String direction) {

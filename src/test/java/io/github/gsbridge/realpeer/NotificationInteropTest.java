@@ -6,11 +6,10 @@ import io.github.gsbridge.testsupport.BusMonitor;
 import io.github.gsbridge.testsupport.GsbridgeProcess;
 import io.github.gsbridge.testsupport.GsconnectHome;
 import io.github.gsbridge.testsupport.KdeConnectPeer;
+import io.github.gsbridge.testsupport.KdeConnectSetup;
 import io.github.gsbridge.testsupport.ManagedProcess;
-import io.github.gsbridge.testsupport.NamespacePair;
 import io.github.gsbridge.testsupport.NotificationServer;
 import io.github.gsbridge.testsupport.RealComponents;
-import io.github.gsbridge.tls.LocalCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,8 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class NotificationInteropTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final String GSBRIDGE_NAME = "gsbridge-test";
-    private static final String KDC_NAME = "kdcpeer";
+    private static final String GSBRIDGE_NAME = KdeConnectSetup.GSBRIDGE_NAME;
     private static final ObjectMapper JSON = new ObjectMapper();
     /** kdeconnectd 22.12's findthisdevice, when its configured ring tone is empty. */
     private static final Pattern LOG_NO_RINGTONE =
@@ -53,46 +51,26 @@ class NotificationInteropTest {
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path tmp;
 
-    private NamespacePair ns;
+    private KdeConnectSetup setup;
     private GsconnectHome gsconnect;
-    private KdeConnectPeer.Identity kdcIdentity;
-    private final List<AutoCloseable> running = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
-        RealComponents.requireRoot();
-        RealComponents.requireExecutable(KdeConnectPeer.KDECONNECTD);
-        RealComponents.requireOnPath("dconf");
-        RealComponents.requireOnPath("ip");
-        RealComponents.requireOnPath("gdbus");
         RealComponents.requireOnPath("dbus-monitor");
-        ns = NamespacePair.create();
-        gsconnect = GsconnectHome.create(tmp.resolve("gsconnect"), LocalCertificate.newDeviceId(), GSBRIDGE_NAME);
-        kdcIdentity = KdeConnectPeer.generateIdentity(tmp.resolve("kdc-identity"), KdeConnectPeer.randomDeviceId());
+        setup = KdeConnectSetup.create(tmp);
+        gsconnect = setup.gsconnect();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        for (int i = running.size() - 1; i >= 0; i--) {
-            running.get(i).close();
-        }
-        if (gsconnect != null) {
-            gsconnect.close();
-        }
-        if (ns != null) {
-            ns.close();
+        if (setup != null) {
+            setup.close();
         }
     }
 
     /** kdeconnectd configured (not started), both sides trusting each other. */
     private KdeConnectPeer prePairedKdeconnectd() throws Exception {
-        gsconnect.pair(kdcIdentity.deviceId(), KDC_NAME, "desktop", kdcIdentity.certificatePem());
-        KdeConnectPeer peer = KdeConnectPeer.builder(tmp.resolve("kdc"), ns, ns.nsA()).name(KDC_NAME)
-                .certificate(kdcIdentity.certificate(), kdcIdentity.privateKey())
-                .trust(gsconnect.deviceId(), GSBRIDGE_NAME, gsconnect.certificatePem())
-                .build();
-        running.add(peer);
-        return peer;
+        return setup.track(setup.prePaired().build());
     }
 
     /** Writes one of kdeconnectd's per-device files for us, {@code <our id>/<relative>}, before it starts. */
@@ -104,13 +82,7 @@ class NotificationInteropTest {
 
     /** Starts both and waits until the trusted link is up on both sides. */
     private GsbridgeProcess link(KdeConnectPeer kdc) throws Exception {
-        kdc.start();
-        GsbridgeProcess gsbridge = GsbridgeProcess.start(tmp.resolve("gsbridge"), ns.execPrefix(ns.nsB()),
-                gsconnect.environment(), List.of("--identity", "gsconnect"));
-        running.add(gsbridge);
-        gsbridge.awaitEvent(event("Connected", kdc.deviceId()), WAIT);
-        kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);
-        return gsbridge;
+        return setup.link(kdc);
     }
 
     private String notificationsPath() {

@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gsbridge.testsupport.GsbridgeProcess;
 import io.github.gsbridge.testsupport.GsconnectHome;
 import io.github.gsbridge.testsupport.KdeConnectPeer;
-import io.github.gsbridge.testsupport.NamespacePair;
+import io.github.gsbridge.testsupport.KdeConnectSetup;
 import io.github.gsbridge.testsupport.RandomFiles;
-import io.github.gsbridge.testsupport.RealComponents;
-import io.github.gsbridge.tls.LocalCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.Predicate;
 
 import static io.github.gsbridge.testsupport.GsbridgeProcess.event;
@@ -32,49 +29,28 @@ class ShareInteropTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     /** For the 200 MiB file; kdeconnectd sends far faster, this only bounds a hang. */
     private static final Duration LARGE_WAIT = Duration.ofMinutes(3);
-    private static final String GSBRIDGE_NAME = "gsbridge-share";
-    private static final String KDC_NAME = "kdcshare";
     private static final int MIB = 1024 * 1024;
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path tmp;
 
-    private NamespacePair ns;
+    private KdeConnectSetup setup;
     private GsconnectHome gsconnect;
     private KdeConnectPeer kdc;
     private GsbridgeProcess gsbridge;
 
     @BeforeEach
     void startBothPaired() throws Exception {
-        RealComponents.requireRoot();
-        RealComponents.requireExecutable(KdeConnectPeer.KDECONNECTD);
-        for (String program : List.of("kdeconnect-cli", "dconf", "ip", "openssl")) {
-            RealComponents.requireOnPath(program);
-        }
-        ns = NamespacePair.create();
-        gsconnect = GsconnectHome.create(tmp.resolve("gsconnect"), LocalCertificate.newDeviceId(), GSBRIDGE_NAME);
-        KdeConnectPeer.Identity kdcIdentity = KdeConnectPeer.generateIdentity(tmp.resolve("kdc-identity"),
-                KdeConnectPeer.randomDeviceId());
-        gsconnect.pair(kdcIdentity.deviceId(), KDC_NAME, "desktop", kdcIdentity.certificatePem());
-        kdc = KdeConnectPeer.builder(tmp.resolve("kdc"), ns, ns.nsA()).name(KDC_NAME)
-                .certificate(kdcIdentity.certificate(), kdcIdentity.privateKey())
-                .trust(gsconnect.deviceId(), GSBRIDGE_NAME, gsconnect.certificatePem()).start();
-        gsbridge = GsbridgeProcess.start(tmp.resolve("gsbridge"), ns.execPrefix(ns.nsB()), gsconnect.environment(),
-                List.of("--identity", "gsconnect"));
-        gsbridge.awaitEvent(event("Connected", kdc.deviceId()), WAIT);
-        kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);
+        setup = KdeConnectSetup.create(tmp);
+        gsconnect = setup.gsconnect();
+        kdc = setup.track(setup.prePaired().build());
+        gsbridge = setup.link(kdc);
     }
 
     @AfterEach
-    void stopAll() {
-        for (AutoCloseable part : new AutoCloseable[] {gsbridge, kdc, gsconnect, ns}) {
-            try {
-                if (part != null) {
-                    part.close();
-                }
-            } catch (Exception e) {
-                System.err.println("[ShareInteropTest] closing " + part + ": " + e);
-            }
+    void stopAll() throws Exception {
+        if (setup != null) {
+            setup.close();
         }
     }
 

@@ -1,0 +1,118 @@
+package io.github.gsbridge.testsupport;
+
+import io.github.gsbridge.credentials.DconfException;
+import io.github.gsbridge.tls.LocalCertificate;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.github.gsbridge.testsupport.GsbridgeProcess.event;
+
+/**
+ * The stage of the kdeconnectd interop tests: two namespaces, kdeconnectd's identity made in
+ * advance (so it can be pinned before it starts) in namespace A, and in namespace B gsbridge on
+ * a GSConnect-shaped home. Everything started through it is closed in reverse order.
+ */
+public final class KdeConnectSetup implements AutoCloseable {
+    public static final String GSBRIDGE_NAME = "gsbridge-test";
+    public static final String KDC_NAME = "kdcpeer";
+    public static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final Path dir;
+    private final NamespacePair ns;
+    private final GsconnectHome gsconnect;
+    private final KdeConnectPeer.Identity kdcIdentity;
+    private final List<AutoCloseable> running = new ArrayList<>();
+
+    private KdeConnectSetup(Path dir, NamespacePair ns, GsconnectHome gsconnect, KdeConnectPeer.Identity kdcIdentity) {
+        this.dir = dir;
+        this.ns = ns;
+        this.gsconnect = gsconnect;
+        this.kdcIdentity = kdcIdentity;
+    }
+
+    public static KdeConnectSetup create(Path dir) throws Exception {
+        RealComponents.requireRoot();
+        RealComponents.requireExecutable(KdeConnectPeer.KDECONNECTD);
+        for (String program : List.of("kdeconnect-cli", "dconf", "ip", "openssl", "gdbus")) {
+            RealComponents.requireOnPath(program);
+        }
+        NamespacePair ns = NamespacePair.create();
+        try {
+            GsconnectHome gsconnect = GsconnectHome.create(dir.resolve("gsconnect"), LocalCertificate.newDeviceId(),
+                    GSBRIDGE_NAME);
+            return new KdeConnectSetup(dir, ns, gsconnect, KdeConnectPeer.generateIdentity(dir.resolve("kdc-identity"),
+                    KdeConnectPeer.randomDeviceId()));
+        } catch (Exception | Error e) {
+            ns.close();
+            throw e;
+        }
+    }
+
+    public NamespacePair ns() {
+        return ns;
+    }
+
+    public GsconnectHome gsconnect() {
+        return gsconnect;
+    }
+
+    public KdeConnectPeer.Identity kdcIdentity() {
+        return kdcIdentity;
+    }
+
+    /** kdeconnectd in namespace A with its prepared identity; nothing trusted yet. */
+    public KdeConnectPeer.Builder kdeconnectd() {
+        return KdeConnectPeer.builder(dir.resolve("kdc"), ns, ns.nsA()).name(KDC_NAME)
+                .certificate(kdcIdentity.certificate(), kdcIdentity.privateKey());
+    }
+
+    /** As {@link #kdeconnectd()}, the two already trusting each other as after pairing through GSConnect. */
+    public KdeConnectPeer.Builder prePaired() throws DconfException {
+        gsconnect.pair(kdcIdentity.deviceId(), KDC_NAME, "desktop", kdcIdentity.certificatePem());
+        return kdeconnectd().trust(gsconnect.deviceId(), GSBRIDGE_NAME, gsconnect.certificatePem());
+    }
+
+    /** Closes {@code resource} with the setup. */
+    public <T extends AutoCloseable> T track(T resource) {
+        running.add(resource);
+        return resource;
+    }
+
+    public KdeConnectPeer startKdeconnectd(KdeConnectPeer.Builder builder) {
+        return track(builder.start());
+    }
+
+    /** gsbridge on GSConnect's identity in namespace B, once it holds the ports. */
+    public GsbridgeProcess startGsbridge() throws Exception {
+        GsbridgeProcess gsbridge = track(GsbridgeProcess.start(dir.resolve("gsbridge"), ns.execPrefix(ns.nsB()),
+                gsconnect.environment(), List.of("--identity", "gsconnect")));
+        gsbridge.awaitState("active", WAIT);
+        return gsbridge;
+    }
+
+    /** Starts a configured (pre-paired) kdeconnectd and gsbridge; returns once the trusted link is up on both sides. */
+    public GsbridgeProcess link(KdeConnectPeer kdc) throws Exception {
+        if (!kdc.isRunning()) {
+            track(kdc).start();
+        }
+        GsbridgeProcess gsbridge = startGsbridge();
+        gsbridge.awaitEvent(event("Connected", kdc.deviceId()), WAIT);
+        kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);
+        return gsbridge;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            for (int i = running.size() - 1; i >= 0; i--) {
+                running.get(i).close();
+            }
+        } finally {
+            gsconnect.close();
+            ns.close();
+        }
+    }
+}
