@@ -117,10 +117,14 @@ mkdir -p "$jar_dir" "$bin_dir" "$unit_dir" "$dbus_dir" "$interface_dir" "$extens
 cp "$jar" "$jar_dir/gsbridge.jar.new" && mv "$jar_dir/gsbridge.jar.new" "$jar_dir/gsbridge.jar"
 
 # The launcher names java and the jar by full path: systemd and D-Bus start it with a minimal PATH.
+# JVM options: the defaults size the heap like a server's (~180 MiB idle, the heap climbing to
+# hundreds of MiB during a transfer); these keep an idle daemon near 100 MiB and its heap flat at
+# the same transfer speed (README: Benchmarks). GSBRIDGE_JAVA_OPTS replaces them.
 cat >"$launcher" <<LAUNCHER
 #!/bin/sh
 # Written by gsbridge's install.sh.
-exec "$java" -jar "$jar_dir/gsbridge.jar" "\$@"
+exec "$java" \${GSBRIDGE_JAVA_OPTS:--XX:+UseSerialGC -Xms16m -Xmx192m -XX:ReservedCodeCacheSize=48m -Xss512k} \\
+  -jar "$jar_dir/gsbridge.jar" "\$@"
 LAUNCHER
 chmod 755 "$launcher"
 
@@ -154,4 +158,4 @@ if ! python3 -c 'import gi; gi.require_version("Nautilus", "4.0")' >/dev/null 2>
     echo "Note: the Nautilus \"Send to\" item needs your distribution's nautilus-python package"
     echo "(Debian, Ubuntu: python3-nautilus; Fedora: nautilus-python); the script \"Send to phone\" works without it."
 fi
-echo "Remember to switch GSConnect off: both use the same ports (see README)."
+echo 'gsbridge waits while GSConnect holds the KDE Connect ports; "gsbridge takeover" switches GSConnect off (see README).'
