@@ -45,22 +45,26 @@ public final class TransferBenchmark {
         List<Row> rows = new ArrayList<>();
         try (NamespacePair ns = NamespacePair.create()) {
             System.err.println("[bench] veth " + ns + ", " + bytes / (1024 * 1024) + " MiB per transfer");
-            rows.add(fromKdeconnectd(ns, dir.resolve("a"), bytes));
+            rows.addAll(withKdeconnectd(ns, dir.resolve("a"), bytes));
             rows.add(betweenGsbridges(ns, dir.resolve("b"), bytes));
-            rows.add(rawTcp(ns, dir.resolve("c"), bytes));
+            rows.add(baseline(ns, dir.resolve("c"), bytes, false));
+            rows.add(baseline(ns, dir.resolve("d"), bytes, true));
         } finally {
             deleteTree(dir);
         }
-        System.out.printf("%-34s %8s %9s %9s%n", "transfer over the veth", "MiB", "seconds", "MB/s");
+        System.out.printf("%-42s %8s %9s %9s%n", "transfer over the veth", "MiB", "seconds", "MB/s");
         for (Row row : rows) {
             double seconds = row.nanos() / 1e9;
-            System.out.printf("%-34s %8d %9.2f %9.1f%n", row.path(), row.bytes() / (1024 * 1024), seconds,
+            System.out.printf("%-42s %8d %9.2f %9.1f%n", row.path(), row.bytes() / (1024 * 1024), seconds,
                     row.bytes() / 1e6 / seconds);
         }
-        System.out.println("(MB = 10^6 bytes; wall time from the send command to the complete file)");
+        System.out.println("(MB = 10^6 bytes; (a),(b),(e): wall time from the send command to the complete file; (c),(d): timed by the receiver)");
     }
 
-    private static Row fromKdeconnectd(NamespacePair ns, Path dir, long bytes) throws Exception {
+    /** kdeconnectd buffers a received file in RAM and slows down with size: 64 MiB to it, as the issue asks. */
+    private static final long TO_KDECONNECTD = 64L * 1024 * 1024;
+
+    private static List<Row> withKdeconnectd(NamespacePair ns, Path dir, long bytes) throws Exception {
         String gsbridgeName = "gsbridge-bench";
         try (GsconnectHome gsconnect = GsconnectHome.create(dir.resolve("gsconnect"), LocalCertificate.newDeviceId(),
                 gsbridgeName)) {
@@ -82,7 +86,24 @@ public final class TransferBenchmark {
                 JsonNode received = gsbridge.awaitEvent(e -> e.get("event").asText().equals("FileReceived"), TRANSFER);
                 long nanos = System.nanoTime() - start;
                 verify(Path.of(received.get("path").asText()), sha);
-                return new Row("(a) kdeconnectd -> gsbridge", bytes, nanos);
+                Row in = new Row("(a) kdeconnectd -> gsbridge", bytes, nanos);
+
+                Path outgoing = dir.resolve("to-kdc.bin");
+                String outSha = RandomFiles.write(outgoing, TO_KDECONNECTD, 4);
+                Path arrived = kdc.downloadDir().resolve("to-kdc.bin");
+                long outStart = System.nanoTime();
+                gsbridge.command("share-files " + kdc.deviceId() + " false " + outgoing);
+                // kdeconnectd writes NAME.part and renames it once the sender closed the payload.
+                long deadline = System.nanoTime() + TRANSFER.toNanos();
+                while (!Files.exists(arrived) || Files.size(arrived) != TO_KDECONNECTD) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("kdeconnectd did not receive " + arrived);
+                    }
+                    Thread.sleep(20);
+                }
+                long outNanos = System.nanoTime() - outStart;
+                verify(arrived, outSha);
+                return List.of(in, new Row("(e) gsbridge -> kdeconnectd", TO_KDECONNECTD, outNanos));
             }
         }
     }
@@ -114,25 +135,27 @@ public final class TransferBenchmark {
                 List.of("--identity", "own", "--name", "bench-" + namespace.substring(namespace.length() - 1)));
     }
 
-    /** A Java socket pair in the same namespaces: what the link gives without TLS and protocol. */
-    private static Row rawTcp(NamespacePair ns, Path dir, long bytes) throws Exception {
+    /** A Java socket pair in the same namespaces: the link without the protocol, with or without TLS. */
+    private static Row baseline(NamespacePair ns, Path dir, long bytes, boolean tls) throws Exception {
         Files.createDirectories(dir);
         String java = ProcessHandle.current().info().command().orElse("java");
         String classpath = System.getProperty("java.class.path");
+        String mode = tls ? "tls" : "plain";
         int port = 5201;
         List<String> receive = new ArrayList<>(ns.execPrefix(ns.nsB()));
-        receive.addAll(List.of(java, "-cp", classpath, RawTcp.class.getName(), "receive", String.valueOf(port)));
-        try (ManagedProcess receiver = ManagedProcess.start("raw-receive", receive, null, dir,
+        receive.addAll(List.of(java, "-cp", classpath, RawTcp.class.getName(), "receive", String.valueOf(port), mode));
+        try (ManagedProcess receiver = ManagedProcess.start("baseline-receive", receive, null, dir,
                 dir.resolve("receive.log"))) {
             receiver.waitForLine(Pattern.compile("LISTENING"), SETUP);
             ns.exec(ns.nsA(), TRANSFER, java, "-cp", classpath, RawTcp.class.getName(), "send", ns.addressB(),
-                    String.valueOf(port), String.valueOf(bytes)).assertOk("raw TCP sender");
+                    String.valueOf(port), String.valueOf(bytes), mode).assertOk("baseline sender");
             Matcher done = RECEIVED.matcher(receiver.waitForLine(RECEIVED, TRANSFER));
             if (!done.find() || Long.parseLong(done.group(1)) != bytes) {
-                throw new IllegalStateException("raw TCP receiver got the wrong count: " + receiver.tail(5));
+                throw new IllegalStateException("baseline receiver got the wrong count: " + receiver.tail(5));
             }
             // Timed by the receiver, from accept to EOF: a JVM start would otherwise dominate.
-            return new Row("(c) raw TCP (Java sockets)", bytes, Long.parseLong(done.group(2)));
+            return new Row(tls ? "(d) TLS stream (gsbridge's TLS sockets)" : "(c) raw TCP (Java sockets)", bytes,
+                    Long.parseLong(done.group(2)));
         }
     }
 
