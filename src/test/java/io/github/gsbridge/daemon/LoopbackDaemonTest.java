@@ -66,6 +66,20 @@ class LoopbackDaemonTest {
         return new LoopbackNode[] {first, second};
     }
 
+    /** alpha, and a raw peer claiming {@code claimedId} with a certificate for {@code certificateCn}, linked to it. */
+    private record RawSetup(LoopbackNode alpha, RawPeer peer, Link link, PortRange rawPorts) { }
+
+    private RawSetup alphaWithRawPeer(String certificateCn, String claimedId) throws Exception {
+        PortRange a = Ports.freeRange(7);
+        PortRange raw = Ports.freeRange(4);
+        LoopbackNode alpha = start("alpha", a, raw.first());
+        RawPeer peer = new RawPeer(LocalCertificate.generate(certificateCn), claimedId, 8,
+                LoopbackNode.lanConfig(raw, a.first()));
+        running.add(peer);
+        peer.announceTo(LOOPBACK);
+        return new RawSetup(alpha, peer, peer.awaitLink(WAIT), raw);
+    }
+
     /** Two paired daemons, the second stopped and its disconnection seen by the first (events cleared). */
     private LoopbackNode[] pairedThenSecondStopped() throws Exception {
         LoopbackNode[] nodes = startPair();
@@ -182,20 +196,13 @@ class LoopbackDaemonTest {
 
     @Test
     void unpairedDeviceMayOnlyPair() throws Exception {
-        PortRange a = Ports.freeRange(7);
-        PortRange raw = Ports.freeRange(4);
-        LoopbackNode alpha = start("alpha", a, raw.first());
-        try (RawPeer peer = new RawPeer(LocalCertificate.generate("0123456789abcdef0123456789abcdef"),
-                "0123456789abcdef0123456789abcdef", 8, LoopbackNode.lanConfig(raw, a.first()))) {
-            peer.announceTo(LOOPBACK);
-            Link link = peer.awaitLink(WAIT);
-            Packet ping = new Packet(PingPlugin.TYPE);
-            ping.body().put("message", "sneaky");
-            peer.send(link, ping);
-            Packet answer = peer.awaitPacket(p -> p.isType(Pairing.TYPE), WAIT);
-            assertFalse(answer.body().get("pair").asBoolean());
-            assertTrue(alpha.events().all(PingPlugin.PingReceived.class).isEmpty(), "the ping was not delivered");
-        }
+        RawSetup raw = alphaWithRawPeer("0123456789abcdef0123456789abcdef", "0123456789abcdef0123456789abcdef");
+        Packet ping = new Packet(PingPlugin.TYPE);
+        ping.body().put("message", "sneaky");
+        raw.peer().send(raw.link(), ping);
+        Packet answer = raw.peer().awaitPacket(p -> p.isType(Pairing.TYPE), WAIT);
+        assertFalse(answer.body().get("pair").asBoolean());
+        assertTrue(raw.alpha().events().all(PingPlugin.PingReceived.class).isEmpty(), "the ping was not delivered");
     }
 
     @Test
@@ -218,16 +225,9 @@ class LoopbackDaemonTest {
 
     @Test
     void certificateWhoseCnIsNotTheDeviceIdIsRefused() throws Exception {
-        PortRange a = Ports.freeRange(7);
-        PortRange raw = Ports.freeRange(4);
-        LoopbackNode alpha = start("alpha", a, raw.first());
-        try (RawPeer peer = new RawPeer(LocalCertificate.generate("ffffffffffffffffffffffffffffffff"),
-                "0123456789abcdef0123456789abcdef", 8, LoopbackNode.lanConfig(raw, a.first()))) {
-            peer.announceTo(LOOPBACK);
-            Link link = peer.awaitLink(WAIT);
-            peer.awaitClosed(link, WAIT);
-            assertTrue(alpha.events().all(DeviceEvent.Connected.class).isEmpty());
-        }
+        RawSetup raw = alphaWithRawPeer("ffffffffffffffffffffffffffffffff", "0123456789abcdef0123456789abcdef");
+        raw.peer().awaitClosed(raw.link(), WAIT);
+        assertTrue(raw.alpha().events().all(DeviceEvent.Connected.class).isEmpty());
     }
 
     @Test
@@ -247,31 +247,26 @@ class LoopbackDaemonTest {
 
     @Test
     void overlongLineDropsOnlyThatLink() throws Exception {
-        PortRange a = Ports.freeRange(7);
-        PortRange raw = Ports.freeRange(4);
-        LoopbackNode alpha = start("alpha", a, raw.first());
-        try (RawPeer peer = new RawPeer(LocalCertificate.generate("0123456789abcdef0123456789abcdef"),
-                "0123456789abcdef0123456789abcdef", 8, LoopbackNode.lanConfig(raw, a.first()))) {
-            peer.announceTo(LOOPBACK);
-            Link link = peer.awaitLink(WAIT);
-            alpha.events().await(DeviceEvent.Connected.class, e -> true, WAIT);
-            byte[] chunk = new byte[1024 * 1024];
-            java.util.Arrays.fill(chunk, (byte) 'x');
-            try {
-                for (int i = 0; i < 40 && link.isOpen(); i++) {
-                    peer.sendRaw(link, chunk);
-                }
-            } catch (java.io.IOException expected) {
-                // alpha closed the link while we were still writing
+        RawSetup raw = alphaWithRawPeer("0123456789abcdef0123456789abcdef", "0123456789abcdef0123456789abcdef");
+        raw.alpha().events().await(DeviceEvent.Connected.class, e -> true, WAIT);
+        byte[] chunk = new byte[1024 * 1024];
+        java.util.Arrays.fill(chunk, (byte) 'x');
+        try {
+            for (int i = 0; i < 40 && raw.link().isOpen(); i++) {
+                raw.peer().sendRaw(raw.link(), chunk);
             }
-            peer.awaitClosed(link, WAIT);
-            alpha.events().await(DeviceEvent.Disconnected.class, e -> true, WAIT);
+        } catch (java.io.IOException expected) {
+            // alpha closed the link while we were still writing
         }
+        raw.peer().awaitClosed(raw.link(), WAIT);
+        raw.alpha().events().await(DeviceEvent.Disconnected.class, e -> true, WAIT);
+        raw.peer().close();
         // The daemon is fine: a new peer still gets a link, once the per-address announcement
         // rate limit (one per second from 127.0.0.1) lets it through.
         Thread.sleep(1100);
         try (RawPeer next = new RawPeer(LocalCertificate.generate("1123456789abcdef0123456789abcdef"),
-                "1123456789abcdef0123456789abcdef", 8, LoopbackNode.lanConfig(raw, a.first()))) {
+                "1123456789abcdef0123456789abcdef", 8,
+                LoopbackNode.lanConfig(raw.rawPorts(), raw.alpha().udpPort()))) {
             next.announceTo(LOOPBACK);
             next.awaitLink(WAIT);
         }
