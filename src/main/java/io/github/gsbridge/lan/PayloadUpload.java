@@ -25,6 +25,12 @@ public final class PayloadUpload implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PayloadUpload.class);
     public static final Duration ACCEPT_TIMEOUT = Duration.ofSeconds(30);
     private static final int BUFFER = 256 * 1024;
+    /**
+     * Once the device has connected, its TLS handshake gets this long, not just what is left of
+     * the accept window: a receiver whose event loop is held up (kdeconnectd makes blocking D-Bus
+     * calls) would otherwise lose a transfer it had already started.
+     */
+    private static final int HANDSHAKE_TIMEOUT_MS = 60_000;
 
     private final ServerSocket server;
     private final Link link;
@@ -87,7 +93,7 @@ public final class PayloadUpload implements AutoCloseable {
             }
             SSLSocket socket = tls.serverOn(plain);
             try {
-                socket.setSoTimeout((int) Math.max(1000, remainingMs));
+                socket.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
                 socket.startHandshake();
                 if (!Certificates.sameCertificate(TlsSockets.peerCertificate(socket), link.peerCertificate())) {
                     throw new IOException("certificate differs from the link's");
