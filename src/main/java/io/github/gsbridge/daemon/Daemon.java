@@ -55,6 +55,11 @@ public final class Daemon implements AutoCloseable {
     private volatile Identity identity;
     private volatile DaemonState state = new DaemonState(DaemonState.Kind.WAITING, "starting");
     private LanLinkProvider lan;
+    /**
+     * The identity loaded by create() is still current: an activation straight after start-up
+     * need not read it again, one after any wait (GSConnect may have changed its files) must.
+     */
+    private boolean identityFresh = true;
     /** Resources made for this daemon that end with it (the desktop notifier's bus connection). */
     private final List<AutoCloseable> closeWithDaemon = new CopyOnWriteArrayList<>();
 
@@ -134,7 +139,8 @@ public final class Daemon implements AutoCloseable {
         if (lan != null) {
             return;
         }
-        LocalIdentity reloaded = loadIdentity(options, dconf);
+        LocalIdentity reloaded = identityFresh ? localIdentity : loadIdentity(options, dconf);
+        identityFresh = false;
         if (!reloaded.certificate().certificate().equals(localIdentity.certificate().certificate())) {
             LOG.info("our certificate changed to {}; using it from now on", reloaded.deviceId());
             tls = tlsFor(reloaded);
@@ -154,6 +160,7 @@ public final class Daemon implements AutoCloseable {
 
     /** Gives the ports back: closes every link and the listeners; devices and transfers stay known. */
     public synchronized void deactivate(String reason) {
+        identityFresh = false;
         if (lan != null) {
             lan.close();
             lan = null;
@@ -167,6 +174,7 @@ public final class Daemon implements AutoCloseable {
 
     /** Records why we are waiting (e.g. who holds the port) without touching anything else. */
     public synchronized void waiting(String reason) {
+        identityFresh = false;
         if (lan == null) {
             setState(DaemonState.Kind.WAITING, reason);
         }
