@@ -21,6 +21,9 @@ public final class PacketCodec {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            // As doubles, 1e999 would become Infinity and be written back as the string "Infinity":
+            // decimals are kept exactly, so what we forward is what the peer sent.
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
     private PacketCodec() {}

@@ -56,6 +56,17 @@ class PacketCodecTest {
     }
 
     @Test
+    void keepsDecimalsExactlyEvenPastDoubleRange() throws Exception {
+        // Found by the fuzzer: as a double, 1e999 was Infinity and came back as the string "Infinity".
+        Packet packet = decode("{\"type\":\"t\",\"body\":{\"big\":1e999,\"small\":-1e-400,\"fine\":0.1}}");
+        String line = new String(PacketCodec.encode(packet), StandardCharsets.UTF_8);
+        assertTrue(line.contains("\"big\":1E+999"), line);
+        assertTrue(line.contains("\"small\":-1E-400"), line);
+        assertTrue(line.contains("\"fine\":0.1"), line);
+        assertEquals(packet.body(), PacketCodec.decode(line.getBytes(StandardCharsets.UTF_8)).body());
+    }
+
+    @Test
     void missingBodyIsEmpty() throws Exception {
         assertEquals(0, decode("{\"type\":\"kdeconnect.ping\"}").body().size());
     }
