@@ -29,6 +29,11 @@ import java.util.regex.Pattern;
 public final class GVariantText {
     private static final String BASIC_TYPES = "bynqiuxthdsog";
     private static final Pattern OBJECT_PATH = Pattern.compile("/|(/[A-Za-z0-9_]+)+");
+    /**
+     * GLib's G_VARIANT_MAX_RECURSION_DEPTH, for types and values alike: dconf never holds anything
+     * deeper, and the parser recurses, so a hostile value must not reach the end of the stack.
+     */
+    static final int MAX_DEPTH = 128;
 
     private GVariantText() {}
 
@@ -111,7 +116,11 @@ public final class GVariantText {
 
     /** Index just past the complete definite type starting at {@code start}, or -1 if there is none. */
     private static int typeEnd(String text, int start) {
-        if (start >= text.length()) {
+        return typeEnd(text, start, 0);
+    }
+
+    private static int typeEnd(String text, int start, int depth) {
+        if (start >= text.length() || depth > MAX_DEPTH) {
             return -1;
         }
         char c = text.charAt(start);
@@ -119,11 +128,11 @@ public final class GVariantText {
             return start + 1;
         }
         return switch (c) {
-            case 'a', 'm' -> typeEnd(text, start + 1);
+            case 'a', 'm' -> typeEnd(text, start + 1, depth + 1);
             case '(' -> {
                 int i = start + 1;
                 while (i >= 0 && i < text.length() && text.charAt(i) != ')') {
-                    i = typeEnd(text, i);
+                    i = typeEnd(text, i, depth + 1);
                 }
                 yield i >= 0 && i < text.length() ? i + 1 : -1;
             }
@@ -131,7 +140,7 @@ public final class GVariantText {
                 if (start + 1 >= text.length() || BASIC_TYPES.indexOf(text.charAt(start + 1)) < 0) {
                     yield -1;
                 }
-                int i = typeEnd(text, start + 2);
+                int i = typeEnd(text, start + 2, depth + 1);
                 yield i >= 0 && i < text.length() && text.charAt(i) == '}' ? i + 1 : -1;
             }
             default -> -1;
@@ -182,6 +191,7 @@ public final class GVariantText {
     private static final class Parser {
         private final String text;
         private int pos;
+        private int depth;
 
         Parser(String text) {
             this.text = text;
@@ -212,6 +222,18 @@ public final class GVariantText {
             if (atEnd()) {
                 throw expected("a value");
             }
+            if (depth == MAX_DEPTH) {
+                throw error(pos, "values nested more than " + MAX_DEPTH + " deep");
+            }
+            depth++;
+            try {
+                return valueByLeadingChar(type);
+            } finally {
+                depth--;
+            }
+        }
+
+        private Object valueByLeadingChar(String type) {
             char c = text.charAt(pos);
             if (c == '@') {
                 return annotated(type);

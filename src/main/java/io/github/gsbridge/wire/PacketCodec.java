@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
+
 /** Packets as single JSON lines, the way every KDE Connect implementation frames them. */
 public final class PacketCodec {
     /** Identity packets: kdeconnect-kde and Valent drop identities larger than this. */
@@ -21,9 +24,6 @@ public final class PacketCodec {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            // As doubles, 1e999 would become Infinity and be written back as the string "Infinity":
-            // decimals are kept exactly, so what we forward is what the peer sent.
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
     private PacketCodec() {}
@@ -64,6 +64,7 @@ public final class PacketCodec {
         if (root == null || !root.isObject()) {
             throw new MalformedPacketException("not a JSON object");
         }
+        requireFiniteNumbers(root);
         JsonNode type = root.get("type");
         if (type == null || !type.isTextual() || type.asText().isEmpty()) {
             throw new MalformedPacketException("missing or non-string \"type\"");
@@ -100,6 +101,23 @@ public final class PacketCodec {
             }
         }
         return new Packet(parseId(root.get("id")), type.asText(), bodyObject, payloadSize, port);
+    }
+
+    /**
+     * A number past double range (1e999) parses as Infinity, which JSON cannot carry: written back
+     * it would become the string "Infinity". No KDE Connect packet has such a number, so refuse it.
+     */
+    private static void requireFiniteNumbers(JsonNode root) throws MalformedPacketException {
+        Deque<JsonNode> pending = new ArrayDeque<>();
+        pending.push(root);
+        while (!pending.isEmpty()) {
+            JsonNode node = pending.pop();
+            if (node.isContainerNode()) {
+                node.forEach(pending::push);
+            } else if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+                throw new MalformedPacketException("a number is out of range");
+            }
+        }
     }
 
     /** kdeconnect-kde 22.12 writes the id as a string, everyone else as a number; nobody reads it. */

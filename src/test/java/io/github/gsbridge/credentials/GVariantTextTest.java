@@ -88,6 +88,25 @@ class GVariantTextTest {
         assertEquals(List.of("z", "a", "m"), List.copyOf(dict.keySet()));
     }
 
+    @Test
+    void nestingIsBoundedLikeGlib() {
+        // Found by fuzzing: ten thousand nested dictionaries overflowed the stack.
+        String deepest = "[".repeat(GVariantText.MAX_DEPTH - 1) + "1" + "]".repeat(GVariantText.MAX_DEPTH - 1);
+        Object parsed = GVariantText.parse(deepest);
+        for (int level = 1; level < GVariantText.MAX_DEPTH; level++) {
+            parsed = ((List<?>) parsed).get(0);
+        }
+        assertEquals(1, ((Number) parsed).intValue());
+
+        String values = "{'k': ".repeat(10_000) + "1" + "}".repeat(10_000);
+        GVariantParseException tooDeep = assertThrows(GVariantParseException.class, () -> GVariantText.parse(values));
+        assertTrue(tooDeep.getMessage().contains("nested more than 128 deep"), tooDeep.getMessage());
+
+        String type = "@" + "a".repeat(10_000) + "s []";
+        GVariantParseException badType = assertThrows(GVariantParseException.class, () -> GVariantText.parse(type));
+        assertTrue(badType.getMessage().contains("definite GVariant type"), badType.getMessage());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
             'abc                     | 0  | unterminated string
