@@ -239,6 +239,13 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
+    /** The same, at the discovery port {@code lan://HOST:PORT} named. */
+    public synchronized void announceTo(InetAddress address, int udpPort) {
+        if (lan != null) {
+            lan.announceTo(address, udpPort);
+        }
+    }
+
     /** Announces under a new name (GSConnect's {@code name} key changed). */
     public void rename(String name) {
         String clean = Identity.sanitizeName(name);

@@ -74,16 +74,21 @@ final class ManagerObject extends BusObject implements Manager1, ObjectManager {
 
     @Override
     public void Connect(String address) {
-        InetAddress host = hostOf(address);
+        URI uri = lanUri(address);
+        InetAddress host = hostOf(uri, address);
         LOG.info("D-Bus: sending our identity to {} ({})", address, host.getHostAddress());
-        daemon.announceTo(host);
+        if (uri.getPort() > 0) {
+            daemon.announceTo(host, uri.getPort());
+        } else {
+            daemon.announceTo(host);
+        }
     }
 
     /**
-     * The host of {@code lan://HOST[:PORT]}, GSConnect's address form. The identity always goes to
-     * the discovery port the daemon uses for peers, so a port is checked but not used.
+     * GSConnect's address form {@code lan://HOST[:PORT]}: the identity goes over UDP to PORT, or
+     * without one to the discovery port the daemon uses for peers (1716).
      */
-    static InetAddress hostOf(String address) {
+    private static URI lanUri(String address) {
         URI uri;
         try {
             uri = new URI(address);
@@ -95,6 +100,10 @@ final class ManagerObject extends BusObject implements Manager1, ObjectManager {
                 || (uri.getPath() != null && !uri.getPath().isEmpty()) || uri.getQuery() != null) {
             throw new Error.InvalidArgument("Connect: \"" + address + "\" is not of the form lan://HOST[:PORT]");
         }
+        return uri;
+    }
+
+    private static InetAddress hostOf(URI uri, String address) {
         String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
                 : uri.getHost();
         try {

@@ -79,10 +79,14 @@ final class Discovery implements AutoCloseable {
     }
 
     void announceTo(InetAddress target) {
+        announceTo(target, config.peerUdpPort());
+    }
+
+    void announceTo(InetAddress target, int udpPort) {
         byte[] data = PacketCodec.encode(announcement.get().toPacket());
         try {
-            socket.send(new DatagramPacket(data, data.length, target, config.peerUdpPort()));
-            LOG.debug("announced to {}:{}", target.getHostAddress(), config.peerUdpPort());
+            socket.send(new DatagramPacket(data, data.length, target, udpPort));
+            LOG.debug("announced to {}:{}", target.getHostAddress(), udpPort);
         } catch (IOException e) {
             LOG.debug("cannot announce to {}: {}", target.getHostAddress(), e.getMessage());
         }

@@ -131,6 +131,11 @@ public final class LanLinkProvider implements AutoCloseable {
         discovery.announceTo(address);
     }
 
+    /** The same, to a device whose discovery port is not the usual one. */
+    public void announceTo(InetAddress address, int udpPort) {
+        discovery.announceTo(address, udpPort);
+    }
+
     /** Opens a link to a device that announced itself (or whose address we know). */
     public void connect(InetAddress address, Identity peer) {
         InetSocketAddress target = new InetSocketAddress(address, peer.tcpPort());

@@ -2,6 +2,7 @@ package io.github.gsbridge.dbus;
 
 import io.github.gsbridge.Error;
 import io.github.gsbridge.device.DeviceEvent;
+import io.github.gsbridge.lan.PortRange;
 import io.github.gsbridge.plugin.ping.PingPlugin;
 import io.github.gsbridge.testsupport.BusFixture;
 import io.github.gsbridge.testsupport.LoopbackNode;
@@ -143,8 +144,16 @@ class DbusApiTest {
         // beta announces to a port nobody listens on, so only alpha's Connect brings them together.
         LoopbackNode beta = LoopbackNode.startStandard(dir, "beta", fx.betaPorts, Ports.freeRange(1).first());
         try (beta) {
-            fx.remote(DbusService.MANAGER_PATH, Manager1.class).Connect("lan://127.0.0.1:1716");
+            // Without a port, the identity goes to the discovery port alpha uses for peers: beta's.
+            fx.remote(DbusService.MANAGER_PATH, Manager1.class).Connect("lan://127.0.0.1");
             beta.awaitConnected(fx.alpha);
+        }
+        // gamma listens where alpha never announces: only the port in the address reaches it.
+        PortRange gammaPorts = Ports.freeRange(7);
+        LoopbackNode gamma = LoopbackNode.startStandard(dir, "gamma", gammaPorts, Ports.freeRange(1).first());
+        try (gamma) {
+            fx.remote(DbusService.MANAGER_PATH, Manager1.class).Connect("lan://127.0.0.1:" + gammaPorts.first());
+            gamma.awaitConnected(fx.alpha);
         }
         Manager1 manager = fx.remote(DbusService.MANAGER_PATH, Manager1.class);
         for (String bad : List.of("127.0.0.1", "http://127.0.0.1", "lan://", "lan://127.0.0.1:99999",
