@@ -9,9 +9,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
-
 /** Packets as single JSON lines, the way every KDE Connect implementation frames them. */
 public final class PacketCodec {
     /** Identity packets: kdeconnect-kde and Valent drop identities larger than this. */
@@ -64,7 +61,7 @@ public final class PacketCodec {
         if (root == null || !root.isObject()) {
             throw new MalformedPacketException("not a JSON object");
         }
-        requireFiniteNumbers(root);
+        WellFormed.repair(root);
         JsonNode type = root.get("type");
         if (type == null || !type.isTextual() || type.asText().isEmpty()) {
             throw new MalformedPacketException("missing or non-string \"type\"");
@@ -101,23 +98,6 @@ public final class PacketCodec {
             }
         }
         return new Packet(parseId(root.get("id")), type.asText(), bodyObject, payloadSize, port);
-    }
-
-    /**
-     * A number past double range (1e999) parses as Infinity, which JSON cannot carry: written back
-     * it would become the string "Infinity". No KDE Connect packet has such a number, so refuse it.
-     */
-    private static void requireFiniteNumbers(JsonNode root) throws MalformedPacketException {
-        Deque<JsonNode> pending = new ArrayDeque<>();
-        pending.push(root);
-        while (!pending.isEmpty()) {
-            JsonNode node = pending.pop();
-            if (node.isContainerNode()) {
-                node.forEach(pending::push);
-            } else if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
-                throw new MalformedPacketException("a number is out of range");
-            }
-        }
     }
 
     /** kdeconnect-kde 22.12 writes the id as a string, everyone else as a number; nobody reads it. */
