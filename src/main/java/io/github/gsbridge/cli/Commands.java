@@ -407,7 +407,10 @@ final class Commands {
         }
     }
 
-    /** Sends the files as one transfer and follows it to its end, with a progress bar on a terminal. */
+    /**
+     * Sends the files as one transfer and follows it to its end, with a progress bar on a terminal.
+     * Interrupting the command (Ctrl-C, SIGTERM) cancels the transfer rather than leave it running.
+     */
     private void share(Arguments args, BusClient bus) throws CliFailure, Arguments.UsageException {
         if (args.positional().isEmpty()) {
             throw new Arguments.UsageException("give at least one file");
@@ -421,25 +424,17 @@ final class Commands {
         try (AutoCloseable handler = bus.connection().addSigHandler(Properties.PropertiesChanged.class,
                 signal -> changes.add(signal))) {
             String transfer = target.device().ShareFiles(files, false).getPath();
-            Progress progress = new Progress(console, target.name());
-            while (true) {
-                Map<String, Variant<?>> now = bus.properties(transfer, Transfer1.NAME);
-                String state = String.valueOf(BusClient.value(now, "State").orElse(""));
-                progress.show(((Number) Plain.of(now.get("BytesDone"))).longValue(),
-                        ((Number) Plain.of(now.get("BytesTotal"))).longValue());
-                switch (state) {
-                    case "completed" -> {
-                        progress.finish();
-                        console.out().println("Sent " + files.size() + " file(s) to " + target.name() + ".");
-                        return;
-                    }
-                    case "failed", "cancelled" -> {
-                        progress.finish();
-                        String error = String.valueOf(BusClient.value(now, "Error").orElse(""));
-                        throw new CliFailure("sending to " + target.name() + " " + state
-                                + (error.isEmpty() ? "" : ": " + error));
-                    }
-                    default -> changes.poll(1, TimeUnit.SECONDS);
+            Thread cancelOnExit = new Thread(() -> cancelUnfinished(bus, transfer, target.name()), "cancel-share");
+            Runtime.getRuntime().addShutdownHook(cancelOnExit);
+            try {
+                console.err().println("Sending " + files.size() + " file(s) to " + target.name() + " as " + transfer
+                        + "; Ctrl-C cancels.");
+                follow(transfer, files.size(), target.name(), bus, changes);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(cancelOnExit);
+                } catch (IllegalStateException exiting) {
+                    // The JVM is already shutting down: the hook runs, and cancels if need be.
                 }
             }
         } catch (InterruptedException e) {
@@ -449,6 +444,44 @@ final class Commands {
             throw e;
         } catch (Exception e) {
             throw new CliFailure("cannot follow the transfer to " + target.name() + ": " + e.getMessage());
+        }
+    }
+
+    private void follow(String transfer, int count, String device, BusClient bus, LinkedBlockingQueue<Object> changes)
+            throws CliFailure, InterruptedException {
+        Progress progress = new Progress(console, device);
+        while (true) {
+            Map<String, Variant<?>> now = bus.properties(transfer, Transfer1.NAME);
+            String state = String.valueOf(BusClient.value(now, "State").orElse(""));
+            progress.show(((Number) Plain.of(now.get("BytesDone"))).longValue(),
+                    ((Number) Plain.of(now.get("BytesTotal"))).longValue());
+            switch (state) {
+                case "completed" -> {
+                    progress.finish();
+                    console.out().println("Sent " + count + " file(s) to " + device + ".");
+                    return;
+                }
+                case "failed", "cancelled" -> {
+                    progress.finish();
+                    String error = String.valueOf(BusClient.value(now, "Error").orElse(""));
+                    throw new CliFailure("sending to " + device + " " + state
+                            + (error.isEmpty() ? "" : ": " + error));
+                }
+                default -> changes.poll(1, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private void cancelUnfinished(BusClient bus, String transfer, String device) {
+        try {
+            Object state = BusClient.value(bus.properties(transfer, Transfer1.NAME), "State").orElse("");
+            if (!Set.of("completed", "failed", "cancelled").contains(state)) {
+                bus.remote(transfer, Transfer1.class).Cancel();
+                console.err().println();
+                console.err().println("Cancelled sending to " + device + ".");
+            }
+        } catch (CliFailure | DBusExecutionException e) {
+            console.err().println("gsbridge: could not cancel " + transfer + ": " + e.getMessage());
         }
     }
 

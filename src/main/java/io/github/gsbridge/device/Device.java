@@ -138,14 +138,36 @@ public final class Device {
      */
     public void sendWithPayload(Packet packet, InputStream source, long size, LongConsumer progress)
             throws DeviceException {
-        Link current = requireUsableLink(packet);
-        try (PayloadUpload upload = PayloadUpload.open(current, services.tls(), services.payloadPorts())) {
-            packet.withPayload(size, upload.port());
-            current.send(packet);
+        try (PayloadUpload upload = offerPayload(packet, size)) {
             upload.transfer(source, size, progress, PayloadUpload.ACCEPT_TIMEOUT);
         } catch (IOException e) {
-            throw new DeviceException(id + ": " + packet.type() + " payload failed: " + e.getMessage(), e);
+            throw payloadFailed(packet, e);
         }
+    }
+
+    /**
+     * The first half of {@link #sendWithPayload}: opens a payload port and sends the packet that
+     * announces it. The caller transfers the bytes, and may close the upload from another thread
+     * to cancel it, whether the device has connected yet or not.
+     */
+    public PayloadUpload offerPayload(Packet packet, long size) throws DeviceException {
+        Link current = requireUsableLink(packet);
+        PayloadUpload upload = null;
+        try {
+            upload = PayloadUpload.open(current, services.tls(), services.payloadPorts());
+            packet.withPayload(size, upload.port());
+            current.send(packet);
+            return upload;
+        } catch (IOException e) {
+            if (upload != null) {
+                upload.close();
+            }
+            throw payloadFailed(packet, e);
+        }
+    }
+
+    private DeviceException payloadFailed(Packet packet, IOException e) {
+        return new DeviceException(id + ": " + packet.type() + " payload failed: " + e.getMessage(), e);
     }
 
     /** Opens the payload announced by a packet from this device: exactly {@code payloadSize} bytes. */

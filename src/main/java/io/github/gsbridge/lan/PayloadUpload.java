@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.function.LongConsumer;
@@ -35,6 +36,8 @@ public final class PayloadUpload implements AutoCloseable {
     private final ServerSocket server;
     private final Link link;
     private final TlsSockets tls;
+    /** The device's connection once accepted, so that {@link #close()} from another thread ends it too. */
+    private volatile SSLSocket connection;
 
     private PayloadUpload(ServerSocket server, Link link, TlsSockets tls) {
         this.server = server;
@@ -57,6 +60,10 @@ public final class PayloadUpload implements AutoCloseable {
     public void transfer(InputStream source, long size, LongConsumer progress, Duration acceptTimeout)
             throws IOException {
         try (SSLSocket socket = acceptFromLinkedDevice(acceptTimeout)) {
+            connection = socket;
+            if (server.isClosed()) {
+                throw new SocketException("payload withdrawn");
+            }
             OutputStream out = socket.getOutputStream();
             byte[] buffer = new byte[BUFFER];
             long done = 0;
@@ -107,8 +114,13 @@ public final class PayloadUpload implements AutoCloseable {
         }
     }
 
+    /** Withdraws the payload: stops waiting for the device, or cuts the connection it opened. */
     @Override
     public void close() {
         Sockets.closeQuietly(server);
+        SSLSocket socket = connection;
+        if (socket != null) {
+            Sockets.closeQuietly(socket);
+        }
     }
 }

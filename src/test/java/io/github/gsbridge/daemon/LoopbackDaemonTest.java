@@ -189,6 +189,7 @@ class LoopbackDaemonTest {
         LoopbackNode beta = start("beta", nodes[1].ports(), alpha.ports().first());
         assertEquals(betaId, beta.id(), "the identity is kept");
         alpha.events().await(DeviceEvent.Connected.class, e -> e.deviceId().equals(betaId), WAIT);
+        beta.awaitConnected(alpha);
         assertTrue(beta.device(alpha.id()).isPaired());
         beta.daemon().plugins().get(PingPlugin.class).ping(beta.device(alpha.id()), Optional.of("back"));
         alpha.events().await(PingPlugin.PingReceived.class, e -> e.message().equals("back"), WAIT);

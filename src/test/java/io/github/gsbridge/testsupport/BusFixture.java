@@ -2,6 +2,7 @@ package io.github.gsbridge.testsupport;
 
 import io.github.gsbridge.dbus.DbusService;
 import io.github.gsbridge.lan.PortRange;
+import io.github.gsbridge.plugin.Plugin;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.exceptions.DBusException;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -61,7 +63,16 @@ public final class BusFixture implements AutoCloseable {
     }
 
     public LoopbackNode startPeer(String name, PortRange ports) throws Exception {
-        LoopbackNode peer = LoopbackNode.startStandard(dir, name, ports, alphaPorts.first());
+        return connected(LoopbackNode.startStandard(dir, name, ports, alphaPorts.first()));
+    }
+
+    /** A peer with plugins of the test's choosing, e.g. one that misbehaves. */
+    public LoopbackNode startPeer(String name, PortRange ports, Function<LoopbackNode.Wiring, List<Plugin>> plugins)
+            throws Exception {
+        return connected(LoopbackNode.start(dir.resolve(name), name, ports, alphaPorts.first(), plugins));
+    }
+
+    private LoopbackNode connected(LoopbackNode peer) throws Exception {
         open.add(peer);
         // Discovery takes one identity per second from an address; a second peer started within
         // that second on 127.0.0.1 is ignored, so it says hello again until alpha connects.
@@ -85,11 +96,15 @@ public final class BusFixture implements AutoCloseable {
 
     /** Starts beta and pairs it with alpha (alpha asks); returns once alpha's bus shows it paired. */
     public LoopbackNode pairedBeta() throws Exception {
-        LoopbackNode beta = startBeta();
+        return paired(startBeta());
+    }
+
+    /** Pairs a started peer with alpha (alpha asks); returns once alpha's bus shows it paired. */
+    public LoopbackNode paired(LoopbackNode peer) throws Exception {
         record(Properties.PropertiesChanged.class);
-        alpha.pairWith(beta);
-        awaitProperty(DbusService.devicePath(beta.id()), "Paired", true);
-        return beta;
+        alpha.pairWith(peer);
+        awaitProperty(DbusService.devicePath(peer.id()), "Paired", true);
+        return peer;
     }
 
     /** Records signals of that type from now on (once per type, however often asked). */

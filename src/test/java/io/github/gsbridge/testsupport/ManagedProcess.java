@@ -129,6 +129,20 @@ public final class ManagedProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Sends a signal by name ("INT", "STOP", ...), as a user or a service manager would. */
+    public void signal(String name) {
+        run(List.of("kill", "-" + name, String.valueOf(process.pid())), null, Duration.ofSeconds(5))
+                .assertOk("kill -" + name + " " + name());
+    }
+
+    /** Waits for the process to end and returns its exit status. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(name + " did not exit within " + timeout + "\n" + tail(TAIL_LINES));
+        }
+        return process.exitValue();
+    }
+
     /** A snapshot of all lines so far. */
     public List<String> lines() {
         synchronized (lines) {
@@ -262,7 +276,6 @@ public final class ManagedProcess implements AutoCloseable {
         }
     }
 
-    /** Outcome of a one-shot command. {@code exitCode} is -1 when it timed out (and was killed). */
     /** Sleeps in a polling loop; an interrupt ends the test rather than being swallowed. */
     public static void pause(long millis) {
         try {
@@ -273,6 +286,7 @@ public final class ManagedProcess implements AutoCloseable {
         }
     }
 
+    /** Outcome of a one-shot command. {@code exitCode} is -1 when it timed out (and was killed). */
     public record Result(int exitCode, String stdout, String stderr, boolean timedOut) {
         public boolean ok() {
             return exitCode == 0 && !timedOut;

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Free loopback ports for tests that run several daemons on one host. */
@@ -21,6 +22,24 @@ public final class Ports {
             }
         }
         throw new IllegalStateException("no free range of " + count + " ports");
+    }
+
+    /** Waits until every port of {@code range} can be bound for TCP again. */
+    public static void awaitTcpFree(PortRange range, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int port = range.first(); port <= range.last(); port++) {
+            while (true) {
+                try (ServerSocket tcp = new ServerSocket()) {
+                    tcp.bind(new InetSocketAddress(port));
+                    break;
+                } catch (IOException held) {
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError("TCP port " + port + " still held after " + timeout);
+                    }
+                    ManagedProcess.pause(50);
+                }
+            }
+        }
     }
 
     private static boolean allFree(int first, int count) {

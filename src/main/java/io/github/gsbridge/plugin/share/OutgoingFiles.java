@@ -2,13 +2,13 @@ package io.github.gsbridge.plugin.share;
 
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceException;
+import io.github.gsbridge.lan.PayloadUpload;
 import io.github.gsbridge.transfer.Transfer;
 import io.github.gsbridge.transfer.Transfers;
 import io.github.gsbridge.wire.Packet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -94,11 +94,11 @@ final class OutgoingFiles {
         }
         transfer.start();
         long total = sources.stream().mapToLong(Source::size).sum();
-        AtomicReference<CancellableStream> current = new AtomicReference<>();
+        AtomicReference<PayloadUpload> current = new AtomicReference<>();
         transfer.onCancel(() -> {
-            CancellableStream stream = current.get();
-            if (stream != null) {
-                stream.cancel();
+            PayloadUpload upload = current.get();
+            if (upload != null) {
+                upload.close();
             }
         });
         long sent = 0;
@@ -116,12 +116,14 @@ final class OutgoingFiles {
                     // A zero-size payload is no payload: receivers create the empty file from the packet.
                     device.send(packet);
                 } else {
-                    try (CancellableStream in = new CancellableStream(Files.newInputStream(source.path()))) {
-                        current.set(in);
+                    try (InputStream in = Files.newInputStream(source.path());
+                         PayloadUpload upload = device.offerPayload(packet, source.size())) {
+                        current.set(upload);
                         if (transfer.isCancelled()) {
                             return;
                         }
-                        device.sendWithPayload(packet, in, source.size(), done -> transfer.progress(offset + done));
+                        upload.transfer(in, source.size(), done -> transfer.progress(offset + done),
+                                PayloadUpload.ACCEPT_TIMEOUT);
                     }
                 }
             } catch (DeviceException | IOException e) {
@@ -138,34 +140,5 @@ final class OutgoingFiles {
         }
         LOG.info("{}: shared {} file(s), {} bytes (transfer {})", device, sources.size(), sent, transfer.id());
         transfer.complete();
-    }
-
-    /** Lets a cancel from another thread stop the upload at its next read. */
-    private static final class CancellableStream extends FilterInputStream {
-        private volatile boolean cancelled;
-
-        CancellableStream(InputStream in) {
-            super(in);
-        }
-
-        void cancel() {
-            cancelled = true;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (cancelled) {
-                throw new IOException("cancelled");
-            }
-            return super.read(b, off, len);
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (cancelled) {
-                throw new IOException("cancelled");
-            }
-            return super.read();
-        }
     }
 }

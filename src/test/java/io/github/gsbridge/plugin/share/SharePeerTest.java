@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
@@ -391,8 +390,20 @@ class SharePeerTest {
         Packet packet = peer.awaitPacket(p -> p.isType(SharePlugin.REQUEST), WAIT);
         transfer.cancel();
         assertEquals(Transfer.State.CANCELLED, transfer.state());
+        // Cancelled before the peer came for it, the payload is withdrawn: its port is closed.
+        assertThrows(IOException.class, () -> peer.fetchPayload(link, packet).close());
+        assertEquals(Transfer.State.CANCELLED, transfer.state());
+    }
+
+    @Test
+    void cancellingCutsAnUploadUnderWay() throws Exception {
+        Path file = Files.write(tmp.resolve("large.bin"), new byte[256 * 1024 * 1024]);
+        Transfer transfer = share.shareFiles(device, List.of(file), false);
+        Packet packet = peer.awaitPacket(p -> p.isType(SharePlugin.REQUEST), WAIT);
         try (InputStream in = peer.fetchPayload(link, packet)) {
-            assertThrows(EOFException.class, in::readAllBytes, "the upload stopped early");
+            assertEquals(1024, in.readNBytes(1024).length, "the upload started");
+            transfer.cancel();
+            assertThrows(IOException.class, in::readAllBytes, "the upload stopped early");
         }
         assertEquals(Transfer.State.CANCELLED, transfer.state());
     }
