@@ -7,16 +7,23 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongConsumer;
+import java.util.regex.Pattern;
 
 /**
  * Writes a received file into a download folder so that only a complete file ever appears under
@@ -36,6 +43,16 @@ final class ReceivedFileStore {
      * link-based publish is atomic anyway, this also covers the rename fallback.
      */
     private static final Object PUBLISH = new Object();
+    /** Our temporary names: hidden, the stem, 8 hex digits, the suffix. */
+    private static final Pattern PART_NAME = Pattern.compile("\\..*\\.[0-9a-f]{8}" + Pattern.quote(PART_SUFFIX));
+    /**
+     * A running download writes its temporary file every few milliseconds; one untouched this long
+     * was left by a gsbridge that was killed or lost power mid-transfer.
+     */
+    static final Duration ABANDONED_AFTER = Duration.ofHours(1);
+
+    /** Folders already swept for abandoned temporary files by this process. */
+    private final Set<Path> swept = ConcurrentHashMap.newKeySet();
 
     /**
      * Copies exactly {@code size} bytes of {@code in} into {@code folder} as {@code safeName} (or
@@ -45,6 +62,9 @@ final class ReceivedFileStore {
     Path write(Path folder, String safeName, InputStream in, long size, OptionalLong lastModified,
                LongConsumer progress) throws IOException {
         Path dir = folder.toRealPath();
+        if (swept.add(dir)) {
+            removeAbandonedParts(dir);
+        }
         Path temp = null;
         try {
             OutputStream out = null;
@@ -61,10 +81,17 @@ final class ReceivedFileStore {
             try (OutputStream file = out) {
                 copy(in, file, size, progress);
             }
+            Path published = publish(dir, safeName, temp);
+            // Only now: a temporary file with an old time would look abandoned to another sweep.
             if (lastModified.isPresent()) {
-                Files.setLastModifiedTime(temp, FileTime.fromMillis(lastModified.getAsLong()));
+                try {
+                    Files.setLastModifiedTime(published, FileTime.fromMillis(lastModified.getAsLong()));
+                } catch (IOException e) {
+                    LOG.warn("{} arrived whole, but its modification time could not be set: {}", published,
+                            e.getMessage());
+                }
             }
-            return publish(dir, safeName, temp);
+            return published;
         } finally {
             if (temp != null) {
                 deleteQuietly(temp);
@@ -121,6 +148,26 @@ final class ReceivedFileStore {
                 }
             }
             throw new IOException("no free name for '" + safeName + "' in " + dir + " up to (" + MAX_NUMBER + ")");
+        }
+    }
+
+    /** Removes what downloads cut short by a crash left behind: only our own, long-untouched temporary files. */
+    private static void removeAbandonedParts(Path dir) {
+        FileTime cutoff = FileTime.from(Instant.now().minus(ABANDONED_AFTER));
+        try (DirectoryStream<Path> parts = Files.newDirectoryStream(dir, path -> {
+            String name = path.getFileName().toString();
+            return name.endsWith(PART_SUFFIX) && PART_NAME.matcher(name).matches();
+        })) {
+            for (Path part : parts) {
+                BasicFileAttributes attributes = Files.readAttributes(part, BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                if (attributes.isRegularFile() && attributes.lastModifiedTime().compareTo(cutoff) < 0) {
+                    LOG.info("removing {}: a download cut short over an hour ago left it", part);
+                    deleteQuietly(part);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot look for abandoned temporary files in {}: {}", dir, e.getMessage());
         }
     }
 

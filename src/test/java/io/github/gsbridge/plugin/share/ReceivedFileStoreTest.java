@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -96,5 +98,31 @@ class ReceivedFileStoreTest {
         byte[] ok = {1, 2, 3};
         Path written = store.write(tmp, "x.bin", new ByteArrayInputStream(ok), 3, OptionalLong.of(0), n -> { });
         assertArrayEquals(ok, Files.readAllBytes(written));
+    }
+
+    @Test
+    void partsLeftByACrashAreRemovedAndNothingElse() throws Exception {
+        FileTime longAgo = FileTime.from(Instant.now().minus(ReceivedFileStore.ABANDONED_AFTER).minusSeconds(60));
+        Path abandoned = Files.write(tmp.resolve(".holiday.jpg.0badc0de" + ReceivedFileStore.PART_SUFFIX), new byte[10]);
+        Files.setLastModifiedTime(abandoned, longAgo);
+        // Still being written by someone: recent.
+        Files.write(tmp.resolve(".movie.mkv.12345678" + ReceivedFileStore.PART_SUFFIX), new byte[10]);
+        // Not our temporary names, however old.
+        for (String name : List.of("notes" + ReceivedFileStore.PART_SUFFIX, ".x.NOTHEX00" + ReceivedFileStore.PART_SUFFIX,
+                "report.pdf")) {
+            Files.setLastModifiedTime(Files.write(tmp.resolve(name), new byte[1]), longAgo);
+        }
+        // Nor a symlink that looks like one.
+        Path elsewhere = Files.write(Files.createDirectory(tmp.resolve("elsewhere")).resolve("keep"), new byte[1]);
+        Files.createSymbolicLink(tmp.resolve(".link.abcdef01" + ReceivedFileStore.PART_SUFFIX), elsewhere);
+
+        store.write(tmp, "new.bin", new ByteArrayInputStream(new byte[] {7}), 1, OptionalLong.of(0), n -> { });
+
+        assertEquals(List.of(".link.abcdef01" + ReceivedFileStore.PART_SUFFIX,
+                ".movie.mkv.12345678" + ReceivedFileStore.PART_SUFFIX, ".x.NOTHEX00" + ReceivedFileStore.PART_SUFFIX,
+                "elsewhere", "new.bin", "notes" + ReceivedFileStore.PART_SUFFIX, "report.pdf"), names(tmp));
+        assertTrue(Files.exists(elsewhere));
+        assertEquals(FileTime.fromMillis(0), Files.getLastModifiedTime(tmp.resolve("new.bin")),
+                "the sender's time is set on the published file");
     }
 }
