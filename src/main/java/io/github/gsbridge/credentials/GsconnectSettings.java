@@ -70,6 +70,12 @@ public final class GsconnectSettings {
         return typed(section, "receive-directory", sections.getOrDefault(section, Map.of()), String.class);
     }
 
+    /** The share plugin's {@code receive-files} switch for a device, if set (GSConnect's default is true). */
+    public Optional<Boolean> receiveFiles(String deviceId) {
+        String section = deviceSection(deviceId) + "/plugin/share";
+        return typed(section, "receive-files", sections.getOrDefault(section, Map.of()), Boolean.class);
+    }
+
     /** Every key set for a device (empty if none), values as {@link GVariantText#parse} returns them. */
     public Map<String, Object> deviceKeys(String deviceId) {
         return sections.getOrDefault(deviceSection(deviceId), Map.of());

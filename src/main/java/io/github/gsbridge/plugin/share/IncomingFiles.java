@@ -208,6 +208,10 @@ final class IncomingFiles {
                 ? OptionalLong.of(modified.asLong()) : OptionalLong.empty();
         AtomicLong fileBytes = new AtomicLong();
         try {
+            if (!downloads.receivesFilesFrom(device.id())) {
+                throw new IOException("receiving files from " + device.name() + " is switched off"
+                        + " (GSConnect's receive-files setting for this device)");
+            }
             Path folder = downloads.directoryFor(device.id());
             Path path;
             if (size == 0) {

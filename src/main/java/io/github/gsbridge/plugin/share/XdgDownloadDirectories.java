@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * GSConnect's per-device {@code plugin/share/receive-directory} when set, else
+ * Files are received unless GSConnect's per-device {@code plugin/share/receive-files} is false.
+ * They go to GSConnect's per-device {@code plugin/share/receive-directory} when set, else
  * {@code XDG_DOWNLOAD_DIR} from {@code user-dirs.dirs}, else {@code ~/Downloads}.
  */
 public final class XdgDownloadDirectories implements DownloadDirectories {
@@ -38,6 +39,21 @@ public final class XdgDownloadDirectories implements DownloadDirectories {
             throw new IOException("download folder " + directory + " is not a directory");
         }
         return directory;
+    }
+
+    /** GSConnect's per-device {@code plugin/share/receive-files}; unset or unreadable means yes. */
+    @Override
+    public boolean receivesFilesFrom(String deviceId) {
+        if (gsconnect.isEmpty()) {
+            return true;
+        }
+        try {
+            return gsconnect.get().settings().receiveFiles(deviceId).orElse(true);
+        } catch (IOException e) {
+            // Refusing on a dconf hiccup would lose files the user wanted.
+            LOG.warn("{}: cannot read GSConnect's receive-files ({}); receiving", deviceId, e.getMessage());
+            return true;
+        }
     }
 
     private Optional<Path> gsconnectDirectory(String deviceId) {

@@ -70,6 +70,8 @@ class SharePeerTest {
     private Link link;
     private Device device;
     private Path downloads;
+    /** What the download folders say of receiving files; GSConnect's receive-files in real life. */
+    private volatile boolean receivingFiles = true;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -78,8 +80,18 @@ class SharePeerTest {
         Path home = tmp.resolve("home");
         downloads = home.resolve("Downloads");
         LoopbackNode node = LoopbackNode.start(home.resolve(".config"), "gsbridge", ports, peerPorts.first(), wiring -> {
-            share = new SharePlugin(wiring.events(), wiring.transfers(),
-                    new XdgDownloadDirectories(Map.of("HOME", home.toString()), Optional.empty()), recordingNotifier());
+            DownloadDirectories xdg = new XdgDownloadDirectories(Map.of("HOME", home.toString()), Optional.empty());
+            share = new SharePlugin(wiring.events(), wiring.transfers(), new DownloadDirectories() {
+                @Override
+                public Path directoryFor(String deviceId) throws IOException {
+                    return xdg.directoryFor(deviceId);
+                }
+
+                @Override
+                public boolean receivesFilesFrom(String deviceId) {
+                    return receivingFiles;
+                }
+            }, recordingNotifier());
             return List.of(new PingPlugin(wiring.events()), share);
         });
         daemon = node.daemon();
@@ -381,6 +393,19 @@ class SharePeerTest {
         Transfer done = awaitFinished(Transfer.State.COMPLETED);
         assertEquals(transfer.id(), done.id());
         assertEquals(big.length + 6, done.bytesDone());
+    }
+
+    @Test
+    void filesAreRefusedWhileReceivingIsSwitchedOff() throws Exception {
+        receivingFiles = false;
+        peer.offerPayload(link, fileShare("unwanted.bin"), new byte[1000]);
+        Transfer refused = awaitFinished(Transfer.State.FAILED);
+        assertTrue(refused.error().orElse("").contains("unwanted.bin: receiving files from " + device.name()
+                + " is switched off"), refused.error().toString());
+        assertFalse(Files.exists(downloads), "nothing written, not even the folder");
+
+        receivingFiles = true;
+        assertEquals(1000, Files.size(receive("wanted.bin", new byte[1000])));
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class XdgDownloadDirectoriesTest {
@@ -84,7 +85,7 @@ class XdgDownloadDirectoriesTest {
             String other = "fedcba9876543210fedcba9876543210";
             gsconnect.dconf().load("/org/gnome/shell/extensions/gsconnect/",
                     "[device/" + DEVICE + "/plugin/share]\nreceive-directory='" + chosen + "'\n\n"
-                            + "[device/" + other + "/plugin/share]\nreceive-directory=''\n");
+                            + "[device/" + other + "/plugin/share]\nreceive-directory=''\nreceive-files=false\n");
             XdgDownloadDirectories directories = new XdgDownloadDirectories(gsconnect.environment(),
                     Optional.of(new GsconnectPairingStore(new Dconf(RealComponents.requireOnPath("dconf"),
                             gsconnect.environment()))));
@@ -92,6 +93,8 @@ class XdgDownloadDirectoriesTest {
             assertTrue(Files.isDirectory(chosen));
             assertEquals(home.resolve("Xdg"), directories.directoryFor(other), "an empty setting means XDG");
             assertEquals(home.resolve("Xdg"), directories.directoryFor("11111111111111111111111111111111"));
+            assertTrue(directories.receivesFilesFrom(DEVICE), "unset means yes");
+            assertFalse(directories.receivesFilesFrom(other), "switched off in GSConnect");
         }
     }
 }
