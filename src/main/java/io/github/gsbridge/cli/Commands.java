@@ -92,6 +92,10 @@ final class Commands {
                         "--app", "--app", "--id", "--id", "--icon", "--icon"), Set.of(), Commands::notify));
         ALL.put("withdraw", new Command("gsbridge withdraw -d DEV ID\n\nRemoves the notification ID we sent to DEV.",
                 DEVICE, Set.of(), Commands::withdraw));
+        ALL.put("reply", new Command("gsbridge reply -d DEV ID MESSAGE\n\nAnswers DEV's notification ID (a chat "
+                + "message, say) with MESSAGE.", DEVICE, Set.of(), Commands::reply));
+        ALL.put("action", new Command("gsbridge action -d DEV ID ACTION\n\nPresses the button ACTION of DEV's "
+                + "notification ID (\"gsbridge notifications\" lists them).", DEVICE, Set.of(), Commands::action));
         ALL.put("notifications", new Command("gsbridge notifications -d DEV [--json]\n\nLists DEV's notifications.",
                 DEVICE, Set.of("--json"), Commands::notifications));
         ALL.put("takeover", new Command("""
@@ -344,6 +348,26 @@ final class Commands {
         console.out().println("Withdrew notification " + args.positional().get(0) + " from " + target.name() + ".");
     }
 
+    private void reply(Arguments args, BusClient bus) throws CliFailure, Arguments.UsageException {
+        if (args.positional().size() < 2) {
+            throw new Arguments.UsageException("give the notification id and the message");
+        }
+        Target target = target(args, bus);
+        String id = args.positional().get(0);
+        target.device().ReplyNotification(id, String.join(" ", args.positional().subList(1, args.positional().size())));
+        console.out().println("Replied to notification " + id + " on " + target.name() + ".");
+    }
+
+    private void action(Arguments args, BusClient bus) throws CliFailure, Arguments.UsageException {
+        if (args.positional().size() != 2) {
+            throw new Arguments.UsageException("give the notification id and the action");
+        }
+        Target target = target(args, bus);
+        target.device().ActivateNotificationAction(args.positional().get(0), args.positional().get(1));
+        console.out().println("Pressed \"" + args.positional().get(1) + "\" on notification " + args.positional().get(0)
+                + " on " + target.name() + ".");
+    }
+
     private void notifications(Arguments args, BusClient bus) throws CliFailure, Arguments.UsageException {
         noMore(args);
         Target target = target(args, bus);
@@ -359,7 +383,10 @@ final class Commands {
             console.out().println(target.name() + " shows no notifications.");
         }
         for (Map<String, Object> n : list) {
-            console.out().printf("[%s] %s: %s  (id %s)%n", n.get("appName"), n.get("title"), n.get("text"), n.get("id"));
+            List<?> actions = (List<?>) n.getOrDefault("actions", List.of());
+            console.out().printf("[%s] %s: %s  (id %s%s%s)%n", n.get("appName"), n.get("title"), n.get("text"),
+                    n.get("id"), Boolean.TRUE.equals(n.get("repliable")) ? "; repliable" : "",
+                    actions.isEmpty() ? "" : "; actions: " + String.join(", ", actions.stream().map(String::valueOf).toList()));
         }
     }
 

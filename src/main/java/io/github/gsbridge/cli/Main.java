@@ -38,6 +38,8 @@ public final class Main {
               notify -d DEV --title T --text B [--app A] [--id ID] [--icon PNG]
                                             show a notification on DEV; prints its id
               withdraw -d DEV ID            remove a notification we sent
+              reply -d DEV ID MESSAGE       answer DEV's notification ID
+              action -d DEV ID ACTION       press a button of DEV's notification ID
               notifications -d DEV [--json] DEV's notifications
               watch [--json]                print events as they happen
               daemon [OPTIONS]              run the daemon in the foreground (gsbridge daemon --help)

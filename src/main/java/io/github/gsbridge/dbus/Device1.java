@@ -40,6 +40,10 @@ public interface Device1 extends DBusInterface {
 
     void DismissNotification(String id);
 
+    void ReplyNotification(String id, String message);
+
+    void ActivateNotificationAction(String id, String action);
+
     List<Map<String, Variant<?>>> ListNotifications();
 
     final class PairRequested extends DBusSignal {

@@ -163,6 +163,17 @@ final class DeviceObject extends BusObject implements Device1, GtkActions {
     }
 
     @Override
+    public void ReplyNotification(String notificationId, String message) {
+        call("ReplyNotification", device -> plugin(NotificationPlugin.class).reply(device, notificationId, message));
+    }
+
+    @Override
+    public void ActivateNotificationAction(String notificationId, String action) {
+        call("ActivateNotificationAction",
+                device -> plugin(NotificationPlugin.class).activate(device, notificationId, action));
+    }
+
+    @Override
     public List<Map<String, Variant<?>>> ListNotifications() {
         return query("ListNotifications", device -> {
             List<Map<String, Variant<?>>> list = new ArrayList<>();
@@ -184,6 +195,7 @@ final class DeviceObject extends BusObject implements Device1, GtkActions {
         values.put("isClearable", new Variant<>(notification.clearable(), "b"));
         values.put("time", new Variant<>(notification.time(), "x"));
         values.put("actions", new Variant<>(List.copyOf(notification.actions()), "as"));
+        values.put("repliable", new Variant<>(notification.repliable(), "b"));
         return values;
     }
 

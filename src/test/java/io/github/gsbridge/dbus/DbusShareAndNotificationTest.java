@@ -182,6 +182,14 @@ class DbusShareAndNotificationTest {
         assertEquals(1, listed.size(), listed.toString());
         assertEquals(posted.id, listed.get(0).get("id").getValue());
         assertEquals(true, listed.get(0).get("isClearable").getValue());
+        assertEquals(false, listed.get(0).get("repliable").getValue());
+        Error.InvalidArgument noReply = assertThrows(Error.InvalidArgument.class,
+                () -> device.ReplyNotification(posted.id, "sure"));
+        assertTrue(noReply.getMessage().contains("takes no reply"), noReply.getMessage());
+        Error.InvalidArgument noButton = assertThrows(Error.InvalidArgument.class,
+                () -> device.ActivateNotificationAction(posted.id, "Open"));
+        assertTrue(noButton.getMessage().contains("has no action \"Open\""), noButton.getMessage());
+        assertThrows(Error.InvalidArgument.class, () -> device.ReplyNotification("no-such-id", "sure"));
 
         device.DismissNotification(posted.id);
         betaNotifications.withdraw(beta.device(fx.alpha.id()), id);

@@ -79,6 +79,20 @@ final class NotificationPackets {
         return packet;
     }
 
+    /** A typed answer to a device's notification, addressed by the {@code requestReplyId} it gave. */
+    static Packet reply(String replyId, String message) {
+        Packet packet = new Packet(NotificationPlugin.REPLY);
+        packet.body().put("requestReplyId", replyId).put("message", message);
+        return packet;
+    }
+
+    /** One of a device's notification buttons, pressed: the notification's id and the button's label. */
+    static Packet action(String id, String action) {
+        Packet packet = new Packet(NotificationPlugin.ACTION);
+        packet.body().put("key", id).put("action", action);
+        return packet;
+    }
+
     /** Asks the device to dismiss one of its notifications. */
     static Packet dismiss(String id) {
         Packet packet = new Packet(NotificationPlugin.REQUEST);
@@ -109,7 +123,7 @@ final class NotificationPackets {
         }
         DeviceNotification notification = new DeviceNotification(id, appName, title, text,
                 ticker.orElse(ticker(title, text)), bool(body, "isClearable").orElse(false), time(body),
-                actions(body));
+                actions(body), string(body, "requestReplyId").filter(replyId -> !replyId.isEmpty()));
         return new Posted(notification, bool(body, "silent").orElse(false), string(body, "payloadHash"));
     }
 

@@ -61,9 +61,16 @@ public final class NotificationPlugin implements Plugin {
     public record Outgoing(Optional<String> id, String appName, String title, String text, Optional<Path> icon,
                            boolean clearable) { }
 
-    /** A notification the device showed, as it described it. */
+    /**
+     * A notification the device showed, as it described it. {@code replyId} is the device's
+     * {@code requestReplyId}: present when the notification takes a typed reply (a message).
+     */
     public record DeviceNotification(String id, String appName, String title, String text, String ticker,
-                                     boolean clearable, long time, List<String> actions) { }
+                                     boolean clearable, long time, List<String> actions, Optional<String> replyId) {
+        public boolean repliable() {
+            return replyId.isPresent();
+        }
+    }
 
     public record NotificationPosted(String deviceId, DeviceNotification notification) implements Event { }
 
@@ -277,6 +284,35 @@ public final class NotificationPlugin implements Plugin {
         if (known) {
             removed(device, id);
         }
+    }
+
+    /** Answers one of the device's notifications (a chat message, say) with {@code message}. */
+    public void reply(Device device, String id, String message) throws DeviceException {
+        DeviceNotification notification = current(device, id);
+        String replyId = notification.replyId().orElseThrow(() -> new IllegalArgumentException(
+                "notification " + id + " of " + device.name() + " takes no reply"));
+        if (message.isEmpty()) {
+            throw new IllegalArgumentException("a reply must not be empty");
+        }
+        device.send(NotificationPackets.reply(replyId, message));
+    }
+
+    /** Presses one of the buttons ({@code actions}) of one of the device's notifications. */
+    public void activate(Device device, String id, String action) throws DeviceException {
+        DeviceNotification notification = current(device, id);
+        if (!notification.actions().contains(action)) {
+            throw new IllegalArgumentException("notification " + id + " of " + device.name() + " has no action \""
+                    + action + "\"" + (notification.actions().isEmpty() ? "" : "; it has " + notification.actions()));
+        }
+        device.send(NotificationPackets.action(id, action));
+    }
+
+    private synchronized DeviceNotification current(Device device, String id) {
+        Posted posted = receivedOf(device.id()).get(id);
+        if (posted == null) {
+            throw new IllegalArgumentException(device.name() + " shows no notification " + id);
+        }
+        return posted.notification();
     }
 
     /** The device's current notifications, oldest first. */

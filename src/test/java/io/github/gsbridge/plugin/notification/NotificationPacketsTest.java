@@ -64,6 +64,13 @@ class NotificationPacketsTest {
         Packet dismiss = NotificationPackets.dismiss("0|com.app|1|null|10001");
         assertEquals("kdeconnect.notification.request", dismiss.type());
         assertEquals(JSON.createObjectNode().put("cancel", "0|com.app|1|null|10001"), dismiss.body());
+        Packet reply = NotificationPackets.reply("r-1", "on my way");
+        assertEquals("kdeconnect.notification.reply", reply.type());
+        assertEquals(JSON.createObjectNode().put("requestReplyId", "r-1").put("message", "on my way"), reply.body());
+        Packet action = NotificationPackets.action("0|com.app|1|null|10001", "Mark as read");
+        assertEquals("kdeconnect.notification.action", action.type());
+        assertEquals(JSON.createObjectNode().put("key", "0|com.app|1|null|10001").put("action", "Mark as read"),
+                action.body());
     }
 
     @Test
@@ -74,7 +81,7 @@ class NotificationPacketsTest {
                  "actions":["Mark as read"],"payloadHash":"00ff"}
                 """));
         assertEquals(new DeviceNotification("0|org.telegram|5|null|10123", "Telegram", "Bob", "hi", "Bob: hi", true,
-                1700000000000L, List.of("Mark as read")), posted.notification());
+                1700000000000L, List.of("Mark as read"), Optional.of("r-1")), posted.notification());
         assertFalse(posted.silent());
         assertEquals(Optional.of("00ff"), posted.payloadHash());
     }
@@ -85,7 +92,8 @@ class NotificationPacketsTest {
         Posted posted = (Posted) NotificationPackets.parse(packet("""
                 {"id":"3","appName":"notify-send","ticker":"Build: done","isClearable":true}
                 """));
-        assertEquals(new DeviceNotification("3", "notify-send", "Build: done", "", "Build: done", true, 0, List.of()),
+        assertEquals(new DeviceNotification("3", "notify-send", "Build: done", "", "Build: done", true, 0, List.of(),
+                Optional.empty()),
                 posted.notification());
         assertEquals(Optional.empty(), posted.payloadHash());
     }
@@ -93,7 +101,8 @@ class NotificationPacketsTest {
     @Test
     void missingFieldsGetDefaults() throws Exception {
         Posted posted = (Posted) NotificationPackets.parse(packet("{\"id\":\"x\",\"time\":1700000000001}"));
-        assertEquals(new DeviceNotification("x", "", "", "", "", false, 1700000000001L, List.of()),
+        assertEquals(new DeviceNotification("x", "", "", "", "", false, 1700000000001L, List.of(),
+                Optional.empty()),
                 posted.notification());
     }
 

@@ -119,7 +119,7 @@ class NotificationPluginTest {
         phone.peer().send(phone.link(), phoneNotification(id, "Bob", "hi"));
         NotificationPosted posted = phone.events().await(NotificationPosted.class, e -> true, WAIT);
         DeviceNotification expected = new DeviceNotification(id, "Telegram", "Bob", "hi", "Bob: hi", true,
-                1700000000000L, List.of());
+                1700000000000L, List.of(), Optional.empty());
         assertEquals(new NotificationPosted(phone.peerId(), expected), posted);
         assertEquals(List.of(expected), plugin(phone).list(phone.peerId()));
         NotificationServer.Call shown = server.await(c -> c.member().equals("Notify"), WAIT);
@@ -156,10 +156,44 @@ class NotificationPluginTest {
     }
 
     @Test
+    void repliesAndButtonPressesGoToThePhone() throws Exception {
+        LoopbackPhone phone = phone(DesktopNotifier.none());
+        Packet chat = phoneNotification("chat-1", "Bob", "lunch?");
+        chat.body().put("requestReplyId", "5a1c7e2e-reply");
+        chat.body().putArray("actions").add("Mark as read").add("Mute");
+        phone.peer().send(phone.link(), chat);
+        phone.peer().send(phone.link(), phoneNotification("plain", "Battery", "15 %"));
+        phone.events().await(NotificationPosted.class, e -> e.notification().id().equals("plain"), WAIT);
+        NotificationPlugin plugin = plugin(phone);
+        assertTrue(plugin.list(phone.peerId()).get(0).repliable());
+
+        plugin.reply(phone.device(), "chat-1", "yes, 12:30");
+        Packet reply = phone.peer().awaitPacket(p -> p.isType(NotificationPlugin.REPLY), WAIT);
+        assertEquals(JSON.createObjectNode().put("requestReplyId", "5a1c7e2e-reply").put("message", "yes, 12:30"),
+                reply.body());
+        plugin.activate(phone.device(), "chat-1", "Mute");
+        Packet action = phone.peer().awaitPacket(p -> p.isType(NotificationPlugin.ACTION), WAIT);
+        assertEquals(JSON.createObjectNode().put("key", "chat-1").put("action", "Mute"), action.body());
+
+        IllegalArgumentException noSuchButton = assertThrows(IllegalArgumentException.class,
+                () -> plugin.activate(phone.device(), "chat-1", "Delete"));
+        assertTrue(noSuchButton.getMessage().contains("has no action \"Delete\"; it has [Mark as read, Mute]"),
+                noSuchButton.getMessage());
+        IllegalArgumentException noReply = assertThrows(IllegalArgumentException.class,
+                () -> plugin.reply(phone.device(), "plain", "ok"));
+        assertTrue(noReply.getMessage().contains("takes no reply"), noReply.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> plugin.reply(phone.device(), "gone", "ok"));
+        assertTrue(unknown.getMessage().contains("shows no notification gone"), unknown.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> plugin.reply(phone.device(), "chat-1", ""));
+    }
+
+    @Test
     void malformedNotificationsAreRefusedAndTheLinkGoesOn() throws Exception {
         LoopbackPhone phone = phone(notifier);
         for (String body : List.of("{}", "{\"id\":42}", "{\"id\":\"a\",\"title\":7}", "{\"id\":\"a\",\"time\":\"x\"}",
-                "{\"id\":\"a\",\"actions\":{}}")) {
+                "{\"id\":\"a\",\"actions\":{}}",
+                "{\"id\":\"a\",\"requestReplyId\":5}")) {
             Packet packet = new Packet(NotificationPlugin.NOTIFICATION);
             packet.body().setAll((ObjectNode) JSON.readTree(body));
             phone.peer().send(phone.link(), packet);
