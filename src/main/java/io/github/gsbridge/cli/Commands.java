@@ -410,15 +410,24 @@ final class Commands {
                         + " (the device shows the same)");
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PAIR_WAIT_SECONDS);
+            boolean seenUnsettled = false;
             while (System.nanoTime() < deadline) {
                 if (Boolean.TRUE.equals(BusClient.value(now, "Paired").orElse(false))) {
                     console.out().println("Paired with " + target.name() + ".");
                     return;
                 }
                 if (!String.valueOf(BusClient.value(now, "EncryptionInfo").orElse("")).startsWith(VERIFICATION_KEY)) {
-                    throw new CliFailure(target.name() + " did not accept the pair request (rejected, or it "
-                            + "timed out).");
+                    // The properties are read one by one: a read in the middle of an accept can
+                    // see the request gone but Paired not yet true. Only a second look decides.
+                    if (seenUnsettled) {
+                        throw new CliFailure(target.name() + " did not accept the pair request (rejected, or it "
+                                + "timed out).");
+                    }
+                    seenUnsettled = true;
+                    now = bus.properties(target.path(), Device1.NAME);
+                    continue;
                 }
+                seenUnsettled = false;
                 // A signal wakes us at once; the timeout only guards against a missed one.
                 changes.poll(1, TimeUnit.SECONDS);
                 now = bus.properties(target.path(), Device1.NAME);
