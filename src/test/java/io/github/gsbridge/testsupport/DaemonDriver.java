@@ -1,8 +1,12 @@
 package io.github.gsbridge.testsupport;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import io.github.gsbridge.daemon.Daemon;
 import io.github.gsbridge.daemon.DaemonOptions;
 import io.github.gsbridge.daemon.Service;
@@ -17,6 +21,7 @@ import io.github.gsbridge.transfer.Transfer;
 import io.github.gsbridge.transfer.TransferEvent;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -33,7 +38,16 @@ import java.util.Optional;
  * to stderr.
  */
 public final class DaemonDriver {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Events are records; an Optional in one is its value or null (jackson-databind has no Optional support). */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new SimpleModule()
+            .addSerializer((Class) Optional.class, new StdSerializer<Optional<?>>((Class) Optional.class) {
+                @Override
+                public void serialize(Optional<?> value, JsonGenerator out, SerializerProvider provider)
+                        throws IOException {
+                    out.writeObject(value.orElse(null));
+                }
+            }));
 
     private DaemonDriver() {}
 
