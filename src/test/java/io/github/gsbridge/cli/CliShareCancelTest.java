@@ -85,7 +85,12 @@ class CliShareCancelTest {
                     .matcher(share.waitForLine(Pattern.compile("Ctrl-C cancels"), WAIT));
             assertTrue(sending.find());
             String transfer = sending.group(1);
-            assertEquals("active", fx.property(transfer, Transfer1.NAME, "State"), "waiting for the phone");
+            // Queued until a sender thread takes it, then active while the phone does not come.
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!"active".equals(fx.property(transfer, Transfer1.NAME, "State"))) {
+                assertTrue(System.nanoTime() < deadline, "the transfer never became active");
+                ManagedProcess.pause(20);
+            }
 
             share.signal("INT");
 
