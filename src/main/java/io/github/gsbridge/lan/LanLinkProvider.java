@@ -235,7 +235,7 @@ public final class LanLinkProvider implements AutoCloseable {
                         + " but we speak " + ours.protocolVersion());
             }
             SSLSocket ssl = tls.clientOn(socket);
-            finish(ssl, ours, peer, Link.Direction.INCOMING, tcpPort(), deadline);
+            finish(ssl, socket, ours, peer, Link.Direction.INCOMING, tcpPort(), deadline);
         } catch (IOException | MalformedPacketException | InvalidIdentityException e) {
             LOG.info("refused incoming connection from {}: {}", from, deadline.reason(e));
             Sockets.closeQuietly(socket);
@@ -256,7 +256,7 @@ public final class LanLinkProvider implements AutoCloseable {
             out.write(PacketCodec.encode(ours.withTarget(peer.deviceId(), peer.protocolVersion()).toPacket()));
             out.flush();
             SSLSocket ssl = tls.serverOn(socket);
-            finish(ssl, ours, peer, Link.Direction.OUTGOING, peer.tcpPort(), deadline);
+            finish(ssl, socket, ours, peer, Link.Direction.OUTGOING, peer.tcpPort(), deadline);
         } catch (IOException e) {
             LOG.info("{}: cannot connect to {}: {}", peer.deviceId(), target, deadline.reason(e));
             Sockets.closeQuietly(socket);
@@ -265,8 +265,8 @@ public final class LanLinkProvider implements AutoCloseable {
         }
     }
 
-    private void finish(SSLSocket ssl, Identity ours, Identity clearPeer, Link.Direction direction, int lastPort,
-                        Deadline deadline) throws IOException {
+    private void finish(SSLSocket ssl, Socket tcp, Identity ours, Identity clearPeer, Link.Direction direction,
+                        int lastPort, Deadline deadline) throws IOException {
         try {
             ssl.setSoTimeout(TLS_TIMEOUT_MS);
             ssl.startHandshake();
@@ -281,7 +281,7 @@ public final class LanLinkProvider implements AutoCloseable {
             if (!deadline.stop()) {
                 throw new SocketTimeoutException(deadline.reason(null));
             }
-            Link link = new Link(peer, ssl, reader, peerCertificate, direction, lastPort);
+            Link link = new Link(peer, ssl, tcp, reader, peerCertificate, direction, lastPort);
             LOG.debug("{}: TLS {} with {} established", peer.deviceId(), ssl.getSession().getProtocol(),
                     ssl.getSession().getCipherSuite());
             onLink.accept(link);

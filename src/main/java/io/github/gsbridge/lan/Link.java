@@ -13,6 +13,7 @@ import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.net.SocketException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -34,6 +35,8 @@ public final class Link {
 
     private final Identity identity;
     private final SSLSocket socket;
+    /** The connection under {@link #socket}, closed first so that a blocked writer cannot hold up {@link #close()}. */
+    private final Socket tcp;
     private final LineReader reader;
     private final X509Certificate peerCertificate;
     private final Direction direction;
@@ -43,10 +46,11 @@ public final class Link {
     private final Object writeLock = new Object();
     private final OutputStream out;
 
-    Link(Identity identity, SSLSocket socket, LineReader reader, X509Certificate peerCertificate,
+    Link(Identity identity, SSLSocket socket, Socket tcp, LineReader reader, X509Certificate peerCertificate,
          Direction direction, int lastConnectionPort) throws IOException {
         this.identity = identity;
         this.socket = socket;
+        this.tcp = tcp;
         this.reader = reader;
         this.peerCertificate = peerCertificate;
         this.direction = direction;
@@ -114,7 +118,7 @@ public final class Link {
 
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            Sockets.closeQuietly(socket);
+            Sockets.abort(tcp, socket);
         }
     }
 

@@ -38,6 +38,8 @@ public final class PayloadUpload implements AutoCloseable {
     private final TlsSockets tls;
     /** The device's connection once accepted, so that {@link #close()} from another thread ends it too. */
     private volatile SSLSocket connection;
+    /** The TCP connection under {@link #connection}. */
+    private volatile Socket tcpConnection;
 
     private PayloadUpload(ServerSocket server, Link link, TlsSockets tls) {
         this.server = server;
@@ -99,6 +101,7 @@ public final class PayloadUpload implements AutoCloseable {
                 continue;
             }
             SSLSocket socket = tls.serverOn(plain);
+            tcpConnection = plain;
             try {
                 socket.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
                 socket.startHandshake();
@@ -118,9 +121,6 @@ public final class PayloadUpload implements AutoCloseable {
     @Override
     public void close() {
         Sockets.closeQuietly(server);
-        SSLSocket socket = connection;
-        if (socket != null) {
-            Sockets.closeQuietly(socket);
-        }
+        Sockets.abort(tcpConnection, connection);
     }
 }

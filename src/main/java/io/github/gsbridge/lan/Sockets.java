@@ -4,6 +4,7 @@ import jdk.net.ExtendedSocketOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -47,6 +48,16 @@ final class Sockets {
             }
         }
         throw new IOException("no free TCP port in " + range + (last == null ? "" : ": " + last.getMessage()), last);
+    }
+
+    /**
+     * Ends a TLS connection without waiting on the peer. The TCP socket goes first: that releases
+     * a thread blocked writing to a peer that stopped reading, where closing TLS first would queue
+     * its close_notify behind that write for good.
+     */
+    static void abort(Socket tcp, SSLSocket tls) {
+        closeQuietly(tcp);
+        closeQuietly(tls);
     }
 
     static void closeQuietly(AutoCloseable closeable) {

@@ -1,0 +1,114 @@
+package io.github.gsbridge.lan;
+
+import io.github.gsbridge.testsupport.LoopbackNode;
+import io.github.gsbridge.testsupport.Ports;
+import io.github.gsbridge.tls.LocalCertificate;
+import io.github.gsbridge.tls.TlsSockets;
+import io.github.gsbridge.wire.Identity;
+import io.github.gsbridge.wire.Packet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static io.github.gsbridge.testsupport.LoopbackNode.LOOPBACK;
+import static io.github.gsbridge.testsupport.LoopbackNode.WAIT;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/** Closing a link must not depend on the peer: one that stopped reading cannot hold it open. */
+class LinkCloseTest {
+    private static final String SENDER_ID = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    private static final String STALLED_ID = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+    private LanLinkProvider sender;
+    private LanLinkProvider stalled;
+    private Link stalledEnd;
+
+    @AfterEach
+    void stop() {
+        if (stalledEnd != null) {
+            stalledEnd.close();
+        }
+        if (sender != null) {
+            sender.close();
+        }
+        if (stalled != null) {
+            stalled.close();
+        }
+    }
+
+    @Test
+    void closeReturnsWhileAWriteIsBlockedOnAPeerThatStoppedReading() throws Exception {
+        PortRange senderPorts = Ports.freeRange(4);
+        PortRange stalledPorts = Ports.freeRange(4);
+        BlockingQueue<Link> senderLinks = new LinkedBlockingQueue<>();
+        // The stalled side never starts its links' readers: once the socket buffers are full,
+        // every write to it blocks.
+        BlockingQueue<Link> stalledLinks = new LinkedBlockingQueue<>();
+        sender = provider(SENDER_ID, senderPorts, stalledPorts, senderLinks);
+        stalled = provider(STALLED_ID, stalledPorts, senderPorts, stalledLinks);
+        sender.announceTo(LOOPBACK);
+        Link link = senderLinks.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertNotNull(link, "no link");
+        stalledEnd = stalledLinks.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertNotNull(stalledEnd, "no link at the peer");
+
+        AtomicLong sent = new AtomicLong();
+        AtomicReference<Throwable> senderEnded = new AtomicReference<>();
+        Packet big = new Packet("kdeconnect.ping");
+        big.body().put("message", "x".repeat(64 * 1024));
+        Thread writer = new Thread(() -> {
+            try {
+                while (true) {
+                    link.send(big);
+                    sent.incrementAndGet();
+                }
+            } catch (Throwable e) {
+                senderEnded.set(e);
+            }
+        }, "blocked-writer");
+        writer.setDaemon(true);
+        writer.start();
+        awaitStalled(sent);
+
+        assertTimeoutPreemptively(Duration.ofSeconds(5), link::close, "close waited on the blocked write");
+        writer.join(Duration.ofSeconds(5).toMillis());
+        assertFalse(writer.isAlive(), "the blocked write was not released");
+        assertInstanceOf(IOException.class, senderEnded.get(), "the blocked write ends with an I/O error");
+    }
+
+    private static LanLinkProvider provider(String id, PortRange ports, PortRange peerPorts, BlockingQueue<Link> links)
+            throws Exception {
+        Identity identity = Identity.of(id, id.substring(0, 4), "phone", 8, Set.of("kdeconnect.ping"),
+                Set.of("kdeconnect.ping"));
+        LanLinkProvider provider = new LanLinkProvider(LoopbackNode.lanConfig(ports, peerPorts.first()),
+                TlsSockets.create(LocalCertificate.generate(id)), () -> identity, links::add);
+        provider.start();
+        return provider;
+    }
+
+    /** Waits until the writer has made no progress for half a second: it is blocked in a write. */
+    private static void awaitStalled(AtomicLong sent) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        long last = -1;
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            long now = sent.get();
+            if (now == last && now > 0) {
+                return;
+            }
+            last = now;
+        }
+        throw new AssertionError("the writer never blocked; " + sent.get() + " packets went through");
+    }
+}
