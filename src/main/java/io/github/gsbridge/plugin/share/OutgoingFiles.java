@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -28,6 +29,15 @@ final class OutgoingFiles {
     private static final Logger LOG = LoggerFactory.getLogger(OutgoingFiles.class);
     private static final int SENDERS = 2;
     private static final int MAX_QUEUED = 64;
+    /**
+     * The wait between one file's end and the next file's packet. kdeconnect-kde creates the
+     * destination folder with a synchronous KIO job for each file packet (22.12 does; later
+     * versions still do). When that packet arrives while it is still writing the previous file,
+     * 22.12's main thread can block for good inside KIO (a gdb trace shows it in accept()), and
+     * it never fetches the next payload. Phones send files back to back too, but a fifth of a
+     * second per file costs little next to hanging the receiving daemon.
+     */
+    static final Duration PAUSE_BETWEEN_FILES = Duration.ofMillis(200);
 
     private final Transfers transfers;
     private final ExecutorService senders = new ThreadPoolExecutor(SENDERS, SENDERS, 60, TimeUnit.SECONDS,
@@ -102,7 +112,11 @@ final class OutgoingFiles {
             }
         });
         long sent = 0;
-        for (Source source : sources) {
+        for (int i = 0; i < sources.size(); i++) {
+            if (i > 0 && !pauseBeforeNextFile(transfer)) {
+                return;
+            }
+            Source source = sources.get(i);
             Packet packet = new Packet(SharePlugin.REQUEST);
             packet.body().put("filename", source.path().getFileName().toString())
                     .put("lastModified", source.lastModified())
@@ -140,5 +154,17 @@ final class OutgoingFiles {
         }
         LOG.info("{}: shared {} file(s), {} bytes (transfer {})", device, sources.size(), sent, transfer.id());
         transfer.complete();
+    }
+
+    /** False when the transfer ended during the pause: cancelled, or the daemon is shutting down. */
+    private static boolean pauseBeforeNextFile(Transfer transfer) {
+        try {
+            Thread.sleep(PAUSE_BETWEEN_FILES.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            transfer.fail("interrupted: gsbridge is stopping");
+            return false;
+        }
+        return !transfer.isCancelled();
     }
 }

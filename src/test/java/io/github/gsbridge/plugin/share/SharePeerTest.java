@@ -397,6 +397,25 @@ class SharePeerTest {
     }
 
     @Test
+    void theNextFileIsOfferedOnlyAfterAPause() throws Exception {
+        Path a = Files.writeString(tmp.resolve("first.txt"), "first");
+        Path b = Files.writeString(tmp.resolve("second.txt"), "second");
+        share.shareFiles(device, List.of(a, b), false);
+        Packet first = peer.awaitPacket(p -> p.isType(SharePlugin.REQUEST)
+                && p.body().path("filename").asText().equals("first.txt"), WAIT);
+        try (InputStream in = peer.fetchPayload(link, first)) {
+            assertEquals("first", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        long firstEnded = System.nanoTime();
+        peer.awaitPacket(p -> p.isType(SharePlugin.REQUEST)
+                && p.body().path("filename").asText().equals("second.txt"), WAIT);
+        long gapMs = (System.nanoTime() - firstEnded) / 1_000_000;
+        // The pause starts when we close the first payload, a moment before the peer sees its end.
+        assertTrue(gapMs >= OutgoingFiles.PAUSE_BETWEEN_FILES.toMillis() / 2,
+                "second packet came " + gapMs + " ms after the first file ended");
+    }
+
+    @Test
     void filesAreRefusedWhileReceivingIsSwitchedOff() throws Exception {
         receivingFiles = false;
         peer.offerPayload(link, fileShare("unwanted.bin"), new byte[1000]);
