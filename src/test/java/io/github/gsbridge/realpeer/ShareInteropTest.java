@@ -99,7 +99,7 @@ class ShareInteropTest {
         long id = gsbridge.command("share-files " + kdc.deviceId() + " false" + paths).get("transfer").asLong();
         JsonNode done = gsbridge.awaitEvent(transfer("OUT", "COMPLETED", id).or(transfer("OUT", "FAILED", id)),
                 LARGE_WAIT);
-        assertEquals("COMPLETED", done.get("state").asText(), done.toString());
+        assertEquals("COMPLETED", done.get("state").asText(), done + "\n" + kdc.log().tail(40));
         assertEquals(sizes[0] + sizes[1] + sizes[2], done.get("bytesDone").asLong());
         for (int i = 0; i < sizes.length; i++) {
             // kdeconnectd writes NAME.part and renames it when the payload socket closes.

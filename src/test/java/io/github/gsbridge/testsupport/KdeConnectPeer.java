@@ -220,6 +220,8 @@ public final class KdeConnectPeer implements AutoCloseable {
         env.put("DBUS_SESSION_BUS_ADDRESS", busAddress());
         env.put("QT_QPA_PLATFORM", "offscreen");
         env.put("QT_LOGGING_RULES", loggingRules);
+        // Timestamps line its log up with gsbridge's; the category prefix stays as without a pattern.
+        env.put("QT_MESSAGE_PATTERN", "%{time hh:mm:ss.zzz} %{if-category}%{category}: %{endif}%{message}");
         return env;
     }
 
