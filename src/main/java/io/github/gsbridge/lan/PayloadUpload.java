@@ -15,6 +15,12 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /**
@@ -32,6 +38,16 @@ public final class PayloadUpload implements AutoCloseable {
      * calls) would otherwise lose a transfer it had already started.
      */
     private static final int HANDSHAKE_TIMEOUT_MS = 60_000;
+    /**
+     * A receiver that takes no bytes for this long is given up on, as {@link PayloadDownload}
+     * gives up on a sender. Writes have no timeout of their own, so a watcher closes the socket.
+     */
+    static final Duration STALL_LIMIT = Duration.ofSeconds(60);
+    private static final ScheduledExecutorService STALL_WATCH = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "payload-stall-watch");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final ServerSocket server;
     private final Link link;
@@ -61,11 +77,27 @@ public final class PayloadUpload implements AutoCloseable {
      */
     public void transfer(InputStream source, long size, LongConsumer progress, Duration acceptTimeout)
             throws IOException {
-        try (SSLSocket socket = acceptFromLinkedDevice(acceptTimeout)) {
+        transfer(source, size, progress, acceptTimeout, STALL_LIMIT);
+    }
+
+    void transfer(InputStream source, long size, LongConsumer progress, Duration acceptTimeout, Duration stallLimit)
+            throws IOException {
+        AtomicLong lastWrite = new AtomicLong();
+        AtomicBoolean stalled = new AtomicBoolean();
+        ScheduledFuture<?> watch = null;
+        try {
+            SSLSocket socket = acceptFromLinkedDevice(acceptTimeout);
             connection = socket;
             if (server.isClosed()) {
                 throw new SocketException("payload withdrawn");
             }
+            lastWrite.set(System.nanoTime());
+            long checkMs = Math.max(10, stallLimit.toMillis() / 4);
+            watch = STALL_WATCH.scheduleWithFixedDelay(() -> {
+                if (System.nanoTime() - lastWrite.get() >= stallLimit.toNanos() && stalled.compareAndSet(false, true)) {
+                    close();
+                }
+            }, checkMs, checkMs, TimeUnit.MILLISECONDS);
             OutputStream out = socket.getOutputStream();
             byte[] buffer = new byte[BUFFER];
             long done = 0;
@@ -75,11 +107,28 @@ public final class PayloadUpload implements AutoCloseable {
                     throw new EOFException("source ended after " + done + " of " + size + " bytes");
                 }
                 out.write(buffer, 0, n);
+                lastWrite.set(System.nanoTime());
                 done += n;
                 progress.accept(done);
             }
             out.flush();
+            // Still watched: the close_notify can block too, behind a receiver that stopped reading.
+            socket.close();
+            if (stalled.get()) {
+                throw new SocketException("the receiver stopped reading at the end");
+            }
+        } catch (IOException e) {
+            if (stalled.get()) {
+                SocketTimeoutException timeout = new SocketTimeoutException(link.deviceId()
+                        + " took no payload bytes for " + stallLimit.toSeconds() + " s");
+                timeout.initCause(e);
+                throw timeout;
+            }
+            throw e;
         } finally {
+            if (watch != null) {
+                watch.cancel(false);
+            }
             close();
         }
     }

@@ -7,9 +7,12 @@ import io.github.gsbridge.tls.TlsSockets;
 import io.github.gsbridge.wire.Identity;
 import io.github.gsbridge.wire.Packet;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -24,9 +27,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Closing a link must not depend on the peer: one that stopped reading cannot hold it open. */
-class LinkCloseTest {
+/**
+ * A peer that stops reading must not hold anything of ours for good: closing a link returns at
+ * once, and an upload it no longer takes from fails after the stall limit.
+ */
+class StalledPeerTest {
     private static final String SENDER_ID = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
     private static final String STALLED_ID = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 
@@ -47,22 +54,32 @@ class LinkCloseTest {
         }
     }
 
-    @Test
-    void closeReturnsWhileAWriteIsBlockedOnAPeerThatStoppedReading() throws Exception {
-        PortRange senderPorts = Ports.freeRange(4);
+    private TlsSockets senderTls;
+    private TlsSockets stalledTls;
+    private PortRange senderPorts;
+    private Link link;
+
+    @BeforeEach
+    void linkToAPeerThatNeverReads() throws Exception {
+        senderPorts = Ports.freeRange(4);
         PortRange stalledPorts = Ports.freeRange(4);
         BlockingQueue<Link> senderLinks = new LinkedBlockingQueue<>();
         // The stalled side never starts its links' readers: once the socket buffers are full,
         // every write to it blocks.
         BlockingQueue<Link> stalledLinks = new LinkedBlockingQueue<>();
-        sender = provider(SENDER_ID, senderPorts, stalledPorts, senderLinks);
-        stalled = provider(STALLED_ID, stalledPorts, senderPorts, stalledLinks);
+        senderTls = TlsSockets.create(LocalCertificate.generate(SENDER_ID));
+        stalledTls = TlsSockets.create(LocalCertificate.generate(STALLED_ID));
+        sender = provider(SENDER_ID, senderTls, senderPorts, stalledPorts, senderLinks);
+        stalled = provider(STALLED_ID, stalledTls, stalledPorts, senderPorts, stalledLinks);
         sender.announceTo(LOOPBACK);
-        Link link = senderLinks.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        link = senderLinks.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertNotNull(link, "no link");
         stalledEnd = stalledLinks.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertNotNull(stalledEnd, "no link at the peer");
+    }
 
+    @Test
+    void closeReturnsWhileAWriteIsBlockedOnAPeerThatStoppedReading() throws Exception {
         AtomicLong sent = new AtomicLong();
         AtomicReference<Throwable> senderEnded = new AtomicReference<>();
         Packet big = new Packet("kdeconnect.ping");
@@ -87,12 +104,53 @@ class LinkCloseTest {
         assertInstanceOf(IOException.class, senderEnded.get(), "the blocked write ends with an I/O error");
     }
 
-    private static LanLinkProvider provider(String id, PortRange ports, PortRange peerPorts, BlockingQueue<Link> links)
-            throws Exception {
+    @Test
+    void anUploadTheReceiverStopsTakingFailsAfterTheStallLimit() throws Exception {
+        long size = 256L * 1024 * 1024;
+        PortRange payloadPorts = new PortRange(senderPorts.first() + 2, senderPorts.last());
+        PayloadUpload upload = PayloadUpload.open(link, senderTls, payloadPorts);
+        Packet offer = new Packet("kdeconnect.share.request").withPayload(size, upload.port());
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicLong sent = new AtomicLong();
+        Thread uploader = new Thread(() -> {
+            try {
+                upload.transfer(new ZeroStream(), size, sent::set, WAIT, Duration.ofSeconds(1));
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, "stalled-upload");
+        uploader.start();
+        // Connects and takes nothing: the download stream is never read.
+        try (InputStream never = PayloadDownload.open(stalledEnd, stalledTls, payloadPorts, offer)) {
+            uploader.join(WAIT.toMillis());
+            assertFalse(uploader.isAlive(), "the upload is still waiting after " + sent.get() + " bytes");
+        }
+        assertInstanceOf(SocketTimeoutException.class, failure.get(), String.valueOf(failure.get()));
+        assertTrue(failure.get().getMessage().contains(STALLED_ID + " took no payload bytes for 1 s"),
+                failure.get().getMessage());
+        assertTrue(sent.get() < size, "nothing like the whole payload went out: " + sent.get());
+    }
+
+    /** Endless zero bytes, without holding them in memory. */
+    private static final class ZeroStream extends InputStream {
+        @Override
+        public int read() {
+            return 0;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) {
+            java.util.Arrays.fill(buffer, offset, offset + length, (byte) 0);
+            return length;
+        }
+    }
+
+    private static LanLinkProvider provider(String id, TlsSockets tls, PortRange ports, PortRange peerPorts,
+                                            BlockingQueue<Link> links) throws Exception {
         Identity identity = Identity.of(id, id.substring(0, 4), "phone", 8, Set.of("kdeconnect.ping"),
                 Set.of("kdeconnect.ping"));
-        LanLinkProvider provider = new LanLinkProvider(LoopbackNode.lanConfig(ports, peerPorts.first()),
-                TlsSockets.create(LocalCertificate.generate(id)), () -> identity, links::add);
+        LanLinkProvider provider = new LanLinkProvider(LoopbackNode.lanConfig(ports, peerPorts.first()), tls,
+                () -> identity, links::add);
         provider.start();
         return provider;
     }
