@@ -85,8 +85,10 @@ public final class PayloadUpload implements AutoCloseable {
         AtomicLong lastWrite = new AtomicLong();
         AtomicBoolean stalled = new AtomicBoolean();
         ScheduledFuture<?> watch = null;
+        SSLSocket socket = null;
+        IOException failure = null;
         try {
-            SSLSocket socket = acceptFromLinkedDevice(acceptTimeout);
+            socket = acceptFromLinkedDevice(acceptTimeout);
             connection = socket;
             if (server.isClosed()) {
                 throw new SocketException("payload withdrawn");
@@ -112,24 +114,26 @@ public final class PayloadUpload implements AutoCloseable {
                 progress.accept(done);
             }
             out.flush();
-            // Still watched: the close_notify can block too, behind a receiver that stopped reading.
-            socket.close();
-            if (stalled.get()) {
-                throw new SocketException("the receiver stopped reading at the end");
-            }
         } catch (IOException e) {
-            if (stalled.get()) {
-                SocketTimeoutException timeout = new SocketTimeoutException(link.deviceId()
-                        + " took no payload bytes for " + stallLimit.toSeconds() + " s");
-                timeout.initCause(e);
-                throw timeout;
-            }
-            throw e;
+            failure = e;
         } finally {
+            // close_notify tells the receiver that the payload ends here, so one that ended early
+            // reads as short rather than as a cut connection. That write can block on a receiver
+            // that stopped reading too, so the watch still runs.
+            Sockets.closeQuietly(socket);
             if (watch != null) {
                 watch.cancel(false);
             }
             close();
+        }
+        if (stalled.get()) {
+            SocketTimeoutException timeout = new SocketTimeoutException(link.deviceId()
+                    + " took no payload bytes for " + stallLimit.toSeconds() + " s");
+            timeout.initCause(failure);
+            throw timeout;
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
