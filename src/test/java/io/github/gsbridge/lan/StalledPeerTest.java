@@ -2,6 +2,7 @@ package io.github.gsbridge.lan;
 
 import io.github.gsbridge.testsupport.LoopbackNode;
 import io.github.gsbridge.testsupport.Ports;
+import io.github.gsbridge.testsupport.Stall;
 import io.github.gsbridge.tls.LocalCertificate;
 import io.github.gsbridge.tls.TlsSockets;
 import io.github.gsbridge.wire.Identity;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -96,7 +98,7 @@ class StalledPeerTest {
         }, "blocked-writer");
         writer.setDaemon(true);
         writer.start();
-        awaitStalled(sent);
+        Stall.await(sent::get, WAIT, "the writer");
 
         assertTimeoutPreemptively(Duration.ofSeconds(5), link::close, "close waited on the blocked write");
         writer.join(Duration.ofSeconds(5).toMillis());
@@ -121,9 +123,12 @@ class StalledPeerTest {
         }, "stalled-upload");
         uploader.start();
         // Connects and takes nothing: the download stream is never read.
-        try (InputStream never = PayloadDownload.open(stalledEnd, stalledTls, payloadPorts, offer)) {
+        InputStream neverRead = PayloadDownload.open(stalledEnd, stalledTls, payloadPorts, offer);
+        try {
             uploader.join(WAIT.toMillis());
             assertFalse(uploader.isAlive(), "the upload is still waiting after " + sent.get() + " bytes");
+        } finally {
+            neverRead.close();
         }
         assertInstanceOf(SocketTimeoutException.class, failure.get(), String.valueOf(failure.get()));
         assertTrue(failure.get().getMessage().contains(STALLED_ID + " took no payload bytes for 1 s"),
@@ -140,7 +145,7 @@ class StalledPeerTest {
 
         @Override
         public int read(byte[] buffer, int offset, int length) {
-            java.util.Arrays.fill(buffer, offset, offset + length, (byte) 0);
+            Arrays.fill(buffer, offset, offset + length, (byte) 0);
             return length;
         }
     }
@@ -153,20 +158,5 @@ class StalledPeerTest {
                 () -> identity, links::add);
         provider.start();
         return provider;
-    }
-
-    /** Waits until the writer has made no progress for half a second: it is blocked in a write. */
-    private static void awaitStalled(AtomicLong sent) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        long last = -1;
-        while (System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            long now = sent.get();
-            if (now == last && now > 0) {
-                return;
-            }
-            last = now;
-        }
-        throw new AssertionError("the writer never blocked; " + sent.get() + " packets went through");
     }
 }

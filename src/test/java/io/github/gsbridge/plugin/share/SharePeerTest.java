@@ -13,6 +13,7 @@ import io.github.gsbridge.plugin.ping.PingPlugin;
 import io.github.gsbridge.testsupport.EventRecorder;
 import io.github.gsbridge.testsupport.LoopbackNode;
 import io.github.gsbridge.testsupport.Ports;
+import io.github.gsbridge.testsupport.Stall;
 import io.github.gsbridge.tls.LocalCertificate;
 import io.github.gsbridge.transfer.Transfer;
 import io.github.gsbridge.transfer.TransferEvent;
@@ -447,27 +448,12 @@ class SharePeerTest {
         Packet packet = peer.awaitPacket(p -> p.isType(SharePlugin.REQUEST), WAIT);
         try (InputStream in = peer.fetchPayload(link, packet)) {
             assertEquals(1024, in.readNBytes(1024).length, "the upload started");
-            awaitStalled(transfer);
+            Stall.await(transfer::bytesDone, WAIT, "the upload");
             // The sender is now blocked writing to us; cancelling must not wait for that write.
             assertTimeoutPreemptively(Duration.ofSeconds(5), transfer::cancel, "cancel waited on the blocked upload");
             assertThrows(IOException.class, in::readAllBytes, "the upload stopped early");
         }
         assertEquals(Transfer.State.CANCELLED, transfer.state());
-    }
-
-    /** Waits until the transfer has made no progress for half a second: its sender is blocked writing. */
-    private static void awaitStalled(Transfer transfer) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        long last = -1;
-        while (System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            long now = transfer.bytesDone();
-            if (now == last) {
-                return;
-            }
-            last = now;
-        }
-        throw new AssertionError("the upload never stalled: " + transfer.bytesDone() + " bytes sent");
     }
 
     private static String sha256(byte[] data) throws Exception {
