@@ -126,6 +126,8 @@ public final class DaemonDriver {
                     node.put("reachable", device.isReachable());
                     node.put("pairing", device.pairingState().name());
                     node.put("protocolVersion", device.protocolVersion());
+                    node.put("encryptionInfo", device.encryptionInfo());
+                    device.verificationKey().ifPresent(key -> node.put("verificationKey", key));
                 }
                 return list;
             }

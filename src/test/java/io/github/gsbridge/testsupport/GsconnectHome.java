@@ -18,7 +18,8 @@ import java.util.Map;
 
 /**
  * A home directory as GSConnect 54 leaves it: {@code ~/.config/gsconnect/certificate.pem} and
- * {@code private.pem} made the way GSConnect makes them ({@code openssl req}, RSA 4096, PKCS#8),
+ * {@code private.pem} made the way GSConnect makes them ({@code openssl req}, RSA 4096, PKCS#8; EC
+ * P-256 for GSConnect 62),
  * and a real dconf database behind a private session bus. The bus gets this home's environment
  * because dconf-service, which it starts, writes where the bus's environment says.
  */
@@ -38,6 +39,12 @@ public final class GsconnectHome implements AutoCloseable {
     }
 
     public static GsconnectHome create(Path dir, String deviceId, String name) throws Exception {
+        return create(dir, deviceId, name, GsconnectVersion.V54);
+    }
+
+    /** A home as {@code version} makes it (its key type; the id is the caller's). */
+    public static GsconnectHome create(Path dir, String deviceId, String name, GsconnectVersion version)
+            throws Exception {
         Path home = dir.resolve("home");
         Path config = home.resolve(".config");
         Path runtime = dir.resolve("run");
@@ -46,11 +53,12 @@ public final class GsconnectHome implements AutoCloseable {
         Files.createDirectories(runtime);
         Files.setPosixFilePermissions(runtime, PosixFilePermissions.fromString("rwx------"));
         String openssl = RealComponents.requireOnPath("openssl");
-        ManagedProcess.run(List.of(openssl, "req", "-new", "-x509", "-sha256", "-nodes", "-newkey", "rsa:4096",
-                "-days", "3650", "-subj", "/O=andyholmes.github.io/OU=GSConnect/CN=" + deviceId,
+        List<String> req = new ArrayList<>(List.of(openssl, "req", "-new", "-x509", "-sha256", "-nodes"));
+        req.addAll(version.newKey());
+        req.addAll(List.of("-days", "3650", "-subj", "/O=andyholmes.github.io/OU=GSConnect/CN=" + deviceId,
                 "-keyout", gsconnect.resolve("private.pem").toString(),
-                "-out", gsconnect.resolve("certificate.pem").toString()), null, Duration.ofSeconds(60))
-                .assertOk("openssl req (GSConnect-style certificate)");
+                "-out", gsconnect.resolve("certificate.pem").toString()));
+        ManagedProcess.run(req, null, Duration.ofSeconds(60)).assertOk("openssl req (GSConnect-style certificate)");
 
         Map<String, String> environment = new HashMap<>();
         environment.put("HOME", home.toString());

@@ -10,27 +10,31 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The real GSConnect 54 service (Debian's gnome-shell-extension-gsconnect), headless: a Gtk3
- * program, so it runs under its own Xvfb, inside a network namespace, on a {@link GsconnectHome}'s
- * session bus and dconf database. Without a default route GLib thinks there is no network, hence
- * GIO_USE_NETWORK_MONITOR=base.
+ * The real GSConnect service (Debian's gnome-shell-extension-gsconnect: 54, or 62 from the {@link
+ * TrixieTree}), headless: a Gtk3 program, so it runs under its own Xvfb, inside a network namespace,
+ * on a {@link GsconnectHome}'s session bus and dconf database. Without a default route GLib thinks
+ * there is no network, hence GIO_USE_NETWORK_MONITOR=base. GSConnect 62 reaches the host's Xvfb
+ * through its abstract socket (per network namespace, not per root) and the host's bus and dconf
+ * through the temporary folder the tree shares with the host.
  */
 public final class GsconnectService implements AutoCloseable {
-    public static final String DAEMON_JS =
-            "/usr/share/gnome-shell/extensions/gsconnect@andyholmes.github.io/service/daemon.js";
+    public static final String DAEMON_JS = GsconnectVersion.DAEMON_JS;
     public static final String BUS_NAME = "org.gnome.Shell.Extensions.GSConnect";
 
     private final Path dir;
     private final NamespacePair ns;
     private final String namespace;
     private final GsconnectHome home;
+    private final GsconnectVersion version;
     private final int display;
     private ManagedProcess xvfb;
     private ManagedProcess service;
     private int runs;
 
-    private GsconnectService(Path dir, NamespacePair ns, String namespace, GsconnectHome home) {
+    private GsconnectService(Path dir, NamespacePair ns, String namespace, GsconnectHome home,
+                             GsconnectVersion version) {
         this.dir = dir;
+        this.version = version;
         this.ns = ns;
         this.namespace = namespace;
         this.home = home;
@@ -38,16 +42,20 @@ public final class GsconnectService implements AutoCloseable {
     }
 
     public static void requireInstalled() {
-        RealComponents.requireOnPath("gjs");
-        RealComponents.requireOnPath("Xvfb");
-        RealComponents.require(Files.exists(Path.of(DAEMON_JS)), DAEMON_JS + " (gnome-shell-extension-gsconnect)");
+        GsconnectVersion.V54.require();
     }
 
-    /** Starts Xvfb and the service; returns once GSConnect owns its bus name. */
+    /** Starts Xvfb and GSConnect 54; returns once GSConnect owns its bus name. */
     public static GsconnectService start(Path dir, NamespacePair ns, String namespace, GsconnectHome home)
             throws Exception {
-        requireInstalled();
-        GsconnectService gsconnect = new GsconnectService(dir, ns, namespace, home);
+        return start(dir, ns, namespace, home, GsconnectVersion.V54);
+    }
+
+    /** Starts Xvfb and {@code version} of the service; returns once GSConnect owns its bus name. */
+    public static GsconnectService start(Path dir, NamespacePair ns, String namespace, GsconnectHome home,
+                                         GsconnectVersion version) throws Exception {
+        version.require();
+        GsconnectService gsconnect = new GsconnectService(dir, ns, namespace, home, version);
         Files.createDirectories(dir);
         List<String> command = new ArrayList<>(ns.execPrefix(namespace));
         command.addAll(List.of("Xvfb", ":" + gsconnect.display, "-nolisten", "tcp"));
@@ -69,6 +77,7 @@ public final class GsconnectService implements AutoCloseable {
     public Map<String, String> environment() {
         Map<String, String> env = new HashMap<>(home.environment());
         env.put("PATH", "/usr/bin:/bin");
+        env.put("LANG", "C.UTF-8");
         env.put("DISPLAY", ":" + display);
         env.put("GIO_USE_NETWORK_MONITOR", "base");
         env.put("G_MESSAGES_DEBUG", "all");
@@ -77,8 +86,7 @@ public final class GsconnectService implements AutoCloseable {
 
     /** (Re)starts the service after {@link #stopService()}; returns once it owns its bus name. */
     public void startService() throws Exception {
-        List<String> command = new ArrayList<>(ns.execPrefix(namespace));
-        command.addAll(List.of("gjs", DAEMON_JS));
+        List<String> command = version.daemonCommand(namespace);
         runs++;
         service = ManagedProcess.start("gsconnect", command, environment(), dir, dir.resolve("gsconnect-" + runs + ".log"));
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -111,10 +119,38 @@ public final class GsconnectService implements AutoCloseable {
 
     /** GSConnect's own command line ({@code --ping -d ID}, {@code -l}, ...), run like the service. */
     public ManagedProcess.Result cli(String... args) {
-        List<String> command = new ArrayList<>(ns.execPrefix(namespace));
-        command.addAll(List.of("gjs", DAEMON_JS));
+        List<String> command = version.daemonCommand(namespace);
         command.addAll(List.of(args));
         return ManagedProcess.run(command, environment(), Duration.ofSeconds(20));
+    }
+
+    /** Its {@code refresh} action: it announces itself (GSConnect 62 does so only then). */
+    public void refresh() {
+        action("refresh", "[]");
+    }
+
+    /** Activates one of the service's actions over D-Bus, as {@code gapplication action} does. */
+    public void action(String name, String parameter) {
+        ManagedProcess.run(List.of("gdbus", "call", "--session", "--dest", BUS_NAME, "--object-path",
+                "/org/gnome/Shell/Extensions/GSConnect", "--method", "org.gtk.Actions.Activate", name, parameter, "{}"),
+                home.environment(), Duration.ofSeconds(10)).assertOk("GSConnect action " + name);
+    }
+
+    /** One property of its device object for {@code deviceId}, as gdbus prints it; empty if there is none. */
+    public String deviceProperty(String deviceId, String property) {
+        ManagedProcess.Result result = ManagedProcess.run(List.of("gdbus", "call", "--session", "--dest", BUS_NAME,
+                "--object-path", "/org/gnome/Shell/Extensions/GSConnect/Device/" + deviceId.replaceAll("\\W+", "_"),
+                "--method", "org.freedesktop.DBus.Properties.Get", "org.gnome.Shell.Extensions.GSConnect.Device",
+                property), home.environment(), Duration.ofSeconds(10));
+        return result.ok() ? result.stdout().strip() : "";
+    }
+
+    public GsconnectVersion version() {
+        return version;
+    }
+
+    public GsconnectHome home() {
+        return home;
     }
 
     public ManagedProcess log() {

@@ -23,8 +23,9 @@ import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 
 /**
- * Debian 12's real {@code kdeconnectd} (22.12) running headless inside a network namespace, on its
- * own private session bus, with its own HOME/XDG dirs under a test directory.
+ * A real {@code kdeconnectd} ({@link KdeConnectVersion}: Debian 12's 22.12 by default, or Debian 13's
+ * 25.04 from the {@link TrixieTree}) running headless inside a network namespace, on its own private
+ * session bus, with its own HOME/XDG dirs under a test directory.
  *
  * <p>Layout under {@code dir}: {@code home/.config/kdeconnect/} (QSettings: {@code config},
  * {@code trusted_devices}, {@code certificate.pem}, {@code privateKey.pem}), {@code run/} (0700
@@ -66,6 +67,7 @@ public final class KdeConnectPeer implements AutoCloseable {
     private final NamespacePair pair;
     private final String namespace;
     private final String loggingRules;
+    private final KdeConnectVersion version;
     private final Path home;
     private final Path configDir;
     private final Path runtimeDir;
@@ -80,6 +82,7 @@ public final class KdeConnectPeer implements AutoCloseable {
         this.pair = b.pair;
         this.namespace = b.namespace;
         this.loggingRules = b.loggingRules;
+        this.version = b.version;
         this.home = dir.resolve("home");
         this.configDir = home.resolve(".config");
         this.runtimeDir = dir.resolve("run");
@@ -105,6 +108,7 @@ public final class KdeConnectPeer implements AutoCloseable {
         private final List<String[]> trusts = new ArrayList<>();
         private Path downloadDir;
         private String loggingRules = "kdeconnect.*=true";
+        private KdeConnectVersion version = KdeConnectVersion.V22_12;
 
         private Builder(Path dir, NamespacePair pair, String namespace) {
             this.dir = dir;
@@ -149,6 +153,12 @@ public final class KdeConnectPeer implements AutoCloseable {
             return this;
         }
 
+        /** Which release runs (default 22.12). */
+        public Builder version(KdeConnectVersion version) {
+            this.version = version;
+            return this;
+        }
+
         /** Writes the configuration without starting anything. */
         public KdeConnectPeer build() {
             KdeConnectPeer peer = new KdeConnectPeer(this);
@@ -182,6 +192,10 @@ public final class KdeConnectPeer implements AutoCloseable {
         StringBuilder config = new StringBuilder("[General]\n");
         if (b.name != null) {
             config.append("name=").append(iniValue(b.name)).append('\n');
+        }
+        if (b.certPem != null && isEc(Files.readString(b.certPem, StandardCharsets.US_ASCII))) {
+            // 25.04 reads the key as RSA unless told, finds it "not valid" and makes a new identity
+            config.append("keyAlgorithm=EC\n");
         }
         if (!b.customDevices.isEmpty()) {
             config.append("customDevices=").append(String.join(", ", b.customDevices)).append('\n');
@@ -230,15 +244,14 @@ public final class KdeConnectPeer implements AutoCloseable {
         if (daemon != null && daemon.isAlive()) {
             throw new IllegalStateException("already running");
         }
-        RealComponents.requireExecutable(KDECONNECTD);
-        List<String> prefix = pair.execPrefix(namespace);
+        version.require();
         try {
             if (bus == null) {
-                bus = PrivateBus.start(dir, prefix);
+                bus = PrivateBus.start(dir, pair.execPrefix(namespace));
             }
             starts++;
-            List<String> command = new ArrayList<>(prefix);
-            command.add(KDECONNECTD);
+            List<String> command = new ArrayList<>(version.execPrefix(namespace));
+            command.add(version.daemon());
             daemon = ManagedProcess.start("kdeconnectd@" + namespace, command, environment(), workingDir,
                     dir.resolve("kdeconnectd-" + starts + ".log"));
         } catch (IOException e) {
@@ -293,6 +306,10 @@ public final class KdeConnectPeer implements AutoCloseable {
 
     public String namespace() {
         return namespace;
+    }
+
+    public KdeConnectVersion version() {
+        return version;
     }
 
     /** This peer's IPv4 address on the veth. */
@@ -355,7 +372,7 @@ public final class KdeConnectPeer implements AutoCloseable {
     }
 
     public ManagedProcess.Result cli(Duration timeout, String... args) {
-        List<String> command = new ArrayList<>(pair.execPrefix(namespace));
+        List<String> command = new ArrayList<>(version.execPrefix(namespace));
         command.add(KDECONNECT_CLI);
         command.addAll(List.of(args));
         return ManagedProcess.run(command, environment(), workingDir, timeout);
@@ -394,6 +411,36 @@ public final class KdeConnectPeer implements AutoCloseable {
             ids.add(m.group(1));
         }
         return ids;
+    }
+
+    /** Calls a method of its device object for {@code deviceId} ({@code org.kde.kdeconnect.device}). */
+    public ManagedProcess.Result deviceCall(String deviceId, String method) {
+        return gdbusCall(BUS_NAME, "/modules/kdeconnect/devices/" + deviceId, "org.kde.kdeconnect.device." + method);
+    }
+
+    /** Waits until {@code deviceId} asks it to pair (22.12: {@code hasPairingRequests}, 25.04: {@code isPairRequestedByPeer}). */
+    public void awaitPairRequestFrom(String deviceId, Duration timeout) {
+        String method = version == KdeConnectVersion.V22_12 ? "hasPairingRequests" : "isPairRequestedByPeer";
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ManagedProcess.Result r;
+        while (!(r = deviceCall(deviceId, method)).stdout().contains("true")) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(namespace + ": no pair request from " + deviceId + " within " + timeout + ": "
+                        + r + "\n" + log().tail(40));
+            }
+            ManagedProcess.pause(100);
+        }
+    }
+
+    /**
+     * What it shows a user to compare before pairing with {@code deviceId}: the certificates' SHA-256
+     * fingerprints in 22.12 ({@code encryptionInfo}), the verification key in 25.04.
+     */
+    public String pairingKeyText(String deviceId) {
+        ManagedProcess.Result r = deviceCall(deviceId,
+                version == KdeConnectVersion.V22_12 ? "encryptionInfo" : "verificationKey");
+        r.assertOk("pairing key of " + deviceId);
+        return r.stdout();
     }
 
     /**
@@ -530,15 +577,27 @@ public final class KdeConnectPeer implements AutoCloseable {
     /** The CN of a PEM certificate (kdeconnect device ids are certificate CNs). */
     public static String commonName(String certificatePem) {
         try {
-            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(certificatePem.getBytes(StandardCharsets.US_ASCII)));
+            X509Certificate cert = parse(certificatePem);
             for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
                 if (rdn.getType().equalsIgnoreCase("CN")) {
                     return rdn.getValue().toString();
                 }
             }
             throw new IllegalArgumentException("certificate has no CN: " + cert.getSubjectX500Principal());
-        } catch (CertificateException | InvalidNameException e) {
+        } catch (InvalidNameException e) {
+            throw new IllegalArgumentException("not a PEM certificate", e);
+        }
+    }
+
+    private static boolean isEc(String certificatePem) {
+        return parse(certificatePem).getPublicKey().getAlgorithm().equals("EC");
+    }
+
+    private static X509Certificate parse(String certificatePem) {
+        try {
+            return (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(certificatePem.getBytes(StandardCharsets.US_ASCII)));
+        } catch (CertificateException e) {
             throw new IllegalArgumentException("not a PEM certificate", e);
         }
     }
@@ -560,10 +619,15 @@ public final class KdeConnectPeer implements AutoCloseable {
     }
 
     /**
-     * Generates a self-signed RSA-2048 certificate like kdeconnectd's own ({@code O=KDE, OU=Kde
+     * Generates a self-signed RSA-2048 certificate like kdeconnectd 22.12's own ({@code O=KDE, OU=Kde
      * connect, CN=deviceId}, 10 years) with {@code openssl}, into {@code dir}.
      */
     public static Identity generateIdentity(Path dir, String deviceId) {
+        return generateIdentity(dir, deviceId, "rsa:2048", "Kde connect");
+    }
+
+    /** As {@link #generateIdentity(Path, String)} with an {@code openssl req -newkey} spec ("ec": P-256) and OU. */
+    public static Identity generateIdentity(Path dir, String deviceId, String newKey, String organisationalUnit) {
         String openssl = RealComponents.requireOnPath("openssl");
         try {
             Files.createDirectories(dir);
@@ -572,15 +636,24 @@ public final class KdeConnectPeer implements AutoCloseable {
         }
         Path cert = dir.resolve("certificate.pem").toAbsolutePath();
         Path key = dir.resolve("privateKey.pem").toAbsolutePath();
-        ManagedProcess.run(List.of(openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256",
-                "-subj", "/O=KDE/OU=Kde connect/CN=" + deviceId, "-days", "3650",
-                "-keyout", key.toString(), "-out", cert.toString()), null, Duration.ofSeconds(30))
-                .assertOk("openssl req");
+        List<String> keySpec = newKey.equals("ec")
+                ? List.of("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1") : List.of("-newkey", newKey);
+        List<String> command = new ArrayList<>(List.of(openssl, "req", "-x509"));
+        command.addAll(keySpec);
+        command.addAll(List.of("-nodes", "-sha256",
+                "-subj", "/O=KDE/OU=" + organisationalUnit + "/CN=" + deviceId, "-days", "3650",
+                "-keyout", key.toString(), "-out", cert.toString()));
+        ManagedProcess.run(command, null, Duration.ofSeconds(30)).assertOk("openssl req");
+        if (newKey.equals("ec")) {
+            // kdeconnectd 25.04 keeps EC keys as SEC1 ("EC PRIVATE KEY"), as it writes them itself
+            ManagedProcess.run(List.of(openssl, "ec", "-in", key.toString(), "-out", key.toString()), null,
+                    Duration.ofSeconds(30)).assertOk("openssl ec");
+        }
         return new Identity(deviceId, cert, key);
     }
 
     @Override
     public String toString() {
-        return "kdeconnectd@" + namespace + "(" + dir + ")";
+        return version + "@" + namespace + "(" + dir + ")";
     }
 }

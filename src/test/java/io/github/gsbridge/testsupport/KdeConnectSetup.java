@@ -21,34 +21,48 @@ public final class KdeConnectSetup implements AutoCloseable {
     public static final Duration WAIT = Duration.ofSeconds(20);
 
     private final Path dir;
+    private final KdeConnectVersion version;
     private final NamespacePair ns;
     private final GsconnectHome gsconnect;
     private final KdeConnectPeer.Identity kdcIdentity;
     private final List<AutoCloseable> running = new ArrayList<>();
 
-    private KdeConnectSetup(Path dir, NamespacePair ns, GsconnectHome gsconnect, KdeConnectPeer.Identity kdcIdentity) {
+    private KdeConnectSetup(Path dir, KdeConnectVersion version, NamespacePair ns, GsconnectHome gsconnect,
+                            KdeConnectPeer.Identity kdcIdentity) {
         this.dir = dir;
+        this.version = version;
         this.ns = ns;
         this.gsconnect = gsconnect;
         this.kdcIdentity = kdcIdentity;
     }
 
     public static KdeConnectSetup create(Path dir) throws Exception {
-        RealComponents.requireRoot();
-        RealComponents.requireExecutable(KdeConnectPeer.KDECONNECTD);
-        for (String program : List.of("kdeconnect-cli", "dconf", "ip", "openssl", "gdbus")) {
+        return create(dir, KdeConnectVersion.V22_12);
+    }
+
+    /** The stage for {@code version} of kdeconnectd, with an identity of the kind that release makes. */
+    public static KdeConnectSetup create(Path dir, KdeConnectVersion version) throws Exception {
+        return create(dir, version, LocalCertificate.newDeviceId());
+    }
+
+    /** As {@link #create(Path, KdeConnectVersion)}, gsbridge's GSConnect identity having {@code gsbridgeId}. */
+    public static KdeConnectSetup create(Path dir, KdeConnectVersion version, String gsbridgeId) throws Exception {
+        version.require();
+        for (String program : List.of("dconf", "ip", "openssl", "gdbus")) {
             RealComponents.requireOnPath(program);
         }
         NamespacePair ns = NamespacePair.create();
         try {
-            GsconnectHome gsconnect = GsconnectHome.create(dir.resolve("gsconnect"), LocalCertificate.newDeviceId(),
-                    GSBRIDGE_NAME);
-            return new KdeConnectSetup(dir, ns, gsconnect, KdeConnectPeer.generateIdentity(dir.resolve("kdc-identity"),
-                    KdeConnectPeer.randomDeviceId()));
+            GsconnectHome gsconnect = GsconnectHome.create(dir.resolve("gsconnect"), gsbridgeId, GSBRIDGE_NAME);
+            return new KdeConnectSetup(dir, version, ns, gsconnect, version.newIdentity(dir.resolve("kdc-identity")));
         } catch (Exception | Error e) {
             ns.close();
             throw e;
         }
+    }
+
+    public KdeConnectVersion version() {
+        return version;
     }
 
     public NamespacePair ns() {
@@ -65,7 +79,7 @@ public final class KdeConnectSetup implements AutoCloseable {
 
     /** kdeconnectd in namespace A with its prepared identity; nothing trusted yet. */
     public KdeConnectPeer.Builder kdeconnectd() {
-        return KdeConnectPeer.builder(dir.resolve("kdc"), ns, ns.nsA()).name(KDC_NAME)
+        return KdeConnectPeer.builder(dir.resolve("kdc"), ns, ns.nsA()).version(version).name(KDC_NAME)
                 .certificate(kdcIdentity.certificate(), kdcIdentity.privateKey());
     }
 
