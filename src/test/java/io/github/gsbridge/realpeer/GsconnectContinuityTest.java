@@ -3,14 +3,17 @@ package io.github.gsbridge.realpeer;
 import io.github.gsbridge.testsupport.GsbridgeProcess;
 import io.github.gsbridge.testsupport.GsconnectHome;
 import io.github.gsbridge.testsupport.GsconnectService;
+import io.github.gsbridge.testsupport.GsconnectVersion;
 import io.github.gsbridge.testsupport.NamespacePair;
 import io.github.gsbridge.testsupport.RealComponents;
-import io.github.gsbridge.tls.LocalCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,13 +27,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The promise that switching between gsbridge and GSConnect needs no re-pairing: a pairing made
- * by gsbridge on GSConnect's credentials is used by the real GSConnect 54 started afterwards.
+ * by gsbridge on GSConnect's credentials (as GSConnect 54 or 62 made them) is used by the real
+ * GSConnect of that release started afterwards.
  *
  * <p>The peer is a second gsbridge (own identity) rather than kdeconnectd 22.12: GSConnect's
  * GnuTLS refuses the SNI kdeconnectd sends, so those two only link in one direction.
  */
+@ParameterizedClass
+@EnumSource(GsconnectVersion.class)
 class GsconnectContinuityTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Parameter
+    GsconnectVersion version;
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path tmp;
@@ -42,9 +51,9 @@ class GsconnectContinuityTest {
     @BeforeEach
     void setUp() throws Exception {
         RealComponents.requireRoot();
-        GsconnectService.requireInstalled();
+        version.require();
         ns = NamespacePair.create();
-        gsconnect = GsconnectHome.create(tmp.resolve("gsconnect"), LocalCertificate.newDeviceId(), "continuity");
+        gsconnect = GsconnectHome.create(tmp.resolve("gsconnect"), version.newDeviceId(), "continuity", version);
     }
 
     @AfterEach
@@ -78,7 +87,8 @@ class GsconnectContinuityTest {
         desktop.close();
         phone.awaitEvent(event("Disconnected", desktop.deviceId()), WAIT);
         int switched = phone.mark();
-        GsconnectService service = GsconnectService.start(tmp.resolve("gsconnect-service"), ns, ns.nsB(), gsconnect);
+        GsconnectService service = GsconnectService.start(tmp.resolve("gsconnect-service"), ns, ns.nsB(), gsconnect,
+                version);
         running.add(service);
 
         // The phone calls its paired desktop back every few seconds; GSConnect answers as the desktop.

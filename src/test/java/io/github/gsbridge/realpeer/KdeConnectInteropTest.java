@@ -6,11 +6,16 @@ import io.github.gsbridge.testsupport.GsbridgeProcess;
 import io.github.gsbridge.testsupport.GsconnectHome;
 import io.github.gsbridge.testsupport.KdeConnectPeer;
 import io.github.gsbridge.testsupport.KdeConnectSetup;
+import io.github.gsbridge.testsupport.KdeConnectVersion;
+import io.github.gsbridge.testsupport.PairingKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,14 +27,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * gsbridge against the real kdeconnectd 22.12 (protocol 7), each in a network namespace of its
- * own joined by a veth. gsbridge runs on GSConnect-shaped credentials: GSConnect 54's certificate
- * files and a real dconf database naming the paired devices.
+ * gsbridge against the real kdeconnectd, 22.12 (protocol 7) and 25.04 (protocol 8), each in a
+ * network namespace of its own joined by a veth. gsbridge runs on GSConnect-shaped credentials:
+ * GSConnect 54's certificate files and a real dconf database naming the paired devices.
  */
+@ParameterizedClass
+@EnumSource(KdeConnectVersion.class)
 class KdeConnectInteropTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String GSBRIDGE_NAME = KdeConnectSetup.GSBRIDGE_NAME;
     private static final String KDC_NAME = KdeConnectSetup.KDC_NAME;
+
+    @Parameter
+    KdeConnectVersion version;
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path tmp;
@@ -40,7 +50,7 @@ class KdeConnectInteropTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        setup = KdeConnectSetup.create(tmp);
+        setup = KdeConnectSetup.create(tmp, version);
         gsconnect = setup.gsconnect();
         kdcIdentity = setup.kdcIdentity();
     }
@@ -71,8 +81,9 @@ class KdeConnectInteropTest {
         return setup.prePaired();
     }
 
-    private static Pattern linkLine(String direction) {
-        return Pattern.compile("connected from \\S+ \\(" + direction + ", protocol 7, paired\\)");
+    private Pattern linkLine(String direction) {
+        return Pattern.compile("connected from \\S+ \\(" + direction + ", protocol " + version.protocolVersion()
+                + ", paired\\)");
     }
 
     @Test
@@ -125,9 +136,10 @@ class KdeConnectInteropTest {
         gsbridge.awaitEvent(event("Connected", kdc.deviceId()), WAIT);
         kdc.awaitReachable(gsconnect.deviceId(), false, WAIT);
 
-        int mark = kdc.log().mark();
         gsbridge.command("pair " + kdc.deviceId());
-        kdc.log().waitForLine(mark, KdeConnectPeer.LOG_PAIR_REQUEST, WAIT);
+        kdc.awaitPairRequestFrom(gsconnect.deviceId(), WAIT);
+        PairingKeys.assertSameKey(kdc.pairingKeyText(gsconnect.deviceId()), gsbridge.device(kdc.deviceId()),
+                version.protocolVersion());
         kdc.cli("--pair", "-d", gsconnect.deviceId()).assertOk("kdeconnect-cli --pair (accept)");
         gsbridge.awaitEvent(event("Paired", kdc.deviceId()), WAIT);
         kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);
@@ -158,8 +170,9 @@ class KdeConnectInteropTest {
         kdc.awaitReachable(gsconnect.deviceId(), false, WAIT);
 
         kdc.cli("--pair", "-d", gsconnect.deviceId()).assertOk("kdeconnect-cli --pair");
-        JsonNode request = gsbridge.awaitEvent(event("PairRequested", kdc.deviceId()), WAIT);
-        assertTrue(request.get("verificationKey").asText().matches("[0-9A-F]{8}"), request.toString());
+        gsbridge.awaitEvent(event("PairRequested", kdc.deviceId()), WAIT);
+        PairingKeys.assertSameKey(kdc.pairingKeyText(gsconnect.deviceId()), gsbridge.device(kdc.deviceId()),
+                version.protocolVersion());
         gsbridge.command("accept " + kdc.deviceId());
         kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);
 
@@ -167,6 +180,78 @@ class KdeConnectInteropTest {
             gsbridge.command("ping " + kdc.deviceId() + " accepted");
             notifications.awaitNotification(n -> n.body().equals("accepted"), WAIT);
         }
+    }
+
+    /** Issue 9, defect 3: kdeconnectd announcing itself again must not cost a request waiting for the user. */
+    @Test
+    void aPendingPairRequestSurvivesKdeconnectdAnnouncingItselfAgain() throws Exception {
+        KdeConnectPeer kdc = startKdeconnectd(kdeconnectd());
+        GsbridgeProcess gsbridge = startGsbridge();
+        gsbridge.awaitEvent(event("Connected", kdc.deviceId()), WAIT);
+        kdc.awaitReachable(gsconnect.deviceId(), false, WAIT);
+
+        // theirs, waiting for our user
+        kdc.cli("--pair", "-d", gsconnect.deviceId()).assertOk("kdeconnect-cli --pair");
+        gsbridge.awaitEvent(event("PairRequested", kdc.deviceId()), WAIT);
+        reannounce(kdc, gsbridge);
+        assertEquals("REQUESTED_BY_PEER", gsbridge.device(kdc.deviceId()).get("pairing").asText(),
+                gsbridge.logTail(30));
+        gsbridge.command("accept " + kdc.deviceId());
+        kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);
+        gsbridge.awaitEvent(event("Paired", kdc.deviceId()), WAIT);
+
+        // ours, waiting for theirs
+        gsbridge.command("unpair " + kdc.deviceId());
+        gsbridge.awaitEvent(event("Unpaired", kdc.deviceId()), WAIT);
+        int mark = gsbridge.mark();
+        gsbridge.command("pair " + kdc.deviceId());
+        kdc.awaitPairRequestFrom(gsconnect.deviceId(), WAIT);
+        reannounce(kdc, gsbridge);
+        kdc.cli("--pair", "-d", gsconnect.deviceId()).assertOk("kdeconnect-cli --pair (accept)");
+        gsbridge.awaitEvent(mark, event("Paired", kdc.deviceId()), WAIT);
+        kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);
+    }
+
+    /**
+     * {@code kdeconnect-cli --refresh}; returns once gsbridge has heard the announcement and, if it
+     * opens a new link in answer, that link is up.
+     */
+    private static void reannounce(KdeConnectPeer kdc, GsbridgeProcess gsbridge) throws Exception {
+        int before = (int) gsbridge.log().lines().count();
+        kdc.cli("--refresh").assertOk("kdeconnect-cli --refresh");
+        awaitLogAfter(gsbridge, before, kdc.deviceId() + " (" + KDC_NAME + ") announced itself", WAIT);
+        try {
+            awaitLogAfter(gsbridge, before, kdc.deviceId() + " (" + KDC_NAME + "): connected from", Duration.ofSeconds(3));
+        } catch (AssertionError e) {
+            // no new link: the one there is kept
+        }
+    }
+
+    private static void awaitLogAfter(GsbridgeProcess gsbridge, int line, String text, Duration timeout)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (gsbridge.log().lines().skip(line).noneMatch(l -> l.contains(text))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("gsbridge did not log \"" + text + "\"\n" + gsbridge.logTail(30));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void linksAgainAfterKdeconnectdRestarts() throws Exception {
+        KdeConnectPeer kdc = startKdeconnectd(prePaired());
+        GsbridgeProcess gsbridge = startGsbridge();
+        gsbridge.awaitEvent(event("Connected", kdc.deviceId()), WAIT);
+        int mark = gsbridge.mark();
+        kdc.stop();
+        gsbridge.awaitEvent(mark, event("Disconnected", kdc.deviceId()), WAIT);
+        kdc.start();
+        gsbridge.awaitEvent(mark, event("Connected", kdc.deviceId()), WAIT);
+        kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);
+        kdc.cli("--ping-msg", "back again", "-d", gsconnect.deviceId()).assertOk("kdeconnect-cli --ping-msg");
+        gsbridge.awaitEvent(mark, e -> e.get("event").asText().equals("PingReceived")
+                && e.get("message").asText().equals("back again"), WAIT);
     }
 
     @Test
@@ -186,7 +271,7 @@ class KdeConnectInteropTest {
     @Test
     void pairedIdPresentingAnotherCertificateIsRefused() throws Exception {
         // dconf pins a certificate with kdeconnectd's id that is not the one kdeconnectd has.
-        KdeConnectPeer.Identity impostor = KdeConnectPeer.generateIdentity(tmp.resolve("other"), kdcIdentity.deviceId());
+        KdeConnectPeer.Identity impostor = version.newIdentity(tmp.resolve("other"), kdcIdentity.deviceId());
         gsconnect.pair(kdcIdentity.deviceId(), KDC_NAME, "desktop", impostor.certificatePem());
         KdeConnectPeer kdc = startKdeconnectd(kdeconnectd()
                 .trust(gsconnect.deviceId(), GSBRIDGE_NAME, gsconnect.certificatePem()));

@@ -7,6 +7,7 @@ import io.github.gsbridge.testsupport.GsbridgeProcess;
 import io.github.gsbridge.testsupport.GsconnectHome;
 import io.github.gsbridge.testsupport.KdeConnectPeer;
 import io.github.gsbridge.testsupport.KdeConnectSetup;
+import io.github.gsbridge.testsupport.KdeConnectVersion;
 import io.github.gsbridge.testsupport.ManagedProcess;
 import io.github.gsbridge.testsupport.NotificationServer;
 import io.github.gsbridge.testsupport.RealComponents;
@@ -15,6 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -34,12 +38,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Notifications and find-my-phone between gsbridge and the real kdeconnectd 22.12, each in a
- * network namespace, already paired. kdeconnectd shows what we send through its notifications
+ * Notifications and find-my-phone between gsbridge and the real kdeconnectd (22.12 and 25.04), each
+ * in a network namespace, already paired. kdeconnectd shows what we send through its notifications
  * plugin (a {@code Notify} call on its bus and an object per notification), rings through
  * findthisdevice, and plays the phone through sendnotifications, which forwards the {@code Notify}
  * calls it overhears on its own bus.
  */
+@ParameterizedClass
+@EnumSource(KdeConnectVersion.class)
 class NotificationInteropTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String GSBRIDGE_NAME = KdeConnectSetup.GSBRIDGE_NAME;
@@ -47,6 +53,9 @@ class NotificationInteropTest {
     /** kdeconnectd 22.12's findthisdevice, when its configured ring tone is empty. */
     private static final Pattern LOG_NO_RINGTONE =
             Pattern.compile("kdeconnect\\.plugin\\.findthisdevice: Not playing sound, no valid ring tone specified");
+
+    @Parameter
+    KdeConnectVersion version;
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path tmp;
@@ -57,7 +66,7 @@ class NotificationInteropTest {
     @BeforeEach
     void setUp() throws Exception {
         RealComponents.requireOnPath("dbus-monitor");
-        setup = KdeConnectSetup.create(tmp);
+        setup = KdeConnectSetup.create(tmp, version);
         gsconnect = setup.gsconnect();
     }
 
