@@ -41,7 +41,7 @@ class KdeConnectStartupsTest {
 
     @Test
     void kdeconnectd2504RegistersGsbridgeAtEveryStartUp() throws Exception {
-        int rounds = Integer.getInteger(ROUNDS_PROPERTY, 8);
+        int rounds = Integer.getInteger(ROUNDS_PROPERTY, 5);
         setup = KdeConnectSetup.create(tmp, KdeConnectVersion.V25_04);
         KdeConnectPeer kdc = setup.startKdeconnectd(setup.prePaired());
         List<String> failures = new ArrayList<>();
