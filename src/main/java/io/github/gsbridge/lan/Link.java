@@ -56,6 +56,16 @@ public final class Link {
         this.direction = direction;
         this.lastConnectionPort = lastConnectionPort;
         this.out = socket.getOutputStream();
+        setTrusted(false);
+    }
+
+    /**
+     * What the device layer decided about this link: only a paired device may send lines past
+     * the identity limit, so a stranger's line is refused before anything parses it. A link
+     * starts untrusted.
+     */
+    public void setTrusted(boolean trusted) {
+        reader.setLimit(trusted ? PacketCodec.MAX_LINK_LINE : PacketCodec.MAX_IDENTITY_LINE);
     }
 
     public Identity identity() {
