@@ -1,6 +1,7 @@
 package io.github.gsbridge.cli;
 
 import io.github.gsbridge.daemon.DaemonOptions;
+import io.github.gsbridge.daemon.FatalErrors;
 import io.github.gsbridge.daemon.Service;
 import io.github.gsbridge.dbus.DbusService;
 import io.github.gsbridge.dbus.SessionBus;
@@ -98,6 +99,7 @@ public final class Main {
         }
         // Logging is configured by now (--verbose), so the logger is created here, not statically.
         Logger log = LoggerFactory.getLogger(Main.class);
+        FatalErrors.install();
         Optional<DBusConnection> bus = sessionBus(console.env(), log);
         if (bus.isPresent()) {
             try {
