@@ -187,6 +187,9 @@ class SharePeerTest {
         expected.put("invoice\u202Afdp.exe", "invoicefdp.exe");
         expected.put("a\u2066b\u2067c\u2068d\u2069.txt", "abcd.txt");
         expected.put("\u200Fright\u200E\u061Cleft.txt", "rightleft.txt");
+        // A download folder at $HOME must not collect start-up files for the next login shell.
+        expected.put(".bash_login", "_bash_login");
+        expected.put("../.profile", "_profile");
         for (Map.Entry<String, String> entry : expected.entrySet()) {
             byte[] content = entry.getKey().getBytes(StandardCharsets.UTF_8);
             Path path = receive(entry.getKey(), content);
