@@ -21,7 +21,7 @@ public final class GsconnectPairingStore implements PairingStore {
     public GsconnectSettings settings() throws IOException {
         try {
             return GsconnectDconf.read(dconf);
-        } catch (DconfException e) {
+        } catch (DconfException | DconfFormatException e) {
             throw new IOException(e.getMessage(), e);
         }
     }

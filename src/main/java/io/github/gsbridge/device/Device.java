@@ -242,6 +242,10 @@ public final class Device {
 
     void setPairedRecord(PairedDevice record) {
         this.pairedRecord = record;
+        Link current = link;
+        if (current != null) {
+            current.setTrusted(record != null);
+        }
     }
 
     /** Makes {@code newLink} current and returns the one it replaces (to be closed by the caller). */
@@ -249,6 +253,7 @@ public final class Device {
         Link previous = link;
         link = newLink;
         identity = newLink.identity();
+        newLink.setTrusted(isPaired());
         return previous;
     }
 

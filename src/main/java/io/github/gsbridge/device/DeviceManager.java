@@ -21,6 +21,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -41,7 +42,16 @@ import java.util.concurrent.TimeUnit;
 public final class DeviceManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceManager.class);
 
+    /** Unpaired links at once, from anywhere; paired devices are never counted or refused. */
+    static final int MAX_UNPAIRED = 16;
+    /** Unpaired links from one address: a host runs one KDE Connect, two while one replaces the other. */
+    static final int MAX_UNPAIRED_PER_ADDRESS = 2;
+    /** How long an unpaired device may stay connected without a pair request under way. */
+    static final Duration UNPAIRED_IDLE = Duration.ofSeconds(60);
+
     private final DeviceServices services;
+    /** Admitted links of unpaired devices; entries leave when they close or their device pairs. */
+    private final Set<Link> unpairedLinks = new HashSet<>();
     private final Map<String, Device> devices = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final ProtocolHistory protocols;
@@ -186,7 +196,10 @@ public final class DeviceManager implements AutoCloseable {
             refuse(link, "its certificate's CN " + commonName.orElse("(none)") + " is not its device id");
             return;
         }
-        PairedDevice record = readStore().get(id);
+        PairedDevice record = storedPairing(id, presented);
+        if (record == null && !admitUnpaired(link)) {
+            return;
+        }
         Device device;
         synchronized (this) {
             Device known = devices.get(id);
@@ -243,6 +256,9 @@ public final class DeviceManager implements AutoCloseable {
             protocols.record(id, link.identity().protocolVersion());
             rememberConnection(device, link);
             services.router().connected(device);
+        } else {
+            scheduler.schedule(() -> dropIfIdleAndUnpaired(device, link), UNPAIRED_IDLE.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -270,6 +286,72 @@ public final class DeviceManager implements AutoCloseable {
                     + "; a paired device never goes back (unpair and pair again if it really runs an older app now)");
         }
         return Optional.empty();
+    }
+
+    /**
+     * The stored pairing for a link's device. The store is read only for a device we hold as
+     * paired and that presents the pinned certificate: reading it (a {@code dconf dump}) for
+     * every stranger's link let anyone spawn processes at will. A pairing made elsewhere while we
+     * run reaches {@link #reloadPairings()} through the store's watch.
+     */
+    private PairedDevice storedPairing(String id, X509Certificate presented) {
+        Device known = devices.get(id);
+        PairedDevice record = known == null ? null : known.pairedRecord();
+        if (record == null) {
+            return null;
+        }
+        try {
+            X509Certificate pinned = Pem.parseCertificate(record.certificatePem(), "pinned certificate of " + id);
+            if (!Certificates.sameCertificate(presented, pinned)) {
+                return record;
+            }
+        } catch (CredentialsException e) {
+            return record;
+        }
+        return readStore().get(id);
+    }
+
+    /**
+     * Counts a link from a device that is not paired against the limits, or refuses it. Each such
+     * link costs a thread, TLS buffers, a device and its D-Bus object; one host opened thousands.
+     */
+    private boolean admitUnpaired(Link link) {
+        synchronized (unpairedLinks) {
+            unpairedLinks.removeIf(admitted -> !admitted.isOpen() || isPairedLink(admitted));
+            // A device that reconnects replaces its own link rather than adding one.
+            List<Link> others = unpairedLinks.stream().filter(l -> !l.deviceId().equals(link.deviceId())).toList();
+            long fromAddress = others.stream().filter(l -> l.remoteAddress().equals(link.remoteAddress())).count();
+            if (fromAddress >= MAX_UNPAIRED_PER_ADDRESS) {
+                refuse(link, "not paired, and " + fromAddress + " unpaired devices from that address are connected");
+                return false;
+            }
+            if (others.size() >= MAX_UNPAIRED) {
+                refuse(link, "not paired, and " + others.size() + " unpaired devices are connected");
+                return false;
+            }
+            unpairedLinks.add(link);
+            return true;
+        }
+    }
+
+    private boolean isPairedLink(Link link) {
+        Device device = devices.get(link.deviceId());
+        return device != null && device.link() == link && device.isPaired();
+    }
+
+    /** An unpaired device is connected to pair; one that has not started within the limit is dropped. */
+    private void dropIfIdleAndUnpaired(Device device, Link link) {
+        if (device.link() != link || !link.isOpen() || device.isPaired()) {
+            return;
+        }
+        if (device.pairingState() != Pairing.State.NOT_PAIRED) {
+            scheduler.schedule(() -> dropIfIdleAndUnpaired(device, link), UNPAIRED_IDLE.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            return;
+        }
+        LOG.info("{}: closing link: not paired, and no pairing started within {} s", device,
+                UNPAIRED_IDLE.toSeconds());
+        link.close();
     }
 
     private void onPacket(Device device, Link from, Packet packet) {

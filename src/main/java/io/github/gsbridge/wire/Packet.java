@@ -55,8 +55,13 @@ public final class Packet {
         return payloadPort == null ? OptionalInt.empty() : OptionalInt.of(payloadPort);
     }
 
+    /**
+     * Whether a payload is offered: a port to fetch it from, even for 0 bytes. kdeconnect counts
+     * a 0-byte offer as none and never connects, but GSConnect offers an empty file that way and
+     * keeps its port until the file is fetched; fetching zero bytes costs one connection.
+     */
     public boolean hasPayload() {
-        return payloadSize != 0 && payloadPort != null;
+        return payloadPort != null;
     }
 
     public Packet withPayload(long size, int port) {
