@@ -166,8 +166,14 @@ final class NotificationPackets {
         return text.substring(0, end) + CUT;
     }
 
+    /** A string, or a whole number: kdeconnectd 25.04 numbers the notifications it forwards ("id":0). */
     private static Optional<String> identifier(JsonNode body, String field) throws Refused {
-        Optional<String> value = string(body, field);
+        JsonNode node = body.get(field);
+        if (node != null && node.isNumber() && !node.canConvertToExactIntegral()) {
+            throw new Refused(field + " is neither a string nor a whole number: " + node);
+        }
+        Optional<String> value = node != null && node.isNumber() ? Optional.of(node.bigIntegerValue().toString())
+                : string(body, field);
         if (value.isPresent() && value.get().length() > MAX_ID) {
             throw new Refused(field + " is longer than " + MAX_ID + " characters");
         }

@@ -107,6 +107,13 @@ class NotificationPacketsTest {
     }
 
     @Test
+    void aNumberedNotificationFromKdeconnectd2504IsTaken() throws Exception {
+        Posted posted = (Posted) NotificationPackets.parse(packet("{\"id\":0,\"appName\":\"Builder\"}"));
+        assertEquals("0", posted.notification().id());
+        assertEquals(new Cancelled("7"), NotificationPackets.parse(packet("{\"id\":7,\"isCancel\":true}")));
+    }
+
+    @Test
     void cancellation() throws Exception {
         assertEquals(new Cancelled("x"), NotificationPackets.parse(packet("{\"id\":\"x\",\"isCancel\":true}")));
     }
@@ -115,7 +122,8 @@ class NotificationPacketsTest {
     void unusableFieldsRefuseThePacket() {
         assertRefused("{}", "no id");
         assertRefused("{\"id\":\"\"}", "empty id");
-        assertRefused("{\"id\":5}", "id is not a string: 5");
+        assertRefused("{\"id\":1.5}", "id is neither a string nor a whole number: 1.5");
+        assertRefused("{\"id\":[]}", "id is not a string: []");
         assertRefused("{\"id\":\"x\",\"isCancel\":\"yes\"}", "isCancel is not a boolean: \"yes\"");
         assertRefused("{\"id\":\"x\",\"appName\":[]}", "appName is not a string: []");
         assertRefused("{\"id\":\"x\",\"title\":{}}", "title is not a string: {}");
