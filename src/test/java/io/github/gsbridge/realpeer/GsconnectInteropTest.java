@@ -133,10 +133,16 @@ class GsconnectInteropTest {
 
     /** Both linked and trusted, whoever announced. */
     private GsbridgeProcess linkPaired(GsconnectService service) throws Exception {
+        GsbridgeProcess gsbridge = linkUnpaired(service);
+        awaitPeerSees(service, "Paired", "true");
+        return gsbridge;
+    }
+
+    /** gsbridge started beside GSConnect; returns once both see the link. */
+    private GsbridgeProcess linkUnpaired(GsconnectService service) throws Exception {
         GsbridgeProcess gsbridge = startGsbridge();
         gsbridge.awaitEvent(event("Connected", peerHome.deviceId()), WAIT);
         awaitPeerSees(service, "Connected", "true");
-        awaitPeerSees(service, "Paired", "true");
         return gsbridge;
     }
 
@@ -172,9 +178,7 @@ class GsconnectInteropTest {
     @Test
     void pairingRequestedByGsbridgeShowsTheSameKeyOnBothSides() throws Exception {
         GsconnectService service = startGsconnect();
-        GsbridgeProcess gsbridge = startGsbridge();
-        gsbridge.awaitEvent(event("Connected", peerHome.deviceId()), WAIT);
-        awaitPeerSees(service, "Connected", "true");
+        GsbridgeProcess gsbridge = linkUnpaired(service);
 
         gsbridge.command("pair " + peerHome.deviceId());
         // GSConnect's pair request notification carries what the user compares
@@ -193,9 +197,7 @@ class GsconnectInteropTest {
     @Test
     void pairingRequestedByGsconnectShowsTheSameKeyOnBothSides() throws Exception {
         GsconnectService service = startGsconnect();
-        GsbridgeProcess gsbridge = startGsbridge();
-        gsbridge.awaitEvent(event("Connected", peerHome.deviceId()), WAIT);
-        awaitPeerSees(service, "Connected", "true");
+        GsbridgeProcess gsbridge = linkUnpaired(service);
 
         service.cli("--pair", "-d", ourHome.deviceId()).assertOk("gsconnect --pair");
         gsbridge.awaitEvent(event("PairRequested", peerHome.deviceId()), WAIT);

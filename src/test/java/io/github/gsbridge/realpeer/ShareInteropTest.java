@@ -21,7 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,14 +44,17 @@ class ShareInteropTest {
     /** For the 50 MiB file; this only bounds a hang. */
     private static final Duration LARGE_WAIT = Duration.ofMinutes(2);
     private static final int MIB = 1024 * 1024;
-    private static final String[] NAMES = {"empty.txt", "Grüße-日本語.txt", "several.bin", "large.bin"};
-    private static final long[] SIZES = {0, 1000, 3L * MIB + 17, 50L * MIB};
+    private static final String[] NAMES = {"Grüße-日本語.txt", "several.bin", "large.bin", "empty.txt"};
+    private static final long[] SIZES = {1000, 3L * MIB + 17, 50L * MIB, 0};
 
     @Parameter
     KdeConnectVersion version;
 
+    /** Static: an instance field is not injected yet when a class invocation starts. */
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    Path tmp;
+    static Path classTmp;
+
+    private Path tmp;
 
     private KdeConnectSetup setup;
     private GsconnectHome gsconnect;
@@ -57,6 +63,7 @@ class ShareInteropTest {
 
     @BeforeParameterizedClassInvocation
     void startBothPaired() throws Exception {
+        tmp = Files.createDirectories(classTmp.resolve(version.name()));
         setup = KdeConnectSetup.create(tmp, version);
         gsconnect = setup.gsconnect();
         kdc = setup.track(setup.prePaired().build());
@@ -76,16 +83,19 @@ class ShareInteropTest {
         Path folder = tmp.resolve("from kdc");
         gsconnect.dconf().load("/org/gnome/shell/extensions/gsconnect/",
                 "[device/" + kdc.deviceId() + "/plugin/share]\nreceive-directory='" + folder + "'\n");
-        List<String> cli = new ArrayList<>();
+        List<String> urls = new ArrayList<>();
         String[] shas = new String[NAMES.length];
         for (int i = 0; i < NAMES.length; i++) {
             Path source = Files.createDirectories(tmp.resolve("kdc-out")).resolve(NAMES[i]);
             shas[i] = RandomFiles.write(source, SIZES[i], SIZES[i] + i);
-            cli.addAll(List.of("--share", source.toString()));
+            urls.add("'" + source.toUri() + "'");
         }
-        cli.addAll(List.of("-d", gsconnect.deviceId()));
         int mark = gsbridge.mark();
-        kdc.cli(cli.toArray(String[]::new)).assertOk("kdeconnect-cli --share (four files)");
+        Set<Long> transfers = new TreeSet<>();
+        // kdeconnect-cli 22.12 takes one --share; its share plugin takes several, as the file dialog gives them
+        kdc.gdbusCall(KdeConnectPeer.BUS_NAME, "/modules/kdeconnect/devices/" + gsconnect.deviceId() + "/share",
+                "org.kde.kdeconnect.device.share.shareUrls", "[" + String.join(", ", urls) + "]")
+                .assertOk("shareUrls (four files)");
         for (int i = 0; i < NAMES.length; i++) {
             String name = NAMES[i];
             JsonNode received = gsbridge.awaitEvent(mark, e -> e.get("event").asText().equals("FileReceived")
@@ -94,10 +104,13 @@ class ShareInteropTest {
             assertEquals(folder.resolve(name), path);
             assertEquals(SIZES[i], Files.size(path));
             assertEquals(shas[i], RandomFiles.sha256(path), name + " arrived byte-identical");
-            JsonNode done = gsbridge.awaitEvent(mark, transfer("IN", "COMPLETED", received.get("transferId").asLong()),
-                    WAIT);
-            assertEquals(SIZES[i], done.get("bytesDone").asLong());
+            transfers.add(received.get("transferId").asLong());
         }
+        long bytes = 0;
+        for (long id : transfers) {
+            bytes += gsbridge.awaitEvent(mark, transfer("IN", "COMPLETED", id), WAIT).get("bytesDone").asLong();
+        }
+        assertEquals(Arrays.stream(SIZES).sum(), bytes);
     }
 
     @Test

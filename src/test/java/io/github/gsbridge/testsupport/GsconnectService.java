@@ -124,16 +124,11 @@ public final class GsconnectService implements AutoCloseable {
         return ManagedProcess.run(command, environment(), Duration.ofSeconds(20));
     }
 
-    /** Its {@code refresh} action: it announces itself (GSConnect 62 does so only then). */
+    /** Its {@code refresh} action, as {@code gapplication action} runs it: it announces itself. */
     public void refresh() {
-        action("refresh", "[]");
-    }
-
-    /** Activates one of the service's actions over D-Bus, as {@code gapplication action} does. */
-    public void action(String name, String parameter) {
         ManagedProcess.run(List.of("gdbus", "call", "--session", "--dest", BUS_NAME, "--object-path",
-                "/org/gnome/Shell/Extensions/GSConnect", "--method", "org.gtk.Actions.Activate", name, parameter, "{}"),
-                home.environment(), Duration.ofSeconds(10)).assertOk("GSConnect action " + name);
+                "/org/gnome/Shell/Extensions/GSConnect", "--method", "org.gtk.Actions.Activate", "refresh", "[]", "{}"),
+                home.environment(), Duration.ofSeconds(10)).assertOk("GSConnect refresh");
     }
 
     /** One property of its device object for {@code deviceId}, as gdbus prints it; empty if there is none. */
@@ -145,13 +140,6 @@ public final class GsconnectService implements AutoCloseable {
         return result.ok() ? result.stdout().strip() : "";
     }
 
-    public GsconnectVersion version() {
-        return version;
-    }
-
-    public GsconnectHome home() {
-        return home;
-    }
 
     public ManagedProcess log() {
         return service;

@@ -308,10 +308,6 @@ public final class KdeConnectPeer implements AutoCloseable {
         return namespace;
     }
 
-    public KdeConnectVersion version() {
-        return version;
-    }
-
     /** This peer's IPv4 address on the veth. */
     public String address() {
         return pair.address(namespace);

@@ -61,10 +61,6 @@ public final class KdeConnectSetup implements AutoCloseable {
         }
     }
 
-    public KdeConnectVersion version() {
-        return version;
-    }
-
     public NamespacePair ns() {
         return ns;
     }
