@@ -3,6 +3,7 @@ package io.github.gsbridge.hostile;
 import io.github.gsbridge.lan.Link;
 import io.github.gsbridge.lan.RawPeer;
 import io.github.gsbridge.plugin.notification.NotificationPlugin;
+import io.github.gsbridge.testsupport.Heap;
 import io.github.gsbridge.tls.LocalCertificate;
 import io.github.gsbridge.wire.Packet;
 import org.junit.jupiter.api.AfterEach;
@@ -17,13 +18,17 @@ import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Phone A posts notifications whose icons trickle in a byte at a time. Icons both ways used to
- * share two threads without a deadline: A's downloads kept our notification to phone B from
- * leaving for minutes. Now A holds up only its own icons, and only until the icon deadline.
+ * Paired devices that abuse notifications. Notifications of a megabyte each: their number was
+ * bounded, their size was not, and a few hundred ended the device's link with an
+ * OutOfMemoryError. Icons that trickle in a byte at a time: icons both ways used to share two
+ * threads without a deadline, so one phone's downloads kept our notification to another phone
+ * from leaving for minutes; now a device holds up only its own icons, until the icon deadline.
  */
-class IconStallTest {
+class NotificationAbuseTest {
+    private static final int NOTIFICATIONS = 80;
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
     @TempDir
@@ -100,6 +105,36 @@ class IconStallTest {
         daemon.log.await(NotificationPlugin.ICON_DEADLINE.plus(HostileDaemon.WAIT), a.deviceId(),
                 "icon not received within " + NotificationPlugin.ICON_DEADLINE.toSeconds() + " s");
         daemon.assertPingArrives(phoneA, linkA, "A's link still works");
+        daemon.assertStillServing();
+    }
+
+    @Test
+    void megabyteNotificationsKeepOnlyBoundedText() throws Exception {
+        LocalCertificate certificate = LocalCertificate.generate(LocalCertificate.newDeviceId());
+        daemon = HostileDaemon.start(dir, List.of(certificate));
+        RawPeer phone = daemon.peer(certificate);
+        Link link = phone.awaitLink(HostileDaemon.WAIT);
+        daemon.awaitConnected(certificate.deviceId());
+        long heapBefore = Heap.usedAfterGc();
+
+        String megabyte = "m".repeat(1024 * 1024);
+        for (int i = 0; i < NOTIFICATIONS; i++) {
+            Packet packet = new Packet(NotificationPlugin.NOTIFICATION);
+            packet.body().put("id", "n" + i).put("appName", "App").put("title", "t" + i).put("text", megabyte)
+                    .put("ticker", megabyte);
+            phone.send(link, packet);
+        }
+        String last = "n" + (NOTIFICATIONS - 1);
+        daemon.events().await(NotificationPlugin.NotificationPosted.class,
+                e -> e.notification().id().equals(last), HostileDaemon.WAIT);
+
+        long heapAfter = Heap.usedAfterGc();
+        System.out.printf("%d notifications of 1 MiB: heap %s -> %s%n", NOTIFICATIONS, Heap.mib(heapBefore),
+                Heap.mib(heapAfter));
+        // Unbounded, they kept text and ticker: 160 MiB.
+        assertTrue(heapAfter - heapBefore < 32L * 1024 * 1024, "heap grew from " + Heap.mib(heapBefore) + " to "
+                + Heap.mib(heapAfter));
+        daemon.assertPingArrives(phone, link, "the device's own link still works");
         daemon.assertStillServing();
     }
 }
