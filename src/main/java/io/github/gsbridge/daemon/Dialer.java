@@ -148,10 +148,14 @@ final class Dialer implements AutoCloseable {
         }
 
         private Duration backOff() {
-            Duration wait = FIRST_RETRY.multipliedBy(1L << Math.min(failures, 10));
-            failures++;
-            return wait.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : wait;
+            return waitAfter(++failures);
         }
+    }
+
+    /** How long to wait after {@code failures} tries in a row that did not link. */
+    static Duration waitAfter(int failures) {
+        Duration wait = FIRST_RETRY.multipliedBy(1L << Math.min(failures - 1, 10));
+        return wait.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : wait;
     }
 
     @Override

@@ -2,14 +2,12 @@ package io.github.gsbridge.daemon;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.gsbridge.credentials.PrivateJsonFile;
 import io.github.gsbridge.lan.PeerAddress;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,7 +21,7 @@ import java.util.Set;
  */
 public final class RememberedAddresses {
     static final String FILE_NAME = "addresses.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
 
@@ -75,18 +73,7 @@ public final class RememberedAddresses {
     }
 
     private void write(List<PeerAddress> addresses) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path temp = Files.createTempFile(file.getParent(), ".addresses", ".tmp");
-        try {
-            JSON.writeValue(temp.toFile(), addresses.stream().map(PeerAddress::toString).toList());
-            try {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        PrivateJsonFile.write(file, addresses.stream().map(PeerAddress::toString).toList());
     }
 
     @Override

@@ -104,9 +104,33 @@ class MdnsDiscoveryTest {
         awaitLinked(gsbridge, kdc);
     }
 
+    @Test
+    void avahiGoingAndComingBackIsFollowed() throws Exception {
+        GsbridgeProcess gsbridge = startGsbridge();
+        awaitLog(gsbridge, "mDNS: publishing " + gsbridge.deviceId());
+        int published = count(gsbridge, "mDNS: publishing " + gsbridge.deviceId());
+        avahi.stopDaemon();
+        awaitLog(gsbridge, "mDNS: Avahi stopped");
+        avahi.startDaemon();
+        awaitLog(gsbridge, "mDNS through Avahi", 2);
+        awaitLog(gsbridge, "mDNS: publishing " + gsbridge.deviceId(), published + 1);
+        Kdeconnectd2504 kdc = startKdeconnectd();
+        kdc.log().waitForLine(Pattern.compile("Discovered \"" + gsbridge.deviceId() + "\" at"), WAIT);
+        awaitLinked(gsbridge, kdc);
+    }
+
+    private static int count(GsbridgeProcess gsbridge, String text) throws Exception {
+        return gsbridge.log().split(Pattern.quote(text), -1).length - 1;
+    }
+
     private static void awaitLog(GsbridgeProcess gsbridge, String text) throws Exception {
+        awaitLog(gsbridge, text, 1);
+    }
+
+    /** Waits until {@code text} is in gsbridge's log {@code times} times. */
+    private static void awaitLog(GsbridgeProcess gsbridge, String text, int times) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!gsbridge.log().contains(text)) {
+        while (count(gsbridge, text) < times) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("no \"" + text + "\" in gsbridge's log\n" + gsbridge.logTail(60));
             }

@@ -26,11 +26,11 @@ public final class Kdeconnectd2504 implements AutoCloseable {
     private static final Pattern LOG_MY_ID = Pattern.compile("kdeconnect\\.core: My id: \"([^\"]+)\"");
     private static final Duration START = Duration.ofSeconds(20);
 
-    private final ManagedProcess bus;
+    private final PrivateBus bus;
     private final ManagedProcess daemon;
     private final String deviceId;
 
-    private Kdeconnectd2504(ManagedProcess bus, ManagedProcess daemon, String deviceId) {
+    private Kdeconnectd2504(PrivateBus bus, ManagedProcess daemon, String deviceId) {
         this.bus = bus;
         this.daemon = daemon;
         this.deviceId = deviceId;
@@ -68,27 +68,22 @@ public final class Kdeconnectd2504 implements AutoCloseable {
         Path runtime = Files.createDirectories(state.resolve("run"));
         Files.setPosixFilePermissions(runtime, PosixFilePermissions.fromString("rwx------"));
         Files.writeString(state.resolve("home/.config/kdeconnect/config"), "[General]\nname=" + name + "\n");
-        Path socket = state.resolve("bus");
-        List<String> busCommand = new ArrayList<>(prefix(ns));
-        busCommand.addAll(List.of("dbus-daemon", "--session", "--address=unix:path=" + socket, "--nofork",
-                "--nopidfile"));
-        ManagedProcess bus = ManagedProcess.start("session-bus25@" + ns, busCommand, null, null,
-                state.resolve("dbus-daemon.log"));
+        PrivateBus bus;
         try {
-            long deadline = System.nanoTime() + START.toNanos();
-            while (!Files.exists(socket)) {
-                if (!bus.isAlive() || System.nanoTime() > deadline) {
-                    throw new AssertionError("the session bus in the Debian 13 tree did not start\n" + bus.tail(20));
-                }
-                ManagedProcess.pause(20);
-            }
+            // The tree has its own dbus-daemon at the host's path; the socket is in the shared temporary folder.
+            bus = PrivateBus.start(state, prefix(ns));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+        try {
             Map<String, String> env = new LinkedHashMap<>();
             env.put("PATH", "/usr/bin:/bin");
             env.put("LANG", "C.UTF-8");
             env.put("HOME", state.resolve("home").toString());
             env.put("XDG_CONFIG_HOME", state.resolve("home/.config").toString());
             env.put("XDG_RUNTIME_DIR", runtime.toString());
-            env.put("DBUS_SESSION_BUS_ADDRESS", "unix:path=" + socket);
+            env.put("DBUS_SESSION_BUS_ADDRESS", bus.address());
             env.put("QT_QPA_PLATFORM", "offscreen");
             env.put("QT_LOGGING_RULES", "kdeconnect.*=true");
             env.put("QT_MESSAGE_PATTERN", "%{time hh:mm:ss.zzz} %{if-category}%{category}: %{endif}%{message}");

@@ -19,22 +19,23 @@ public final class NamespaceAvahi implements AutoCloseable {
     public static final String AVAHI_DAEMON = "/usr/sbin/avahi-daemon";
     private static final Duration START = Duration.ofSeconds(15);
 
-    private final Path socket;
-    private final ManagedProcess bus;
-    private final ManagedProcess avahi;
+    private final Path dir;
+    private final PrivateBus bus;
+    private final List<String> avahiCommand;
+    private ManagedProcess avahi;
+    private int starts;
 
-    private NamespaceAvahi(Path socket, ManagedProcess bus, ManagedProcess avahi) {
-        this.socket = socket;
+    private NamespaceAvahi(Path dir, PrivateBus bus, List<String> avahiCommand) {
+        this.dir = dir;
         this.bus = bus;
-        this.avahi = avahi;
+        this.avahiCommand = avahiCommand;
     }
 
     /** Starts the bus and Avahi in {@code ns}, announcing and browsing on {@code iface} only, host name {@code host}. */
     public static NamespaceAvahi start(Path dir, String ns, String iface, String host) throws IOException {
         RealComponents.requireExecutable(AVAHI_DAEMON);
-        String dbusDaemon = RealComponents.requireOnPath("dbus-daemon");
         Files.createDirectories(dir);
-        Path socket = dir.toAbsolutePath().resolve("system_bus");
+        Path socket = dir.toAbsolutePath().resolve("bus");
         Path busConfig = dir.resolve("system-bus.conf");
         // Everyone may own and call everything: the only clients are the test's own programs.
         Files.writeString(busConfig, """
@@ -67,36 +68,44 @@ public final class NamespaceAvahi implements AutoCloseable {
                 publish-workstation=no
                 """.formatted(host, iface));
         List<String> prefix = NamespacePair.execPrefixFor(ns);
-        List<String> busCommand = new ArrayList<>(prefix);
-        busCommand.addAll(List.of(dbusDaemon, "--config-file=" + busConfig.toAbsolutePath(), "--nofork", "--nopidfile"));
-        ManagedProcess bus = ManagedProcess.start("system-bus@" + ns, busCommand, null, null,
-                dir.resolve("system-bus.log"));
+        PrivateBus bus;
         try {
-            long deadline = System.nanoTime() + START.toNanos();
-            while (!Files.exists(socket)) {
-                if (!bus.isAlive() || System.nanoTime() > deadline) {
-                    throw new AssertionError("the private system bus did not start\n" + bus.tail(20));
-                }
-                ManagedProcess.pause(20);
-            }
+            bus = PrivateBus.start(dir, prefix, busConfig);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+        try {
             List<String> avahiCommand = new ArrayList<>(prefix);
             avahiCommand.addAll(List.of("unshare", "-m", "--propagation", "private", "sh", "-c",
                     "mount -t tmpfs tmpfs /run && mkdir /run/avahi-daemon && exec " + AVAHI_DAEMON + " -f \"$1\""
                             + " --no-chroot --no-drop-root --no-rlimits", "sh", avahiConfig.toAbsolutePath().toString()));
-            ManagedProcess avahi = ManagedProcess.start("avahi@" + ns, avahiCommand,
-                    Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", "DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" + socket),
-                    null, dir.resolve("avahi-daemon.log"));
-            avahi.waitForLine(Pattern.compile("Server startup complete"), START);
-            return new NamespaceAvahi(socket, bus, avahi);
+            NamespaceAvahi started = new NamespaceAvahi(dir, bus, avahiCommand);
+            started.startDaemon();
+            return started;
         } catch (IOException | RuntimeException | Error e) {
             bus.close();
             throw e;
         }
     }
 
+    /** Starts avahi-daemon (again) and waits until it serves. */
+    public void startDaemon() throws IOException {
+        starts++;
+        avahi = ManagedProcess.start("avahi@" + starts, avahiCommand,
+                Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", "DBUS_SYSTEM_BUS_ADDRESS", systemBusAddress()),
+                null, dir.resolve("avahi-daemon-" + starts + ".log"));
+        avahi.waitForLine(Pattern.compile("Server startup complete"), START);
+    }
+
+    /** Stops avahi-daemon; the system bus stays. */
+    public void stopDaemon() {
+        avahi.close();
+    }
+
     /** For {@code DBUS_SYSTEM_BUS_ADDRESS} of the programs that should use this Avahi. */
     public String systemBusAddress() {
-        return "unix:path=" + socket;
+        return bus.address();
     }
 
     public ManagedProcess log() {
