@@ -91,7 +91,17 @@ public final class Daemon implements AutoCloseable {
         });
         timers.scheduleWithFixedDelay(this::reconnectPaired, RECONNECT_INTERVAL_SECONDS, RECONNECT_INTERVAL_SECONDS,
                 TimeUnit.SECONDS);
-        this.dialer = new Dialer(this::announceTo);
+        this.dialer = new Dialer(new Dialer.Sender() {
+            @Override
+            public boolean active() {
+                return tcpPort() != 0;
+            }
+
+            @Override
+            public void send(InetAddress address, int port) {
+                announceTo(address, port);
+            }
+        });
         this.remembered = new RememberedAddresses(options.configDir());
         try {
             remembered.load().forEach(this::dial);

@@ -45,6 +45,9 @@ final class Dialer implements AutoCloseable {
 
     /** Sends our identity; called on the dialler's thread. */
     interface Sender {
+        /** Whether we hold the ports; while we do not, nothing is tried (taking them redials everything). */
+        boolean active();
+
         void send(InetAddress address, int port);
     }
 
@@ -120,6 +123,9 @@ final class Dialer implements AutoCloseable {
         }
 
         private void attempt(String reason) {
+            if (!sender.active()) {
+                return;
+            }
             Duration wait;
             try {
                 InetAddress address = target.resolve();
