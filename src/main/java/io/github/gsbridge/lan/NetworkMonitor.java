@@ -111,7 +111,8 @@ public final class NetworkMonitor implements AutoCloseable {
             // Closing, or the daemon is stopping.
         }
         if (!closed) {
-            LOG.info("\"ip monitor\" ended: network changes are no longer followed");
+            // Usually the stop of the whole daemon: Ctrl-C and systemd signal every process of it.
+            LOG.debug("\"ip monitor\" ended: network changes are no longer followed");
         }
     }
 

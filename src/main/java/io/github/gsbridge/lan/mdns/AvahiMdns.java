@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -48,10 +47,10 @@ public final class AvahiMdns implements Mdns {
     /** A TXT string is at most 255 bytes. */
     private static final int TXT_MAX = 255;
 
-    private final DBusConnection bus;
     private final Listener listener;
     private final ExecutorService thread;
-    private final List<AutoCloseable> handlers = new ArrayList<>();
+    /** Set on the mDNS thread once connected; null without a system bus. */
+    private volatile DBusConnection bus;
 
     // Only touched on the mDNS thread.
     private boolean avahiKnownMissing;
@@ -64,8 +63,7 @@ public final class AvahiMdns implements Mdns {
     /** Resolvers in progress: object path -> service name. */
     private final Map<String, String> resolvers = new HashMap<>();
 
-    private AvahiMdns(DBusConnection bus, Listener listener) {
-        this.bus = bus;
+    private AvahiMdns(Listener listener) {
         this.listener = listener;
         this.thread = Executors.newSingleThreadExecutor(runnable -> {
             Thread t = new Thread(runnable, "mdns");
@@ -81,72 +79,78 @@ public final class AvahiMdns implements Mdns {
     }
 
     /**
-     * Publishes and browses through Avahi on the bus at {@code systemBus}. Without a system bus it
-     * says so once and returns {@link Mdns#none()}: discovery goes on by broadcast.
+     * Publishes and browses through Avahi on the bus at {@code systemBus}. Returns at once: the
+     * connection is made on the mDNS thread, so a slow or missing system bus never holds up the
+     * daemon's start. Without a system bus it says so once, and discovery goes on by broadcast.
      */
     public static Mdns start(String systemBus, Listener listener) {
-        DBusConnection bus;
-        try {
-            bus = DBusConnectionBuilder.forAddress(systemBus).withShared(false).build();
-        } catch (DBusException | RuntimeException e) {
-            LOG.info("no system bus ({}): no mDNS; peers are found by broadcast and by the addresses you give",
-                    e.getMessage());
-            return Mdns.none();
-        }
-        AvahiMdns mdns = new AvahiMdns(bus, listener);
-        try {
-            mdns.listen();
-        } catch (DBusException | RuntimeException e) {
-            LOG.info("cannot follow Avahi on the system bus ({}): no mDNS", e.getMessage());
-            mdns.close();
-            return Mdns.none();
-        }
-        mdns.run(mdns::attach);
+        AvahiMdns mdns = new AvahiMdns(listener);
+        mdns.run(() -> mdns.connect(systemBus));
         return mdns;
     }
 
+    private void connect(String systemBus) {
+        DBusConnection connection;
+        try {
+            connection = DBusConnectionBuilder.forAddress(systemBus).withShared(false).build();
+        } catch (DBusException | RuntimeException e) {
+            LOG.info("no system bus ({}): no mDNS; peers are found by broadcast and by the addresses you give",
+                    e.getMessage());
+            return;
+        }
+        bus = connection;
+        try {
+            listen();
+        } catch (DBusException | RuntimeException e) {
+            LOG.info("cannot follow Avahi on the system bus ({}): no mDNS", e.getMessage());
+            closeBus();
+            return;
+        }
+        attach();
+    }
+
     private void listen() throws DBusException {
-        handlers.add(bus.addSigHandler(DBus.NameOwnerChanged.class, signal -> {
+        bus.addSigHandler(DBus.NameOwnerChanged.class, signal -> {
             if (AvahiServer.BUS_NAME.equals(signal.name)) {
                 run(signal.newOwner.isEmpty() ? () -> detach("Avahi stopped") : this::attach);
             }
-        }));
-        handlers.add(bus.addSigHandler(AvahiServer.StateChanged.class, signal -> run(() -> serverState(signal.state))));
-        handlers.add(bus.addSigHandler(AvahiEntryGroup.StateChanged.class, signal -> run(() -> {
+        });
+        bus.addSigHandler(AvahiServer.StateChanged.class, signal -> run(() -> serverState(signal.state)));
+        bus.addSigHandler(AvahiEntryGroup.StateChanged.class, signal -> run(() -> {
             if (signal.getPath().equals(group)
                     && (signal.state == AvahiEntryGroup.COLLISION || signal.state == AvahiEntryGroup.FAILURE)) {
                 LOG.warn("mDNS: cannot publish us: {}", signal.error);
             }
-        })));
-        handlers.add(bus.addSigHandler(AvahiServiceBrowser.ItemNew.class, signal -> run(() -> {
+        }));
+        bus.addSigHandler(AvahiServiceBrowser.ItemNew.class, signal -> run(() -> {
             if (signal.getPath().equals(browser)) {
                 itemNew(signal);
             }
-        })));
-        handlers.add(bus.addSigHandler(AvahiServiceBrowser.ItemRemove.class, signal -> run(() -> {
+        }));
+        bus.addSigHandler(AvahiServiceBrowser.ItemRemove.class, signal -> run(() -> {
             if (signal.getPath().equals(browser)) {
                 LOG.debug("mDNS: {} withdrew its service", signal.name);
                 listener.lost(signal.name);
             }
-        })));
-        handlers.add(bus.addSigHandler(AvahiServiceBrowser.Failure.class, signal -> run(() -> {
+        }));
+        bus.addSigHandler(AvahiServiceBrowser.Failure.class, signal -> run(() -> {
             if (signal.getPath().equals(browser)) {
                 LOG.warn("mDNS: browsing for peers failed: {}", signal.error);
             }
-        })));
-        handlers.add(bus.addSigHandler(AvahiServiceResolver.Found.class, signal -> run(() -> {
+        }));
+        bus.addSigHandler(AvahiServiceResolver.Found.class, signal -> run(() -> {
             if (resolvers.remove(signal.getPath()) != null) {
                 free(signal.getPath());
                 found(signal);
             }
-        })));
-        handlers.add(bus.addSigHandler(AvahiServiceResolver.Failure.class, signal -> run(() -> {
+        }));
+        bus.addSigHandler(AvahiServiceResolver.Failure.class, signal -> run(() -> {
             String name = resolvers.remove(signal.getPath());
             if (name != null) {
                 free(signal.getPath());
                 LOG.debug("mDNS: cannot resolve {}: {}", name, signal.error);
             }
-        })));
+        }));
     }
 
     private void run(Runnable task) {
@@ -318,18 +322,19 @@ public final class AvahiMdns implements Mdns {
     @Override
     public void close() {
         thread.shutdownNow();
-        for (AutoCloseable handler : handlers) {
+        closeBus();
+    }
+
+    /** Avahi frees a client's services, browsers and resolvers when it leaves the bus. */
+    private void closeBus() {
+        DBusConnection connection = bus;
+        bus = null;
+        if (connection != null) {
             try {
-                handler.close();
-            } catch (Exception e) {
-                LOG.debug("mDNS: removing a signal handler: {}", e.getMessage());
+                connection.close();
+            } catch (IOException e) {
+                LOG.debug("mDNS: closing the system bus connection: {}", e.getMessage());
             }
-        }
-        try {
-            // Avahi frees a client's services, browsers and resolvers when it leaves the bus.
-            bus.close();
-        } catch (IOException e) {
-            LOG.debug("mDNS: closing the system bus connection: {}", e.getMessage());
         }
     }
 }
