@@ -112,7 +112,7 @@ class MdnsDiscoveryTest {
         avahi.stopDaemon();
         awaitLog(gsbridge, "mDNS: Avahi stopped");
         avahi.startDaemon();
-        awaitLog(gsbridge, "mDNS through Avahi", 2);
+        awaitLog(gsbridge, "mDNS through avahi", 2);
         awaitLog(gsbridge, "mDNS: publishing " + gsbridge.deviceId(), published + 1);
         Kdeconnectd2504 kdc = startKdeconnectd();
         kdc.log().waitForLine(Pattern.compile("Discovered \"" + gsbridge.deviceId() + "\" at"), WAIT);

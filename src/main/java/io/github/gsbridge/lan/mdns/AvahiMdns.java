@@ -181,7 +181,7 @@ public final class AvahiMdns implements Mdns {
             }
             detach(null);
             server = bus.getRemoteObject(AvahiServer.BUS_NAME, "/", AvahiServer.class);
-            LOG.info("mDNS through Avahi {}", server.GetVersionString());
+            LOG.info("mDNS through {} on the system bus", server.GetVersionString());
             avahiKnownMissing = false;
             browser = server.ServiceBrowserNew(AvahiServer.UNSPEC, AvahiServer.UNSPEC, SERVICE_TYPE, "", NO_FLAGS)
                     .getPath();
