@@ -244,14 +244,22 @@ final class Commands {
             throw new Arguments.UsageException("give one HOST or HOST:PORT");
         }
         String address = args.positional().get(0);
+        Map<String, Variant<?>> state = bus.properties(DbusService.MANAGER_PATH, Manager1.NAME);
+        boolean active = "active".equals(BusClient.value(state, "State").orElse(""));
         if (args.flag("--once")) {
+            if (!active) {
+                throw new CliFailure("gsbridge does not hold the KDE Connect ports now ("
+                        + BusClient.value(state, "StateReason").orElse("") + "); \"gsbridge takeover\" takes them.");
+            }
             manager.Connect(address.startsWith("lan://") ? address : "lan://" + address);
             console.out().println("Asked " + address + " to connect; \"gsbridge devices\" shows whether it did.");
             return;
         }
         manager.RememberAddress(address);
-        console.out().println("Asked " + address + " to connect; \"gsbridge devices\" shows whether it did.\n"
-                + "gsbridge asks again at every start and after network changes until it connects "
+        console.out().println((active ? "Asked " + address + " to connect; \"gsbridge devices\" shows whether it did."
+                : "Remembered " + address + "; gsbridge does not hold the KDE Connect ports now ("
+                + BusClient.value(state, "StateReason").orElse("") + ") and asks it once it does.")
+                + "\ngsbridge asks again at every start and after network changes until it connects "
                 + "(\"gsbridge connect --forget " + address + "\" stops that).");
     }
 

@@ -121,6 +121,10 @@ class CliTest {
         assertFalse(unknown.err().contains("RememberAddress"), unknown.toString());
         failed(gsbridge("connect", "127.0.0.1:99999"), "port 99999 is out of range");
         assertEquals(2, gsbridge("connect").status());
+
+        fx.alpha.daemon().deactivate("GSConnect holds the ports");
+        failed(gsbridge("connect", "--once", address), "does not hold the KDE Connect ports now (GSConnect holds the ports)");
+        assertTrue(ok(gsbridge("connect", address)).out().startsWith("Remembered " + address + "; gsbridge does not hold"));
     }
 
     @Test
