@@ -19,9 +19,11 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -62,6 +64,11 @@ public final class AvahiMdns implements Mdns {
     private int wantedPort;
     /** Resolvers in progress: object path -> service name. */
     private final Map<String, String> resolvers = new HashMap<>();
+    /**
+     * Where each service is seen: "interface/protocol" pairs (IPv4 and IPv6 mDNS report it
+     * separately); it is lost only when it is gone from all of them.
+     */
+    private final Map<String, Set<String>> seen = new HashMap<>();
 
     private AvahiMdns(Listener listener) {
         this.listener = listener;
@@ -128,7 +135,10 @@ public final class AvahiMdns implements Mdns {
             }
         }));
         bus.addSigHandler(AvahiServiceBrowser.ItemRemove.class, signal -> run(() -> {
-            if (signal.getPath().equals(browser)) {
+            Set<String> where = seen.get(signal.name);
+            if (signal.getPath().equals(browser) && where != null && where.remove(signal.iface + "/" + signal.protocol)
+                    && where.isEmpty()) {
+                seen.remove(signal.name);
                 LOG.debug("mDNS: {} withdrew its service", signal.name);
                 listener.lost(signal.name);
             }
@@ -203,6 +213,7 @@ public final class AvahiMdns implements Mdns {
         group = null;
         running = false;
         resolvers.clear();
+        seen.clear();
     }
 
     private void serverState(int state) {
@@ -274,6 +285,7 @@ public final class AvahiMdns implements Mdns {
     }
 
     private void itemNew(AvahiServiceBrowser.ItemNew item) {
+        seen.computeIfAbsent(item.name, name -> new HashSet<>()).add(item.iface + "/" + item.protocol);
         if ((item.flags & AvahiServiceBrowser.OUR_OWN) != 0 || (wanted != null && item.name.equals(wanted.deviceId()))
                 || resolvers.containsValue(item.name)) {
             return;

@@ -38,14 +38,16 @@ public interface AvahiServiceBrowser extends DBusInterface {
     }
 
     class ItemRemove extends DBusSignal {
+        public final int iface;
+        public final int protocol;
         public final String name;
-        public final String type;
 
         public ItemRemove(String path, int iface, int protocol, String name, String type, String domain,
                           UInt32 flags) throws DBusException {
             super(path, iface, protocol, name, type, domain, flags);
+            this.iface = iface;
+            this.protocol = protocol;
             this.name = name;
-            this.type = type;
         }
     }
 
