@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Collections;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -169,20 +170,9 @@ public record Identity(
     }
 
     private static Integer integer(JsonNode node) {
-        if (node == null) {
-            return null;
-        }
-        if (node.isIntegralNumber() && node.canConvertToInt()) {
-            return node.asInt();
-        }
-        if (node.isTextual()) {
-            try {
-                return Integer.valueOf(node.asText().trim());
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-        return null;
+        OptionalLong value = WholeNumbers.of(node);
+        return value.isPresent() && value.getAsLong() >= Integer.MIN_VALUE && value.getAsLong() <= Integer.MAX_VALUE
+                ? (int) value.getAsLong() : null;
     }
 
     private static String quote(String s) {
