@@ -131,11 +131,16 @@ class GsconnectInteropTest {
         }
     }
 
-    /** Both linked and trusted, whoever announced. */
-    private GsbridgeProcess linkPaired(GsconnectService service) throws Exception {
+    private record Linked(GsconnectService service, GsbridgeProcess gsbridge) { }
+
+    /** Both pre-paired, GSConnect first; returns once the trusted link is up on both sides. */
+    private Linked startPairedAndLinked() throws Exception {
+        prePair();
+        GsconnectService service = startGsconnect();
+        announce(service);
         GsbridgeProcess gsbridge = linkUnpaired(service);
         awaitPeerSees(service, "Paired", "true");
-        return gsbridge;
+        return new Linked(service, gsbridge);
     }
 
     /** gsbridge started beside GSConnect; returns once both see the link. */
@@ -211,10 +216,9 @@ class GsconnectInteropTest {
 
     @Test
     void pingsTextUrlsAndNotificationsBothWays() throws Exception {
-        prePair();
-        GsconnectService service = startGsconnect();
-        announce(service);
-        GsbridgeProcess gsbridge = linkPaired(service);
+        Linked linked = startPairedAndLinked();
+        GsconnectService service = linked.service();
+        GsbridgeProcess gsbridge = linked.gsbridge();
 
         service.cli("--ping", "-d", ourHome.deviceId()).assertOk("gsconnect --ping");
         gsbridge.awaitEvent(event("PingReceived", peerHome.deviceId()), WAIT);
@@ -237,10 +241,9 @@ class GsconnectInteropTest {
 
     @Test
     void filesBothWays() throws Exception {
-        prePair();
-        GsconnectService service = startGsconnect();
-        announce(service);
-        GsbridgeProcess gsbridge = linkPaired(service);
+        Linked linked = startPairedAndLinked();
+        GsconnectService service = linked.service();
+        GsbridgeProcess gsbridge = linked.gsbridge();
         // a name beyond ASCII, 50 MiB, empty; all in one share each way
         String[] names = {"Grüße-日本語.txt", "large.bin", "empty.txt"};
         long[] sizes = {1234, 50L * MIB, 0};
@@ -307,10 +310,9 @@ class GsconnectInteropTest {
 
     @Test
     void linksAgainAfterGsconnectRestarts() throws Exception {
-        prePair();
-        GsconnectService service = startGsconnect();
-        announce(service);
-        GsbridgeProcess gsbridge = linkPaired(service);
+        Linked linked = startPairedAndLinked();
+        GsconnectService service = linked.service();
+        GsbridgeProcess gsbridge = linked.gsbridge();
         int mark = gsbridge.mark();
         service.stopService();
         gsbridge.awaitEvent(mark, event("Disconnected", peerHome.deviceId()), WAIT);

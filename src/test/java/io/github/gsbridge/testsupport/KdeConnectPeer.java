@@ -439,6 +439,18 @@ public final class KdeConnectPeer implements AutoCloseable {
         return r.stdout();
     }
 
+    /** Polls until kdeconnectd no longer counts {@code deviceId} as paired. */
+    public void awaitUnpaired(String deviceId, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (devices(false, true).contains(deviceId)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(namespace + ": " + deviceId + " still paired after " + timeout + "\n"
+                        + log().tail(40));
+            }
+            ManagedProcess.pause(100);
+        }
+    }
+
     /**
      * Polls until {@code deviceId} is reachable (and, if {@code paired}, trusted); throws with the
      * log tail otherwise.
