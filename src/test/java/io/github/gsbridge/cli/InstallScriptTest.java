@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
@@ -35,23 +36,35 @@ class InstallScriptTest {
     Path dir;
 
     /**
-     * A runnable jar made of this build's classes and dependencies (its manifest points at them):
-     * the shaded jar is only built after the tests.
+     * A runnable jar of this build's classes whose manifest points at its dependencies' jars: the
+     * shaded jar is only built after the tests. The classes are inside, as in the shaded jar,
+     * because class-data sharing archives no classes from directories.
      */
     private Path thinJar() throws IOException {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Main.class.getName());
         List<String> classPath = new ArrayList<>();
+        Path classes = null;
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (!entry.endsWith("test-classes")) {
+            if (entry.endsWith("test-classes")) {
+                continue;
+            }
+            if (Files.isDirectory(Path.of(entry))) {
+                classes = Path.of(entry);
+            } else {
                 classPath.add(Path.of(entry).toUri().toString());
             }
         }
         manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", classPath));
         Path jar = dir.resolve("gsbridge.jar");
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream ignored = new JarOutputStream(out, manifest)) {
-            // The manifest is the whole jar.
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream zip = new JarOutputStream(out, manifest);
+             Stream<Path> files = Files.walk(classes)) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                zip.putNextEntry(new JarEntry(classes.relativize(file).toString().replace(File.separatorChar, '/')));
+                Files.copy(file, zip);
+                zip.closeEntry();
+            }
         }
         return jar;
     }
@@ -65,7 +78,10 @@ class InstallScriptTest {
         return ManagedProcess.run(command, env, TIMEOUT);
     }
 
-    /** Every file and link under {@code root} with its content (links: their target), and every directory. */
+    /**
+     * Every file and link under {@code root} with its content (links: their target), and every
+     * directory. The class-data archive differs in content from one making to the next.
+     */
     private static Map<String, String> tree(Path root) throws IOException {
         Map<String, String> tree = new TreeMap<>();
         try (Stream<Path> paths = Files.walk(root)) {
@@ -75,6 +91,8 @@ class InstallScriptTest {
                     tree.put(name, "-> " + Files.readSymbolicLink(path));
                 } else if (Files.isDirectory(path)) {
                     tree.put(name + "/", "");
+                } else if (name.endsWith(".jsa")) {
+                    tree.put(name, Files.size(path) > 0 ? "an archive" : "empty");
                 } else {
                     tree.put(name, Files.size(path) + " bytes, " + (Files.isExecutable(path) ? "x" : "-") + " "
                             + Files.readString(path, java.nio.charset.StandardCharsets.ISO_8859_1).hashCode());
@@ -95,6 +113,7 @@ class InstallScriptTest {
 
         Path launcher = home.resolve(".local/bin/gsbridge");
         for (Path installed : List.of(launcher, home.resolve(".local/share/gsbridge/gsbridge.jar"),
+                home.resolve(".local/share/gsbridge/gsbridge.jsa"),
                 home.resolve(".config/systemd/user/gsbridge.service"),
                 home.resolve(".local/share/dbus-1/services/io.github.gsbridge.service"),
                 home.resolve(".local/share/dbus-1/interfaces/io.github.gsbridge.Device1.xml"),
@@ -116,6 +135,13 @@ class InstallScriptTest {
         ManagedProcess.Result help = ManagedProcess.run(List.of(launcher.toString(), "--help"),
                 Map.of("HOME", home.toString(), "PATH", "/usr/bin:/bin"), TIMEOUT).assertOk("gsbridge --help");
         assertTrue(help.stdout().startsWith("Usage: gsbridge COMMAND"), help.toString());
+        // The classes the daemon loaded while install.sh ran it come from the archive it made.
+        ManagedProcess.Result classes = ManagedProcess.run(List.of(launcher.toString(), "--help"),
+                Map.of("HOME", home.toString(), "PATH", "/usr/bin:/bin", "JDK_JAVA_OPTIONS", "-Xlog:class+load=info"),
+                TIMEOUT).assertOk("gsbridge --help, listing loaded classes");
+        assertTrue(classes.stdout().contains(" " + Main.class.getName() + " source: shared objects file"),
+                "gsbridge's classes come from the class-data archive:\n" + classes.stdout().lines()
+                        .filter(l -> l.contains("io.github.gsbridge")).toList());
 
         Map<String, String> installed = tree(home);
         run(home, Map.of(), "--jar", jar.toString()).assertOk("install.sh, second run");
