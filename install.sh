@@ -128,7 +128,8 @@ java_accepts() {
 # counters sampled every 50 ms, monitor deflation every 250 ms, a safepoint every second), which
 # keeps a laptop's CPU out of its deep sleep states; monitors are still deflated every minute, and
 # jcmd PID still works without the performance counters (jps no longer lists gsbridge). The native
-# heap trim gives back the memory start-up used, ~25 MiB (README: Benchmarks).
+# heap trim, once a minute, gives back what start-up and transfers left in malloc's arenas (up to
+# ~25 MiB; README: Benchmarks).
 # GSBRIDGE_JAVA_OPTS replaces them.
 java_opts="-XX:+UseSerialGC -Xms16m -Xmx192m -XX:ReservedCodeCacheSize=48m -Xss512k"
 idle_opts="-XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=0 -XX:GuaranteedSafepointInterval=0"
@@ -136,8 +137,8 @@ idle_opts="-XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInt
 if java_accepts $idle_opts; then
     java_opts="$java_opts $idle_opts"
 fi
-if java_accepts -XX:TrimNativeHeapInterval=30000; then
-    java_opts="$java_opts -XX:TrimNativeHeapInterval=30000"
+if java_accepts -XX:TrimNativeHeapInterval=60000; then
+    java_opts="$java_opts -XX:TrimNativeHeapInterval=60000"
 fi
 
 # Class-data sharing: a run of the daemon records the classes it loads until it is up (BouncyCastle,
