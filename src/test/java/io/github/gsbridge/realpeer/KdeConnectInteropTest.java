@@ -99,6 +99,25 @@ class KdeConnectInteropTest {
         kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);
     }
 
+    /**
+     * A phone that leaves the network sends no FIN, and an idle link carries no packets of ours:
+     * only TCP keepalive notices. The issue allows a minute; Linux's default keepalive takes more
+     * than two hours.
+     */
+    @Test
+    void aPeerThatVanishesIsUnreachableWithinAMinute() throws Exception {
+        KdeConnectPeer kdc = startKdeconnectd(prePaired());
+        GsbridgeProcess gsbridge = startGsbridge();
+        gsbridge.awaitEvent(event("Connected", kdc.deviceId()), WAIT);
+        kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);
+        int mark = gsbridge.mark();
+
+        setup.ns().exec(setup.ns().nsA(), WAIT, "ip", "link", "set", setup.ns().vethA(), "down")
+                .assertOk("taking kdeconnectd's side of the veth down");
+        gsbridge.awaitEvent(mark, event("Disconnected", kdc.deviceId()), Duration.ofSeconds(60));
+        assertEquals(false, gsbridge.device(kdc.deviceId()).get("reachable").asBoolean(), gsbridge.logTail(20));
+    }
+
     @Test
     void pingsBothWays() throws Exception {
         KdeConnectPeer kdc = startKdeconnectd(prePaired());
