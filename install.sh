@@ -130,7 +130,9 @@ java_accepts() {
 # jcmd PID still works without the performance counters (jps no longer lists gsbridge). The native
 # heap trim, once a minute, gives back what start-up and transfers left in malloc's arenas (up to
 # ~25 MiB; README: Benchmarks).
-# GSBRIDGE_JAVA_OPTS replaces them.
+# GSBRIDGE_JAVA_OPTS replaces them. ExitOnOutOfMemoryError stays whatever they are: a daemon out of
+# memory may have lost any of its threads (the one accepting connections, say), so it ends and
+# systemd restarts it.
 java_opts="-XX:+UseSerialGC -Xms16m -Xmx192m -XX:ReservedCodeCacheSize=48m -Xss512k"
 idle_opts="-XX:-UsePerfData -XX:+UnlockDiagnosticVMOptions -XX:AsyncDeflationInterval=0 -XX:GuaranteedSafepointInterval=0"
 # shellcheck disable=SC2086
@@ -196,7 +198,7 @@ make_archive
 cat >"$launcher" <<LAUNCHER
 #!/bin/sh
 # Written by gsbridge's install.sh.
-exec "$java" \${GSBRIDGE_JAVA_OPTS:-$java_opts} -XX:SharedArchiveFile="$archive" \\
+exec "$java" -XX:+ExitOnOutOfMemoryError \${GSBRIDGE_JAVA_OPTS:-$java_opts} -XX:SharedArchiveFile="$archive" \\
   -jar "$jar_dir/gsbridge.jar" "\$@"
 LAUNCHER
 chmod 755 "$launcher"

@@ -1,9 +1,11 @@
 package io.github.gsbridge.cli;
 
 import io.github.gsbridge.daemon.DaemonOptions;
+import io.github.gsbridge.daemon.FatalErrors;
 import io.github.gsbridge.daemon.Service;
 import io.github.gsbridge.dbus.DbusService;
 import io.github.gsbridge.dbus.SessionBus;
+import io.github.gsbridge.logging.EscapingServiceProvider;
 import io.github.gsbridge.tls.CredentialsException;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.exceptions.DBusException;
@@ -42,6 +44,8 @@ public final class Main {
               action -d DEV ID ACTION       press a button of DEV's notification ID
               notifications -d DEV [--json] DEV's notifications
               watch [--json]                print events as they happen
+              connect HOST[:PORT]           ask the device at HOST to connect, now and after each
+                                            start (--once: now only; --list, --forget HOST)
               daemon [OPTIONS]              run the daemon in the foreground (gsbridge daemon --help)
               --help                        this text
               --version                     print the version
@@ -53,6 +57,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] argv) {
+        EscapingServiceProvider.select();
         System.exit(run(Arrays.asList(argv), Console.system()));
     }
 
@@ -98,6 +103,7 @@ public final class Main {
         }
         // Logging is configured by now (--verbose), so the logger is created here, not statically.
         Logger log = LoggerFactory.getLogger(Main.class);
+        FatalErrors.install();
         Optional<DBusConnection> bus = sessionBus(console.env(), log);
         if (bus.isPresent()) {
             try {

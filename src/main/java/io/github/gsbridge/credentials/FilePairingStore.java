@@ -2,14 +2,10 @@ package io.github.gsbridge.credentials;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +14,7 @@ import java.util.Set;
 
 /** gsbridge's own pairing store for machines without GSConnect: one JSON file, mode 0600. */
 public final class FilePairingStore implements PairingStore {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Path file;
 
     public FilePairingStore(Path file) {
@@ -92,18 +88,6 @@ public final class FilePairingStore implements PairingStore {
         List<Entry> entries = devices.values().stream()
                 .map(d -> new Entry(d.id(), d.name(), d.type(), d.certificatePem(), d.lastConnection().orElse(null)))
                 .toList();
-        Files.createDirectories(file.getParent());
-        Path temp = Files.createTempFile(file.getParent(), ".devices", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            JSON.writeValue(temp.toFile(), entries);
-            try {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        PrivateJsonFile.write(file, entries);
     }
 }

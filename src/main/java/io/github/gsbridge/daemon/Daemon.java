@@ -2,12 +2,18 @@ package io.github.gsbridge.daemon;
 
 import io.github.gsbridge.credentials.Dconf;
 import io.github.gsbridge.credentials.GsconnectPairingStore;
+import io.github.gsbridge.credentials.ProtocolHistory;
 import io.github.gsbridge.credentials.IdentityLoader;
 import io.github.gsbridge.credentials.LocalIdentity;
 import io.github.gsbridge.desktop.FreedesktopNotifier;
+import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceManager;
 import io.github.gsbridge.event.EventBus;
 import io.github.gsbridge.lan.LanLinkProvider;
+import io.github.gsbridge.lan.NetworkMonitor;
+import io.github.gsbridge.lan.PeerAddress;
+import io.github.gsbridge.lan.mdns.AvahiMdns;
+import io.github.gsbridge.lan.mdns.Mdns;
 import io.github.gsbridge.plugin.Plugins;
 import io.github.gsbridge.plugin.share.XdgDownloadDirectories;
 import io.github.gsbridge.tls.CredentialsException;
@@ -20,6 +26,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -42,6 +49,8 @@ public final class Daemon implements AutoCloseable {
     public static final int PROTOCOL_VERSION = 8;
     /** GSConnect unicasts to paired but disconnected devices this often, so phones come back without a broadcast. */
     private static final long RECONNECT_INTERVAL_SECONDS = 5;
+    /** In gsbridge's own folder whichever identity is used: GSConnect's dconf has no place for it. */
+    private static final String PROTOCOL_HISTORY_FILE = "protocol-versions.json";
 
     private final DaemonOptions options;
     private final Dconf dconf;
@@ -62,6 +71,9 @@ public final class Daemon implements AutoCloseable {
     private boolean identityFresh = true;
     /** Resources made for this daemon that end with it (the desktop notifier's bus connection). */
     private final List<AutoCloseable> closeWithDaemon = new CopyOnWriteArrayList<>();
+    private final RememberedAddresses remembered;
+    private final Dialer dialer;
+    private final Mdns mdns;
 
     private Daemon(DaemonOptions options, Dconf dconf, LocalIdentity localIdentity, TlsSockets tls, EventBus events,
                    Transfers transfers, Plugins plugins) {
@@ -73,7 +85,8 @@ public final class Daemon implements AutoCloseable {
         this.transfers = transfers;
         this.plugins = plugins;
         this.identity = identityFor(localIdentity);
-        this.devices = new DeviceManager(localIdentity.certificate(), tls, localIdentity.pairings(), plugins, events,
+        this.devices = new DeviceManager(localIdentity.certificate(), tls, localIdentity.pairings(),
+                new ProtocolHistory(options.configDir().resolve(PROTOCOL_HISTORY_FILE)), plugins, events,
                 options.lan().payloadPorts(), options.lan().peerPayloadPorts());
         this.timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "daemon-timers");
@@ -82,6 +95,35 @@ public final class Daemon implements AutoCloseable {
         });
         timers.scheduleWithFixedDelay(this::reconnectPaired, RECONNECT_INTERVAL_SECONDS, RECONNECT_INTERVAL_SECONDS,
                 TimeUnit.SECONDS);
+        this.dialer = new Dialer(new Dialer.Sender() {
+            @Override
+            public boolean active() {
+                return tcpPort() != 0;
+            }
+
+            @Override
+            public void send(InetAddress address, int port) {
+                announceTo(address, port);
+            }
+        });
+        this.remembered = new RememberedAddresses(options.configDir());
+        try {
+            remembered.load().forEach(this::dial);
+        } catch (IOException e) {
+            LOG.warn("not dialling the addresses you gave: {}", e.getMessage());
+        }
+        this.mdns = options.mdns() ? AvahiMdns.start(AvahiMdns.systemBusAddress(System.getenv()), new Mdns.Listener() {
+            @Override
+            public void found(String deviceId, String name, InetAddress address, int port) {
+                dialer.add("mdns:" + deviceId, new MdnsPeer(deviceId, name, address, port));
+            }
+
+            @Override
+            public void lost(String deviceId) {
+                dialer.remove("mdns:" + deviceId);
+            }
+        }) : Mdns.none();
+        NetworkMonitor.start(timers, this::networkChanged).ifPresent(closeWithDaemon::add);
     }
 
     /** Loads the identity and sets everything up, holding no port yet; see {@link #activate()}. */
@@ -156,12 +198,15 @@ public final class Daemon implements AutoCloseable {
         LOG.info("gsbridge {} \"{}\" ({} identity) is up: TCP {}, UDP {}", identity.deviceId(), identity.deviceName(),
                 reloaded.source().label(), provider.tcpPort(), provider.udpPort());
         provider.announce();
+        mdns.publish(identity, provider.udpPort());
+        dialer.redialAll("gsbridge took the ports");
     }
 
     /** Gives the ports back: closes every link and the listeners; devices and transfers stay known. */
     public synchronized void deactivate(String reason) {
         identityFresh = false;
         if (lan != null) {
+            mdns.withdraw();
             lan.close();
             lan = null;
             devices.disconnectAll();
@@ -257,6 +302,124 @@ public final class Daemon implements AutoCloseable {
                 current.incomingCapabilities(), current.outgoingCapabilities());
         LOG.info("now called \"{}\"", clean);
         announce();
+        synchronized (this) {
+            if (lan != null) {
+                mdns.publish(identity, lan.udpPort());
+            }
+        }
+    }
+
+    /** An interface came up or got an address: announce on every network and dial every known address now. */
+    private synchronized void networkChanged() {
+        if (lan == null) {
+            return;
+        }
+        LOG.info("the network changed: announcing us again");
+        lan.announce();
+        dialer.redialAll("network change");
+    }
+
+    /**
+     * Remembers {@code address} in gsbridge's config folder and dials it now, at every start and
+     * after network changes until it links; false when it was remembered already (it is dialled
+     * now all the same).
+     */
+    public boolean rememberAddress(PeerAddress address) throws IOException {
+        boolean added = remembered.add(address);
+        dial(address);
+        return added;
+    }
+
+    /** Stops dialling {@code address}; false when it was not remembered. */
+    public boolean forgetAddress(PeerAddress address) throws IOException {
+        dialer.remove("address:" + address);
+        return remembered.remove(address);
+    }
+
+    public List<PeerAddress> rememberedAddresses() throws IOException {
+        return remembered.load();
+    }
+
+    private void dial(PeerAddress address) {
+        dialer.add("address:" + address, new Remembered(address));
+    }
+
+    /** An address the user gave; linked when a reachable device's link comes from there. */
+    private final class Remembered implements Dialer.Target {
+        private final PeerAddress address;
+
+        Remembered(PeerAddress address) {
+            this.address = address;
+        }
+
+        @Override
+        public String label() {
+            return address.toString();
+        }
+
+        @Override
+        public InetAddress resolve() throws UnknownHostException {
+            return address.resolve();
+        }
+
+        @Override
+        public int port() {
+            return address.portOr(options.lan().peerUdpPort());
+        }
+
+        @Override
+        public boolean linked(InetAddress resolved) {
+            for (Device device : devices.devices()) {
+                if (device.isReachable() && device.lastConnection().map(Daemon::hostOf).filter(resolved::equals)
+                        .isPresent()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    private static InetAddress hostOf(String lanUri) {
+        try {
+            return PeerAddress.parse(lanUri).resolve();
+        } catch (IllegalArgumentException | UnknownHostException e) {
+            return null;
+        }
+    }
+
+    /** A device that publishes itself through mDNS; linked when that device is. */
+    private final class MdnsPeer implements Dialer.Target {
+        private final String id;
+        private final String name;
+        private final InetAddress address;
+        private final int port;
+
+        MdnsPeer(String id, String name, InetAddress address, int port) {
+            this.id = id;
+            this.name = name;
+            this.address = address;
+            this.port = port;
+        }
+
+        @Override
+        public String label() {
+            return name + " (" + id + ", found through mDNS)";
+        }
+
+        @Override
+        public InetAddress resolve() {
+            return address;
+        }
+
+        @Override
+        public int port() {
+            return port;
+        }
+
+        @Override
+        public boolean linked(InetAddress resolved) {
+            return devices.find(id).filter(Device::isReachable).isPresent();
+        }
     }
 
     private void reconnectPaired() {
@@ -307,6 +470,8 @@ public final class Daemon implements AutoCloseable {
             }
         }
         timers.shutdownNow();
+        dialer.close();
+        mdns.close();
         devices.close();
         for (AutoCloseable resource : closeWithDaemon) {
             try {

@@ -4,9 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.gsbridge.dbus.DbusService;
 import io.github.gsbridge.device.DeviceEvent;
+import io.github.gsbridge.lan.Link;
+import io.github.gsbridge.lan.RawPeer;
+import io.github.gsbridge.lan.PortRange;
 import io.github.gsbridge.plugin.ping.PingPlugin;
 import io.github.gsbridge.testsupport.BusFixture;
 import io.github.gsbridge.testsupport.LoopbackNode;
+import io.github.gsbridge.testsupport.Ports;
+import io.github.gsbridge.tls.Certificates;
+import io.github.gsbridge.tls.LocalCertificate;
+import io.github.gsbridge.wire.Packet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,10 +23,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -100,6 +109,31 @@ class CliTest {
     }
 
     @Test
+    void connectAsksAHostRemembersItListsItAndForgetsIt() throws Exception {
+        // gamma listens where alpha never announces: only "connect" brings them together.
+        PortRange gammaPorts = Ports.freeRange(7);
+        String address = "127.0.0.1:" + gammaPorts.first();
+        try (LoopbackNode gamma = LoopbackNode.startStandard(dir, "gamma", gammaPorts, Ports.freeRange(1).first())) {
+            assertTrue(ok(gsbridge("connect", address)).out().contains("gsbridge connect --forget " + address));
+            gamma.awaitConnected(fx.alpha);
+        }
+        assertEquals(address + "\n", ok(gsbridge("connect", "--list")).out());
+        assertTrue(Files.readString(fx.alpha.home().resolve("gsbridge/addresses.json")).contains(address));
+        assertEquals("Forgot " + address + ".\n", ok(gsbridge("connect", "--forget", address)).out());
+        failed(gsbridge("connect", "--forget", address), address + " was not remembered");
+        ok(gsbridge("connect", "--once", "127.0.0.1:" + Ports.freeRange(1).first()));
+        assertEquals("No remembered addresses.\n", ok(gsbridge("connect", "--list")).out());
+        Run unknown = failed(gsbridge("connect", "no-such-host.invalid"), "cannot look up the host \"no-such-host.invalid\"");
+        assertFalse(unknown.err().contains("RememberAddress"), unknown.toString());
+        failed(gsbridge("connect", "127.0.0.1:99999"), "port 99999 is out of range");
+        assertEquals(2, gsbridge("connect").status());
+
+        fx.alpha.daemon().deactivate("GSConnect holds the ports");
+        failed(gsbridge("connect", "--once", address), "does not hold the KDE Connect ports now (GSConnect holds the ports)");
+        assertTrue(ok(gsbridge("connect", address)).out().startsWith("Remembered " + address + "; gsbridge does not hold"));
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (String command : Commands.ALL.keySet()) {
             Run run = ok(gsbridge(command, "--help"));
@@ -153,6 +187,28 @@ class CliTest {
         assertEquals(0, pair.status().get(30, TimeUnit.SECONDS), pair.err().toString());
         pair.out().awaitLine(l -> l.equals("Paired with beta."));
         failed(gsbridge("pair", "-d", beta.id()), "already paired");
+    }
+
+    @Test
+    void pairWithAProtocol7DeviceShowsBothFingerprints() throws Exception {
+        LocalCertificate certificate = LocalCertificate.generate(LocalCertificate.newDeviceId());
+        try (RawPeer old = new RawPeer(certificate, certificate.deviceId(), 7,
+                LoopbackNode.lanConfig(Ports.freeRange(4), fx.alphaPorts.first()), Set.of(), Set.of())) {
+            old.connectTo(LoopbackNode.LOOPBACK, fx.alpha.announcement());
+            Link link = old.awaitLink(BusFixture.WAIT);
+            fx.alpha.events().await(DeviceEvent.Connected.class, e -> e.deviceId().equals(certificate.deviceId()),
+                    BusFixture.WAIT);
+            Background pair = background("pair", "-d", certificate.deviceId());
+            old.awaitPacket(p -> p.isType("kdeconnect.pair"), BusFixture.WAIT);
+            pair.out().awaitLine(l -> l.equals("Compare with what the device shows: our fingerprint "
+                    + Certificates.sha256Fingerprint(link.peerCertificate()) + "; device fingerprint "
+                    + Certificates.sha256Fingerprint(certificate.certificate())));
+            Packet accept = new Packet("kdeconnect.pair");
+            accept.body().put("pair", true);
+            old.send(link, accept);
+            assertEquals(0, pair.status().get(30, TimeUnit.SECONDS), pair.err().toString());
+            pair.out().awaitLine(l -> l.equals("Paired with RawPeer."));
+        }
     }
 
     @Test

@@ -45,6 +45,7 @@ public final class GsbridgeDaemon implements AutoCloseable {
         Path log = dir.resolve("daemon.log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().retainAll(List.of("PATH"));
+        builder.environment().put("DBUS_SYSTEM_BUS_ADDRESS", GsbridgeProcess.NO_SYSTEM_BUS);
         builder.environment().putAll(env);
         return new GsbridgeDaemon(builder.start(), log);
     }
