@@ -58,30 +58,37 @@ public final class FootprintBenchmark {
         }
         Path dir = Files.createTempDirectory("gsbridge-footprint");
         try {
-            List<double[]> starts = startUp(launcher, dir.resolve("start"), startups);
+            Map<String, String> env = launcherEnvironment(dir.resolve("start/home"));
+            List<double[]> starts = startUp(List.of(launcher.toString(), "daemon"), env, dir.resolve("start"), startups);
             sideBySide(launcher, dir.resolve("idle"), windows, bytes, starts);
         } finally {
             deleteTree(dir);
         }
     }
 
-    /** Seconds to ports bound and to the D-Bus name owned, per run; the first run makes the identity. */
-    private static List<double[]> startUp(Path launcher, Path dir, int runs) throws Exception {
+    /**
+     * Seconds from starting {@code daemon} (a command ending in "daemon") to its ports bound and to
+     * its D-Bus name owned, per run, each on a private session bus with fresh ports; {@code env}
+     * names a HOME, whose identity the first run makes. Each run is also printed to stderr.
+     */
+    static List<double[]> startUp(List<String> daemon, Map<String, String> env, Path dir, int runs)
+            throws Exception {
         List<double[]> result = new ArrayList<>();
         try (PrivateBus bus = PrivateBus.start(dir.resolve("bus"))) {
-            Map<String, String> env = launcherEnvironment(dir.resolve("home"));
-            env.put("DBUS_SESSION_BUS_ADDRESS", bus.address());
+            Map<String, String> withBus = new HashMap<>(env);
+            withBus.put("DBUS_SESSION_BUS_ADDRESS", bus.address());
             for (int run = 1; run <= runs; run++) {
                 PortRange ports = Ports.freeRange(4);
-                long start = System.nanoTime();
-                try (GsbridgeDaemon daemon = GsbridgeDaemon.launch(dir.resolve("run" + run), List.of(
-                        launcher.toString(), "daemon", "--identity", "own",
+                List<String> command = new ArrayList<>(daemon);
+                command.addAll(List.of("--identity", "own",
                         "--udp-port", String.valueOf(ports.first()), "--tcp-ports", String.valueOf(ports.first() + 1),
                         "--payload-ports", (ports.first() + 2) + "-" + ports.last(), "--broadcast", "127.0.0.1",
-                        "--no-desktop-notifications"), env)) {
-                    daemon.awaitLog("is up");
+                        "--no-desktop-notifications"));
+                long start = System.nanoTime();
+                try (GsbridgeDaemon started = GsbridgeDaemon.launch(dir.resolve("run" + run), command, withBus)) {
+                    started.awaitLog("is up");
                     double up = (System.nanoTime() - start) / 1e9;
-                    daemon.awaitLog(GsbridgeDaemon.ON_THE_BUS);
+                    started.awaitLog(GsbridgeDaemon.ON_THE_BUS);
                     double onBus = (System.nanoTime() - start) / 1e9;
                     System.err.printf("[bench] start-up run %d%s: ports bound %.2f s, D-Bus name owned %.2f s%n", run,
                             run == 1 ? " (new identity)" : "", up, onBus);
@@ -177,7 +184,7 @@ public final class FootprintBenchmark {
         System.out.printf("%-34s %24s %24s%n", "figure", "gsbridge", "kdeconnectd 22.12");
         row("wake-ups (context switches) /s", ours, theirs, i -> i.window().wakeupsPerSecond(), "%.2f");
         row("CPU ms/min", ours, theirs, i -> i.window().cpuMillisPerMinute(), "%.1f");
-        row("RSS MiB", ours, theirs, i -> i.rssKiB() / 1024.0, "%.0f");
+        row("RSS MiB", ours, theirs, i -> i.rssKiB() / 1024.0, "%.1f");
         System.out.println("gsbridge's threads that woke, last window: " + ours.get(ours.size() - 1).window().busiest(12));
         List<double[]> loads = starts.subList(Math.min(1, starts.size() - 1), starts.size());
         System.out.printf("start to ports bound, identity loaded (%d runs): %s s; first run, new identity: %.2f s%n",
@@ -195,7 +202,7 @@ public final class FootprintBenchmark {
                 summary(theirs.stream().mapToDouble(value).toArray(), format));
     }
 
-    private static String summary(double[] values, String format) {
+    static String summary(double[] values, String format) {
         double[] sorted = values.clone();
         java.util.Arrays.sort(sorted);
         double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]

@@ -41,18 +41,42 @@ record ThreadActivity(Map<Long, Sample> threads) {
         }
     }
 
+    /**
+     * The threads of {@code pid} and of the processes it started (gsbridge's {@code dconf watch}
+     * and {@code ip monitor} are part of what it costs); a child's threads are named after it.
+     */
     static ThreadActivity of(long pid) throws IOException {
         Map<Long, Sample> threads = new HashMap<>();
+        collect(pid, "", threads);
+        return new ThreadActivity(threads);
+    }
+
+    private static void collect(long pid, String prefix, Map<Long, Sample> threads) throws IOException {
+        List<Long> children = new ArrayList<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks.toList()) {
                 try {
-                    threads.put(Long.parseLong(task.getFileName().toString()), sample(task));
+                    Sample sample = sample(task);
+                    threads.put(Long.parseLong(task.getFileName().toString()),
+                            new Sample(prefix + sample.name(), sample.switches(), sample.cpuNanos()));
+                    for (String child : Files.readString(task.resolve("children")).split(" ")) {
+                        if (!child.isBlank()) {
+                            children.add(Long.parseLong(child.strip()));
+                        }
+                    }
                 } catch (NoSuchFileException e) {
                     // The thread ended while we read it.
                 }
             }
         }
-        return new ThreadActivity(threads);
+        for (long child : children) {
+            try {
+                String name = Files.readString(Path.of("/proc", Long.toString(child), "comm")).strip();
+                collect(child, "(child " + name + ") ", threads);
+            } catch (NoSuchFileException e) {
+                // It ended meanwhile.
+            }
+        }
     }
 
     private static Sample sample(Path task) throws IOException {
