@@ -1,8 +1,10 @@
 package io.github.gsbridge.daemon;
 
 import io.github.gsbridge.credentials.Dconf;
+import io.github.gsbridge.credentials.GsconnectInstallation;
 import io.github.gsbridge.credentials.GsconnectPairingStore;
 import io.github.gsbridge.credentials.IdentityLoader;
+import io.github.gsbridge.credentials.IdentitySource;
 import io.github.gsbridge.credentials.LocalIdentity;
 import io.github.gsbridge.credentials.ProtocolHistory;
 import io.github.gsbridge.desktop.FreedesktopNotifier;
@@ -194,8 +196,9 @@ public final class Daemon implements AutoCloseable {
         provider.start();
         lan = provider;
         setState(DaemonState.Kind.ACTIVE, "listening on TCP " + provider.tcpPort() + " and UDP " + provider.udpPort());
-        LOG.info("gsbridge {} \"{}\" ({} identity) is up: TCP {}, UDP {}", identity.deviceId(), identity.deviceName(),
-                reloaded.source().label(), provider.tcpPort(), provider.udpPort());
+        LOG.info("gsbridge {} \"{}\" ({} identity, protocol {}) is up: TCP {}, UDP {}", identity.deviceId(),
+                identity.deviceName(), reloaded.source().label(), identity.protocolVersion(), provider.tcpPort(),
+                provider.udpPort());
         provider.announce();
         mdns.publish(identity, provider.udpPort());
         dialer.redialAll("gsbridge took the ports");
@@ -492,7 +495,23 @@ public final class Daemon implements AutoCloseable {
     private Identity identityFor(LocalIdentity local) {
         String name = Identity.sanitizeName(options.name().or(local::configuredName).orElseGet(Daemon::hostName));
         return Identity.of(local.deviceId(), name.isBlank() ? "gsbridge" : name, options.deviceType(),
-                PROTOCOL_VERSION, plugins.incomingTypes(), plugins.outgoingTypes());
+                protocolFor(local), plugins.incomingTypes(), plugins.outgoingTypes());
+    }
+
+    /**
+     * With GSConnect's identity we speak what the installed GSConnect speaks: phones and KDE
+     * desktops remember the highest protocol a paired device used and refuse a lower one, so a
+     * phone that met us speaking 8 would refuse GSConnect 54 (protocol 7) once it has the ports back.
+     */
+    private int protocolFor(LocalIdentity local) {
+        if (options.protocol().isPresent()) {
+            return options.protocol().getAsInt();
+        }
+        if (local.source() == IdentitySource.GSCONNECT) {
+            return Math.min(PROTOCOL_VERSION, GsconnectInstallation.protocolVersion(System.getenv())
+                    .orElse(PROTOCOL_VERSION));
+        }
+        return PROTOCOL_VERSION;
     }
 
     private static LocalIdentity loadIdentity(DaemonOptions options, Dconf dconf) throws CredentialsException {

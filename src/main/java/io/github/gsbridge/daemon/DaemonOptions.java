@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** Options of {@code gsbridge daemon}; every default follows GSConnect and the KDE Connect ports. */
 public record DaemonOptions(
@@ -24,7 +25,8 @@ public record DaemonOptions(
         LanConfig lan,
         boolean force,
         boolean desktopNotifications,
-        boolean mdns) {
+        boolean mdns,
+        OptionalInt protocol) {
 
     public static final String USAGE = """
             Usage: gsbridge daemon [OPTIONS]
@@ -53,6 +55,9 @@ public record DaemonOptions(
               --no-desktop-notifications
                                     do not show the devices' notifications on this desktop
               --no-mdns             neither publish nor look for devices through Avahi (mDNS)
+              --protocol 7|8        protocol version to speak (default: 8, or what the installed
+                                      GSConnect speaks when using its identity, so that handing
+                                      the ports back never looks like a downgrade to a phone)
               --verbose             debug logging
             """;
 
@@ -77,6 +82,7 @@ public record DaemonOptions(
         boolean force = false;
         boolean desktopNotifications = true;
         boolean mdns = true;
+        OptionalInt protocol = OptionalInt.empty();
         PortRange peerTcpPorts = defaults.peerTcpPorts();
         PortRange peerPayloadPorts = defaults.peerPayloadPorts();
 
@@ -118,12 +124,20 @@ public record DaemonOptions(
                 case "--broadcast" -> broadcast.add(parseAddress(value));
                 case "--peer-tcp-ports" -> peerTcpPorts = PortRange.parse(value);
                 case "--peer-payload-ports" -> peerPayloadPorts = PortRange.parse(value);
+                case "--protocol" -> protocol = OptionalInt.of(parseProtocol(value));
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
         return new DaemonOptions(name, type, identity, configDir, gsconnectDir, dconf,
                 new LanConfig(udpPort, peerUdpPort, tcpPorts, payloadPorts, broadcast, peerTcpPorts, peerPayloadPorts),
-                force, desktopNotifications, mdns);
+                force, desktopNotifications, mdns, protocol);
+    }
+
+    private static int parseProtocol(String value) {
+        if (!value.equals("7") && !value.equals("8")) {
+            throw new IllegalArgumentException("--protocol takes 7 or 8, not \"" + value + "\"");
+        }
+        return Integer.parseInt(value);
     }
 
     public static boolean verbose(List<String> args) {

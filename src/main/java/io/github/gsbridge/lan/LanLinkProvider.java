@@ -281,7 +281,7 @@ public final class LanLinkProvider implements AutoCloseable {
             if (!deadline.stop()) {
                 throw new SocketTimeoutException(deadline.reason(null));
             }
-            Link link = new Link(peer, ssl, tcp, reader, peerCertificate, direction, lastPort);
+            Link link = new Link(peer, ours.protocolVersion(), ssl, tcp, reader, peerCertificate, direction, lastPort);
             LOG.debug("{}: TLS {} with {} established", peer.deviceId(), ssl.getSession().getProtocol(),
                     ssl.getSession().getCipherSuite());
             onLink.accept(link);
