@@ -150,6 +150,7 @@ public final class Daemon implements AutoCloseable {
         devices.replaceCredentials(reloaded.certificate(), tls, reloaded.pairings());
         devices.reloadPairings();
         LanLinkProvider provider = new LanLinkProvider(options.lan(), tls, () -> identity, devices::onLink);
+        provider.preferConnectsTo(devices::isPaired);
         provider.start();
         lan = provider;
         setState(DaemonState.Kind.ACTIVE, "listening on TCP " + provider.tcpPort() + " and UDP " + provider.udpPort());
