@@ -5,6 +5,7 @@ import io.github.gsbridge.daemon.FatalErrors;
 import io.github.gsbridge.daemon.Service;
 import io.github.gsbridge.dbus.DbusService;
 import io.github.gsbridge.dbus.SessionBus;
+import io.github.gsbridge.logging.EscapingServiceProvider;
 import io.github.gsbridge.tls.CredentialsException;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.exceptions.DBusException;
@@ -54,6 +55,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] argv) {
+        EscapingServiceProvider.select();
         System.exit(run(Arrays.asList(argv), Console.system()));
     }
 

@@ -51,7 +51,8 @@ class PacketCodecTest {
     @Test
     void payloadPresentOnlyWithSizeAndTransferInfo() throws Exception {
         assertFalse(decode("{\"type\":\"t\",\"body\":{},\"payloadSize\":10}").hasPayload());
-        assertFalse(decode("{\"type\":\"t\",\"body\":{},\"payloadSize\":0,\"payloadTransferInfo\":{\"port\":1739}}").hasPayload());
+        // GSConnect offers empty files this way and waits until they are fetched.
+        assertTrue(decode("{\"type\":\"t\",\"body\":{},\"payloadSize\":0,\"payloadTransferInfo\":{\"port\":1739}}").hasPayload());
         assertTrue(decode("{\"type\":\"t\",\"body\":{},\"payloadSize\":-1,\"payloadTransferInfo\":{\"port\":1739}}").hasPayload());
     }
 
