@@ -44,6 +44,8 @@ public final class Main {
               action -d DEV ID ACTION       press a button of DEV's notification ID
               notifications -d DEV [--json] DEV's notifications
               watch [--json]                print events as they happen
+              connect HOST[:PORT]           ask the device at HOST to connect, now and after each
+                                            start (--once: now only; --list, --forget HOST)
               daemon [OPTIONS]              run the daemon in the foreground (gsbridge daemon --help)
               --help                        this text
               --version                     print the version

@@ -23,7 +23,8 @@ public record DaemonOptions(
         String dconfExecutable,
         LanConfig lan,
         boolean force,
-        boolean desktopNotifications) {
+        boolean desktopNotifications,
+        boolean mdns) {
 
     public static final String USAGE = """
             Usage: gsbridge daemon [OPTIONS]
@@ -51,6 +52,7 @@ public record DaemonOptions(
               --force               keep the ports even when GSConnect starts (it then cannot bind them)
               --no-desktop-notifications
                                     do not show the devices' notifications on this desktop
+              --no-mdns             neither publish nor look for devices through Avahi (mDNS)
               --verbose             debug logging
             """;
 
@@ -74,6 +76,7 @@ public record DaemonOptions(
         List<InetAddress> broadcast = new ArrayList<>();
         boolean force = false;
         boolean desktopNotifications = true;
+        boolean mdns = true;
         PortRange peerTcpPorts = defaults.peerTcpPorts();
         PortRange peerPayloadPorts = defaults.peerPayloadPorts();
 
@@ -88,6 +91,10 @@ public record DaemonOptions(
             }
             if (option.equals("--no-desktop-notifications")) {
                 desktopNotifications = false;
+                continue;
+            }
+            if (option.equals("--no-mdns")) {
+                mdns = false;
                 continue;
             }
             if (!option.startsWith("--")) {
@@ -116,7 +123,7 @@ public record DaemonOptions(
         }
         return new DaemonOptions(name, type, identity, configDir, gsconnectDir, dconf,
                 new LanConfig(udpPort, peerUdpPort, tcpPorts, payloadPorts, broadcast, peerTcpPorts, peerPayloadPorts),
-                force, desktopNotifications);
+                force, desktopNotifications, mdns);
     }
 
     public static boolean verbose(List<String> args) {
