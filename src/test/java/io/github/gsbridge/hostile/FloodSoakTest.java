@@ -56,7 +56,7 @@ class FloodSoakTest {
     private static final Duration RECONNECT_EVERY = Duration.ofSeconds(3);
     /** A round trip during the flood may take this many times the slowest quiet one, and at least {@link #FLOOR}. */
     private static final int SLOWER = 20;
-    private static final Duration FLOOR = Duration.ofSeconds(2);
+    private static final Duration FLOOR = Duration.ofSeconds(5);
     private static final int BIG_LINERS = 3;
     /** Between two attempts of one attacker: ten a second each, a hundred handshakes a second in all at most. */
     private static final Duration ATTACK_PAUSE = Duration.ofMillis(100);
