@@ -193,6 +193,7 @@ public final class Daemon implements AutoCloseable {
         devices.replaceCredentials(reloaded.certificate(), tls, reloaded.pairings());
         reloadPairings();
         LanLinkProvider provider = new LanLinkProvider(options.lan(), tls, () -> identity, devices::onLink);
+        provider.preferConnectsTo(devices::isPaired);
         provider.start();
         lan = provider;
         setState(DaemonState.Kind.ACTIVE, "listening on TCP " + provider.tcpPort() + " and UDP " + provider.udpPort());

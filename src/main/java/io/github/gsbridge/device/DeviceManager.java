@@ -144,6 +144,11 @@ public final class DeviceManager implements AutoCloseable {
         return List.copyOf(devices.values());
     }
 
+    public boolean isPaired(String deviceId) {
+        Device device = devices.get(deviceId);
+        return device != null && device.isPaired();
+    }
+
     /** A device by id, or by name when exactly one known device has it. */
     public Optional<Device> find(String idOrName) {
         Device byId = devices.get(idOrName);
