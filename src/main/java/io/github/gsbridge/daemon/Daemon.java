@@ -4,7 +4,10 @@ import io.github.gsbridge.credentials.Dconf;
 import io.github.gsbridge.credentials.GsconnectPairingStore;
 import io.github.gsbridge.credentials.IdentityLoader;
 import io.github.gsbridge.credentials.LocalIdentity;
+import io.github.gsbridge.desktop.DesktopFace;
+import io.github.gsbridge.desktop.DesktopLauncher;
 import io.github.gsbridge.desktop.FreedesktopNotifier;
+import io.github.gsbridge.desktop.NotificationKind;
 import io.github.gsbridge.device.DeviceManager;
 import io.github.gsbridge.event.EventBus;
 import io.github.gsbridge.lan.LanLinkProvider;
@@ -93,8 +96,11 @@ public final class Daemon implements AutoCloseable {
                 ? Optional.empty() : Optional.of(new GsconnectPairingStore(dconf));
         FreedesktopNotifier desktop = new FreedesktopNotifier();
         Plugins plugins = Plugins.standard(events, transfers, new XdgDownloadDirectories(System.getenv(), gsconnect),
-                desktop, options.desktopNotifications());
+                desktop, options.desktopNotifications().contains(NotificationKind.PHONE));
         Daemon daemon = create(options, dconf, events, transfers, plugins);
+        DesktopFace face = new DesktopFace(desktop, new DesktopLauncher(), events, daemon.devices()::find,
+                options.desktopNotifications());
+        daemon.closeWithDaemon.add(face);
         daemon.closeWithDaemon.add(desktop);
         return daemon;
     }

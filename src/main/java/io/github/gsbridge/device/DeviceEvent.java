@@ -11,6 +11,9 @@ public sealed interface DeviceEvent extends Event {
     /** The device asks to pair; the user compares the key with the one the device shows. */
     record PairRequested(String deviceId, String verificationKey) implements DeviceEvent { }
 
+    /** We asked the device to pair; the user compares the key with the one the device shows. */
+    record PairRequestSent(String deviceId, String verificationKey) implements DeviceEvent { }
+
     record Paired(String deviceId) implements DeviceEvent { }
 
     record Unpaired(String deviceId) implements DeviceEvent { }

@@ -437,9 +437,8 @@ public final class NotificationPlugin implements Plugin {
             String body = n.text().isEmpty() ? n.title() : n.text();
             int replaces = desktopIds.getOrDefault(key, 0);
             Optional<byte[]> icon = cachedIcon(device, posted);
-            int shown = icon.isPresent()
-                    ? desktop.show(device.name(), summary, body, icon.get(), replaces)
-                    : desktop.show(device.name(), summary, body, replaces);
+            int shown = desktop.show(DesktopNotifier.Notice.of(device.name(), summary, body).withIcon(icon)
+                    .replacing(replaces));
             if (shown != 0) {
                 desktopIds.put(key, shown);
             }
