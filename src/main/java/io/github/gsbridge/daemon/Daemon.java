@@ -83,6 +83,9 @@ public final class Daemon implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        // Known before the D-Bus API is offered and while GSConnect holds the ports, so that devices,
+        // watch and GetManagedObjects list them from the start.
+        devices.reloadPairings();
         timers.scheduleWithFixedDelay(this::reconnectPaired, RECONNECT_INTERVAL_SECONDS, RECONNECT_INTERVAL_SECONDS,
                 TimeUnit.SECONDS);
     }

@@ -4,6 +4,11 @@ import io.github.gsbridge.event.Event;
 
 /** Link and pairing changes of a device. */
 public sealed interface DeviceEvent extends Event {
+    String deviceId();
+
+    /** A paired device became known from the pairing store (at start-up, or added there behind our back). */
+    record Known(String deviceId) implements DeviceEvent { }
+
     record Connected(String deviceId, String name) implements DeviceEvent { }
 
     record Disconnected(String deviceId) implements DeviceEvent { }

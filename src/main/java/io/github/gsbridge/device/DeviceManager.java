@@ -72,10 +72,17 @@ public final class DeviceManager implements AutoCloseable {
             return;
         }
         for (PairedDevice record : stored.values()) {
-            Device device = devices.computeIfAbsent(record.id(), id -> new Device(id, services));
+            boolean[] added = new boolean[1];
+            Device device = devices.computeIfAbsent(record.id(), id -> {
+                added[0] = true;
+                return new Device(id, services);
+            });
             PairedDevice previous = device.pairedRecord();
             device.setPairedRecord(record);
             device.pairing().restorePaired();
+            if (added[0] || previous == null) {
+                services.events().publish(new DeviceEvent.Known(device.id()));
+            }
             if (previous != null && !previous.certificatePem().equals(record.certificatePem()) && device.link() != null) {
                 LOG.info("{}: pinned certificate changed in {}; reconnecting", device, services.store().describe());
                 device.link().close();
