@@ -1,5 +1,6 @@
 package io.github.gsbridge.desktop;
 
+import io.github.gsbridge.dbus.SessionBus;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.exceptions.DBusException;
@@ -180,9 +181,13 @@ public final class FreedesktopNotifier implements DesktopNotifier, AutoCloseable
             return server;
         }
         try {
-            DBusConnectionBuilder builder = address.isPresent()
-                    ? DBusConnectionBuilder.forAddress(address.get()) : DBusConnectionBuilder.forSessionBus();
-            connection = builder.withShared(false).transportConfig().withTimeout(CONNECT_TIMEOUT_MS).back().build();
+            Optional<String> target = address.or(() -> SessionBus.address(System.getenv()));
+            if (target.isEmpty()) {
+                noBus = true;
+                report("no session bus (DBUS_SESSION_BUS_ADDRESS is not set): no desktop notifications");
+                return null;
+            }
+            connection = DBusConnectionBuilder.forAddress(target.get()).withShared(false).transportConfig().withTimeout(CONNECT_TIMEOUT_MS).back().build();
             server = connection.getRemoteObject(Notifications.BUS_NAME, Notifications.OBJECT_PATH,
                     Notifications.class);
             connection.addSigHandler(Notifications.ActionInvoked.class,
