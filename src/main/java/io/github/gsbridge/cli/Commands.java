@@ -52,7 +52,20 @@ final class Commands {
     }
 
     /** A client command: its usage text, the options it takes, and what it does. */
-    record Command(String usage, Map<String, String> valueOptions, Set<String> flags, Body body) { }
+    record Command(String usage, Map<String, String> valueOptions, Set<String> flags, Body body) {
+        /** The usage's first line without "gsbridge ", e.g. "pair -d DEV". */
+        String synopsis() {
+            return usage.lines().findFirst().orElse("").replaceFirst("^gsbridge ", "");
+        }
+
+        /** The first sentence of the usage's description, for the command list of gsbridge --help. */
+        String summary() {
+            int start = usage.indexOf("\n\n");
+            String text = start < 0 ? "" : usage.substring(start + 2).replaceAll("\\s+", " ").strip();
+            int end = text.indexOf(". ");
+            return end < 0 ? text : text.substring(0, end + 1);
+        }
+    }
 
     @FunctionalInterface
     interface Body {
@@ -66,8 +79,8 @@ final class Commands {
                 Map.of(), Set.of("--json"), Commands::devices));
         ALL.put("status", new Command("gsbridge status\n\nShows the daemon's identity, state and port.",
                 Map.of(), Set.of(), Commands::status));
-        ALL.put("pair", new Command("gsbridge pair -d DEV\n\nAsks DEV to pair, shows the verification key and waits "
-                + "until the device's user answers.", DEVICE, Set.of(), Commands::pair));
+        ALL.put("pair", new Command("gsbridge pair -d DEV\n\nAsks DEV to pair and waits for the answer. It shows the "
+                + "verification key to compare with the one on the device.", DEVICE, Set.of(), Commands::pair));
         ALL.put("unpair", new Command("gsbridge unpair -d DEV\n\nForgets the pairing with DEV (on both sides).",
                 DEVICE, Set.of(), (c, a, b) -> c.simple(a, b, "Unpair", "Unpaired")));
         ALL.put("accept", new Command("gsbridge accept -d DEV\n\nAccepts DEV's pair request.",
@@ -79,7 +92,7 @@ final class Commands {
         ALL.put("ring", new Command("gsbridge ring -d DEV\n\nMakes DEV ring.",
                 DEVICE, Set.of(), (c, a, b) -> c.simple(a, b, "Ring", "Ringing")));
         ALL.put("share", new Command("gsbridge share -d DEV FILE...\n\nSends files to DEV and waits until they "
-                + "arrived; exit status 0 only when every file did.", DEVICE, Set.of(), Commands::share));
+                + "arrived. The exit status is 0 only when every file did.", DEVICE, Set.of(), Commands::share));
         ALL.put("share-url", new Command("gsbridge share-url -d DEV URL\n\nOpens URL on DEV.",
                 DEVICE, Set.of(), Commands::shareUrl));
         ALL.put("share-text", new Command("gsbridge share-text -d DEV TEXT\n\nSends TEXT to DEV.",
@@ -92,17 +105,18 @@ final class Commands {
                         "--app", "--app", "--id", "--id", "--icon", "--icon"), Set.of(), Commands::notify));
         ALL.put("withdraw", new Command("gsbridge withdraw -d DEV ID\n\nRemoves the notification ID we sent to DEV.",
                 DEVICE, Set.of(), Commands::withdraw));
-        ALL.put("reply", new Command("gsbridge reply -d DEV ID MESSAGE\n\nAnswers DEV's notification ID (a chat "
-                + "message, say) with MESSAGE.", DEVICE, Set.of(), Commands::reply));
+        ALL.put("reply", new Command("gsbridge reply -d DEV ID MESSAGE\n\nAnswers DEV's notification ID with MESSAGE. "
+                + "ID is a chat message, say.", DEVICE, Set.of(), Commands::reply));
         ALL.put("action", new Command("gsbridge action -d DEV ID ACTION\n\nPresses the button ACTION of DEV's "
-                + "notification ID (\"gsbridge notifications\" lists them).", DEVICE, Set.of(), Commands::action));
+                + "notification ID. \"gsbridge notifications\" lists them.", DEVICE, Set.of(), Commands::action));
         ALL.put("notifications", new Command("gsbridge notifications -d DEV [--json]\n\nLists DEV's notifications.",
                 DEVICE, Set.of("--json"), Commands::notifications));
         ALL.put("takeover", new Command("""
                 gsbridge takeover
 
-                Switches GSConnect off (its "enabled" key, and the GNOME Shell extension where
-                gnome-extensions exists) and waits until gsbridge holds the KDE Connect ports.""",
+                Switches GSConnect off and waits until gsbridge holds the KDE Connect ports. It
+                sets GSConnect's "enabled" key, and disables the GNOME Shell extension where
+                gnome-extensions exists.""",
                 Map.of(), Set.of(), Commands::takeover));
         ALL.put("release", new Command("""
                 gsbridge release
@@ -110,8 +124,8 @@ final class Commands {
                 Gives the KDE Connect ports back and switches GSConnect on again. gsbridge stays
                 waiting until "gsbridge takeover" or until GSConnect has come and gone.""",
                 Map.of(), Set.of(), Commands::release));
-        ALL.put("watch", new Command("gsbridge watch [--json]\n\nPrints events as they happen until interrupted "
-                + "or until the daemon stops.", Map.of(), Set.of("--json"), (c, a, b) -> new Watch(c.console).run(a, b)));
+        ALL.put("watch", new Command("gsbridge watch [--json]\n\nPrints events as they happen. It stops on Ctrl-C "
+                + "or when the daemon stops.", Map.of(), Set.of("--json"), (c, a, b) -> new Watch(c.console).run(a, b)));
     }
 
     /** Runs a client command; returns the exit status (0 ok, 1 failed, 2 usage). */
