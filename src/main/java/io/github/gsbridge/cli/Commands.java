@@ -7,6 +7,7 @@ import io.github.gsbridge.credentials.Dconf;
 import io.github.gsbridge.credentials.DconfException;
 import io.github.gsbridge.credentials.GVariantText;
 import io.github.gsbridge.credentials.GsconnectDconf;
+import io.github.gsbridge.daemon.DaemonOptions;
 import io.github.gsbridge.dbus.DbusService;
 import io.github.gsbridge.dbus.Device1;
 import io.github.gsbridge.dbus.Manager1;
@@ -35,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 /** The client commands: each talks to the daemon over D-Bus only. */
 final class Commands {
     private static final String GSCONNECT_EXTENSION = "gsconnect@andyholmes.github.io";
+    private static final String ENABLED_KEY = GsconnectDconf.PATH + "enabled";
     /** Hand-over happens within 2 s; allow for a slow GSConnect shutdown on top. */
     private static final Duration STATE_WAIT = Duration.ofSeconds(15);
 
@@ -224,6 +226,7 @@ final class Commands {
 
     private void takeover(Arguments args, BusClient bus) throws CliFailure, Arguments.UsageException {
         noMore(args);
+        recordGsconnectSwitches();
         switchGsconnect(false);
         bus.manager().TakeOver();
         String reason = awaitState(bus, "active");
@@ -235,7 +238,93 @@ final class Commands {
         bus.manager().Release();
         awaitState(bus, "waiting");
         console.out().println("gsbridge released the KDE Connect ports.");
-        switchGsconnect(true);
+        restoreGsconnectSwitches();
+    }
+
+    /** Where takeover notes GSConnect's switches as it found them; release puts them back and removes it. */
+    private Path takeoverRecord() {
+        return DaemonOptions.parse(List.of(), console.env()).configDir().resolve("gsconnect-before-takeover");
+    }
+
+    /**
+     * Notes the enabled key (absent: never set) and whether the Shell extension was enabled,
+     * unless an earlier takeover did: then GSConnect is off already, and the first record is the truth.
+     */
+    private void recordGsconnectSwitches() throws CliFailure {
+        Path record = takeoverRecord();
+        if (Files.exists(record)) {
+            return;
+        }
+        java.util.Properties found = new java.util.Properties();
+        try {
+            new Dconf("dconf", console.env()).read(ENABLED_KEY).ifPresent(value -> found.setProperty("enabled", value));
+        } catch (DconfException e) {
+            console.out().println("GSConnect: could not read " + ENABLED_KEY + ": " + e.getMessage());
+        }
+        found.setProperty("extension", extensionEnabled() ? "enabled" : "not enabled");
+        try {
+            Files.createDirectories(record.getParent());
+            try (var out = Files.newBufferedWriter(record)) {
+                found.store(out, "GSConnect's switches before gsbridge takeover; gsbridge release restores them");
+            }
+        } catch (IOException e) {
+            throw new CliFailure("cannot note GSConnect's switches in " + record + ": " + e.getMessage());
+        }
+    }
+
+    private void restoreGsconnectSwitches() throws CliFailure {
+        Path record = takeoverRecord();
+        if (!Files.exists(record)) {
+            console.out().println("GSConnect: left as it is; gsbridge takeover did not switch it off.");
+            return;
+        }
+        java.util.Properties found = new java.util.Properties();
+        try (var in = Files.newBufferedReader(record)) {
+            found.load(in);
+        } catch (IOException e) {
+            throw new CliFailure("cannot read " + record + ": " + e.getMessage());
+        }
+        String enabled = found.getProperty("enabled");
+        try {
+            Dconf dconf = new Dconf("dconf", console.env());
+            if (enabled == null) {
+                dconf.reset(ENABLED_KEY);
+                console.out().println("GSConnect: reset " + ENABLED_KEY + " (it was never set before takeover).");
+            } else {
+                dconf.write(ENABLED_KEY, enabled);
+                console.out().println("GSConnect: set " + ENABLED_KEY + " to " + enabled + ", as before takeover.");
+            }
+        } catch (DconfException | IllegalArgumentException e) {
+            console.out().println("GSConnect: could not restore " + ENABLED_KEY + ": " + e.getMessage());
+        }
+        if ("enabled".equals(found.getProperty("extension"))) {
+            gnomeExtensions("enable");
+        }
+        try {
+            Files.delete(record);
+        } catch (IOException e) {
+            throw new CliFailure("cannot remove " + record + ": " + e.getMessage());
+        }
+    }
+
+    /** Whether gnome-extensions reports GSConnect's Shell extension as enabled (GNOME 43: ENABLED, 45+: ACTIVE). */
+    private boolean extensionEnabled() {
+        if (!onPath("gnome-extensions")) {
+            return false;
+        }
+        try {
+            Process process = new ProcessBuilder("gnome-extensions", "info", GSCONNECT_EXTENSION)
+                    .redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0
+                    && output.lines().map(String::strip).anyMatch(line -> line.equals("State: ENABLED")
+                    || line.equals("State: ACTIVE") || line.equals("Enabled: Yes"));
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Waits until the daemon reports {@code state}; returns its reason, or fails with the one it keeps giving. */
@@ -265,14 +354,16 @@ final class Commands {
      * reports what it did; one that cannot run is reported and skipped.
      */
     private void switchGsconnect(boolean on) {
-        String key = GsconnectDconf.PATH + "enabled";
         try {
-            new Dconf("dconf", console.env()).write(key, GVariantText.formatBoolean(on));
-            console.out().println("GSConnect: set " + key + " to " + on + ".");
+            new Dconf("dconf", console.env()).write(ENABLED_KEY, GVariantText.formatBoolean(on));
+            console.out().println("GSConnect: set " + ENABLED_KEY + " to " + on + ".");
         } catch (DconfException | IllegalArgumentException e) {
-            console.out().println("GSConnect: could not set " + key + ": " + e.getMessage());
+            console.out().println("GSConnect: could not set " + ENABLED_KEY + ": " + e.getMessage());
         }
-        String verb = on ? "enable" : "disable";
+        gnomeExtensions(on ? "enable" : "disable");
+    }
+
+    private void gnomeExtensions(String verb) {
         if (!onPath("gnome-extensions")) {
             console.out().println("GSConnect: no gnome-extensions here; the extension itself was left as it is.");
             return;
