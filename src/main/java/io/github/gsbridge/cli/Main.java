@@ -11,10 +11,13 @@ import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -61,8 +64,7 @@ public final class Main {
         String command = args.get(0);
         List<String> rest = args.subList(1, args.size());
         if (command.equals("--version")) {
-            String version = Main.class.getPackage().getImplementationVersion();
-            console.out().println("gsbridge " + (version == null ? "(development build)" : version));
+            console.out().println("gsbridge " + version());
             return 0;
         }
         if (command.equals("daemon")) {
@@ -75,6 +77,19 @@ public final class Main {
             return 2;
         }
         return Commands.run(command, client, rest, console);
+    }
+
+    /** The project version Maven wrote into version.properties at build time. */
+    static String version() {
+        Properties properties = new Properties();
+        try (InputStream in = Main.class.getResourceAsStream("/io/github/gsbridge/version.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            // reported below as unknown
+        }
+        return properties.getProperty("version", "(version unknown: built without Maven)");
     }
 
     private static int daemon(List<String> args, Console console) {
