@@ -119,6 +119,11 @@ public final class Dunst implements AutoCloseable {
         dunstctl("context").assertOk("dunstctl context");
     }
 
+    /** Closes the newest notification as the user would (NotificationClosed reason 2). */
+    public void dismissNewest() {
+        dunstctl("close").assertOk("dunstctl close");
+    }
+
     /** Whether the notification is still displayed (closed ones go to dunst's history). */
     public boolean isDisplayed(int id) {
         String history = dunstctl("history").stdout().replaceAll("\\s", "");
