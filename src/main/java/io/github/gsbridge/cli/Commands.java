@@ -54,7 +54,13 @@ final class Commands {
     }
 
     /** A client command: its usage text, the options it takes, and what it does. */
-    record Command(String usage, Map<String, String> valueOptions, Set<String> flags, Body body) {
+    record Command(String usage, Map<String, String> valueOptions, Set<String> flags, Body body,
+                   boolean needsDaemon) {
+        /** A command that talks to the running daemon. */
+        Command(String usage, Map<String, String> valueOptions, Set<String> flags, Body body) {
+            this(usage, valueOptions, flags, body, true);
+        }
+
         /** The usage's first line without "gsbridge ", e.g. "pair -d DEV". */
         String synopsis() {
             return usage.lines().findFirst().orElse("").replaceFirst("^gsbridge ", "");
@@ -126,6 +132,12 @@ final class Commands {
                 Gives the KDE Connect ports back and switches GSConnect on again. gsbridge stays
                 waiting until "gsbridge takeover" or until GSConnect has come and gone.""",
                 Map.of(), Set.of(), Commands::release));
+        ALL.put("doctor", new Command("""
+                gsbridge doctor [--json]
+
+                Checks what gsbridge needs and says what to do about each problem. The exit
+                status is 1 when a check fails. It works without the daemon.""",
+                Map.of(), Set.of("--json"), Commands::doctor, false));
         ALL.put("watch", new Command("gsbridge watch [--json]\n\nPrints events as they happen. It stops on Ctrl-C "
                 + "or when the daemon stops.", Map.of(), Set.of("--json"), (c, a, b) -> new Watch(c.console).run(a, b)));
     }
@@ -141,6 +153,17 @@ final class Commands {
             args = Arguments.parse(argv, command.valueOptions(), command.flags());
         } catch (Arguments.UsageException e) {
             return usage(name, command, console, e.getMessage());
+        }
+        if (!command.needsDaemon()) {
+            try {
+                command.body().run(new Commands(console), args, null);
+                return 0;
+            } catch (Arguments.UsageException e) {
+                return usage(name, command, console, e.getMessage());
+            } catch (CliFailure e) {
+                console.err().println("gsbridge " + name + ": " + e.getMessage());
+                return 1;
+            }
         }
         try (BusClient bus = BusClient.open(console.env())) {
             command.body().run(new Commands(console), args, bus);
@@ -222,6 +245,20 @@ final class Commands {
                 BusClient.value(manager, "Name").orElse(""), BusClient.value(manager, "Id").orElse(""),
                 BusClient.value(manager, "State").orElse(""), reason.isEmpty() ? "" : " (" + reason + ")",
                 BusClient.value(manager, "IdentitySource").orElse(""), Plain.of(manager.get("TcpPort")));
+    }
+
+    private void doctor(Arguments args, BusClient unused) throws CliFailure, Arguments.UsageException {
+        noMore(args);
+        List<Doctor.Check> checks = new Doctor(console.env()).run();
+        if (args.flag("--json")) {
+            print(Doctor.json(checks));
+        } else {
+            console.out().print(Doctor.table(checks));
+        }
+        long failed = checks.stream().filter(c -> c.result() == Doctor.Result.FAIL).count();
+        if (failed > 0) {
+            throw new CliFailure(failed + (failed == 1 ? " check failed" : " checks failed"));
+        }
     }
 
     private void takeover(Arguments args, BusClient bus) throws CliFailure, Arguments.UsageException {
