@@ -144,10 +144,12 @@ cp "$jar" "$jar_dir/gsbridge.jar.new" && mv "$jar_dir/gsbridge.jar.new" "$jar_di
 # JVM options: the defaults size the heap like a server's (~180 MiB idle, the heap climbing to
 # hundreds of MiB during a transfer); these keep an idle daemon near 100 MiB and its heap flat at
 # the same transfer speed (README: Benchmarks). GSBRIDGE_JAVA_OPTS replaces them.
+# ExitOnOutOfMemoryError stays whatever they are: a daemon out of memory may have lost any of its
+# threads (the one accepting connections, say), so it ends and systemd restarts it.
 cat >"$launcher" <<LAUNCHER
 #!/bin/sh
 # Written by gsbridge's install.sh.
-exec "$java" \${GSBRIDGE_JAVA_OPTS:--XX:+UseSerialGC -Xms16m -Xmx192m -XX:ReservedCodeCacheSize=48m -Xss512k} \\
+exec "$java" -XX:+ExitOnOutOfMemoryError \${GSBRIDGE_JAVA_OPTS:--XX:+UseSerialGC -Xms16m -Xmx192m -XX:ReservedCodeCacheSize=48m -Xss512k} \\
   -jar "$jar_dir/gsbridge.jar" "\$@"
 LAUNCHER
 chmod 755 "$launcher"

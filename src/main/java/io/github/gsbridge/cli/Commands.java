@@ -45,6 +45,8 @@ final class Commands {
     private static final long PAIR_WAIT_SECONDS = 60;
     /** How Device1.EncryptionInfo starts while a pair request is pending. */
     private static final String VERIFICATION_KEY = "verification key ";
+    /** Device1.PairingState while our request waits for the device's user. */
+    private static final String REQUESTED_BY_US = "requested-by-us";
     private static final Map<String, String> DEVICE = Map.of("-d", "--device", "--device", "--device");
 
     private final Console console;
@@ -550,6 +552,9 @@ final class Commands {
             if (info.startsWith(VERIFICATION_KEY)) {
                 console.out().println("Verification key: " + info.substring(VERIFICATION_KEY.length())
                         + " (the device shows the same)");
+            } else {
+                // Protocol 7 (kdeconnect 22.12, GSConnect 54) shows both certificates' fingerprints instead.
+                console.out().println("Compare with what the device shows: " + info);
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PAIR_WAIT_SECONDS);
             boolean seenUnsettled = false;
@@ -558,7 +563,7 @@ final class Commands {
                     console.out().println("Paired with " + target.name() + ".");
                     return;
                 }
-                if (!String.valueOf(BusClient.value(now, "EncryptionInfo").orElse("")).startsWith(VERIFICATION_KEY)) {
+                if (!REQUESTED_BY_US.equals(BusClient.value(now, "PairingState").orElse(""))) {
                     // The properties are read one by one: a read in the middle of an accept can
                     // see the request gone but Paired not yet true. Only a second look decides.
                     if (seenUnsettled) {

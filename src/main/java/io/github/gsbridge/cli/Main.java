@@ -1,9 +1,11 @@
 package io.github.gsbridge.cli;
 
 import io.github.gsbridge.daemon.DaemonOptions;
+import io.github.gsbridge.daemon.FatalErrors;
 import io.github.gsbridge.daemon.Service;
 import io.github.gsbridge.dbus.DbusService;
 import io.github.gsbridge.dbus.SessionBus;
+import io.github.gsbridge.logging.EscapingServiceProvider;
 import io.github.gsbridge.tls.CredentialsException;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.exceptions.DBusException;
@@ -53,6 +55,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] argv) {
+        EscapingServiceProvider.select();
         System.exit(run(Arrays.asList(argv), Console.system()));
     }
 
@@ -110,6 +113,7 @@ public final class Main {
         }
         // Logging is configured by now (--verbose), so the logger is created here, not statically.
         Logger log = LoggerFactory.getLogger(Main.class);
+        FatalErrors.install();
         Optional<DBusConnection> bus = sessionBus(console.env(), log);
         if (bus.isPresent()) {
             try {

@@ -4,6 +4,8 @@ import org.ini4j.Config;
 import org.ini4j.InvalidFileFormatException;
 import org.ini4j.spi.IniHandler;
 import org.ini4j.spi.IniParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -25,13 +27,16 @@ import java.util.Map;
  * value would then fail to parse rather than be misread.
  */
 public final class DconfDump {
+    private static final Logger LOG = LoggerFactory.getLogger(DconfDump.class);
+
     private DconfDump() {}
 
     /**
-     * Section name → key → parsed value, both in dump order.
+     * Section name → key → parsed value, both in dump order. A value that is not GVariant text as
+     * {@link GVariantText} reads it is left out with a warning naming its section and key: any
+     * program may write any key there, and one value gsbridge cannot read must not cost the rest.
      *
-     * @throws DconfFormatException for broken INI structure, a repeated section or key, or a value
-     *     that is not GVariant text (the message names the section and key)
+     * @throws DconfFormatException for broken INI structure or a repeated section or key
      */
     public static Map<String, Map<String, Object>> parse(String dumpText) {
         Map<String, Map<String, String>> raw = splitSections(dumpText);
@@ -42,8 +47,7 @@ public final class DconfDump {
                 try {
                     values.put(key, GVariantText.parse(text));
                 } catch (GVariantParseException e) {
-                    throw new DconfFormatException(
-                            "dconf dump: [" + section + "] " + key + ": " + e.getMessage(), e);
+                    LOG.warn("dconf: ignoring [{}] {}, which gsbridge cannot read: {}", section, key, e.getMessage());
                 }
             });
             sections.put(section, Collections.unmodifiableMap(values));

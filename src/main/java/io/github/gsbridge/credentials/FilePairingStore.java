@@ -5,11 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,18 +89,6 @@ public final class FilePairingStore implements PairingStore {
         List<Entry> entries = devices.values().stream()
                 .map(d -> new Entry(d.id(), d.name(), d.type(), d.certificatePem(), d.lastConnection().orElse(null)))
                 .toList();
-        Files.createDirectories(file.getParent());
-        Path temp = Files.createTempFile(file.getParent(), ".devices", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            JSON.writeValue(temp.toFile(), entries);
-            try {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        PrivateFiles.writeAtomically(file, JSON.writeValueAsBytes(entries));
     }
 }

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -17,14 +18,17 @@ import java.util.regex.Pattern;
  * {@link Long} (uint64 above {@link Long#MAX_VALUE} keeps its bits, as {@link Long#parseUnsignedLong}
  * does); double → {@link Double}; string, object path, signature → {@link String}; arrays, tuples and
  * bytestrings ({@code b'..'}, including their terminating NUL byte) → unmodifiable {@link List};
- * dictionaries → unmodifiable insertion-ordered {@link Map} with keys turned into strings; variants
- * ({@code <..>}) → their content.
+ * dictionaries → unmodifiable insertion-ordered {@link Map} with keys turned into strings; a lone
+ * dict entry ({@code {k, v}}) → a two-element {@link List}; maybe values → {@link Optional}
+ * ({@code nothing} is empty; {@code just x}, or a plain {@code x} where a maybe type is given, holds
+ * x); variants ({@code <..>}) → their content.
  *
- * <p>Deliberate differences from GLib's parser: maybe values ({@code just}, {@code nothing}) and the
- * {@code [{k, v}]} dict-entry syntax are rejected; elements of an untyped array are not unified to a
- * common type (dconf always prints values in a form that needs none); and an escape GLib does not
- * define (such as {@code \q}, {@code \x41} or {@code \101} in a string) is an error, because GLib
- * silently drops the backslash and dconf itself never prints one.
+ * <p>Deliberate differences from GLib's parser: the {@code [{k, v}]} array-of-entries syntax is
+ * rejected (GLib prints such arrays as dictionaries); elements of an untyped array or dictionary are
+ * not unified to a common type, except that a type annotation on the first element holds for the
+ * rest, the one case GLib's printer relies on ({@code [@mi 1, nothing]}); and an escape GLib does
+ * not define (such as {@code \q}, {@code \x41} or {@code \101} in a string) is an error, because
+ * GLib silently drops the backslash and dconf itself never prints one.
  */
 public final class GVariantText {
     private static final String BASIC_TYPES = "bynqiuxthdsog";
@@ -192,6 +196,11 @@ public final class GVariantText {
         private final String text;
         private int pos;
         private int depth;
+        /**
+         * The type of the value parsed last. GLib's printer annotates only the first element of an
+         * array or dictionary (e.g. {@code [@mi 1, nothing]}); the others take the type it had.
+         */
+        private String lastType;
 
         Parser(String text) {
             this.text = text;
@@ -227,7 +236,11 @@ public final class GVariantText {
             }
             depth++;
             try {
-                return valueByLeadingChar(type);
+                Object value = valueByLeadingChar(type);
+                if (type != null) {
+                    lastType = type;
+                }
+                return value;
             } finally {
                 depth--;
             }
@@ -237,6 +250,9 @@ public final class GVariantText {
             char c = text.charAt(pos);
             if (c == '@') {
                 return annotated(type);
+            }
+            if (type != null && type.startsWith("m")) {
+                return maybe(type);
             }
             if (c == '\'' || c == '"') {
                 return string(type);
@@ -259,6 +275,12 @@ public final class GVariantText {
                     throw expected("a value");
                 }
             };
+        }
+
+        /** {@code value}, recording {@code type} as its type for {@link #lastType}. */
+        private <T> T typed(T value, String type) {
+            lastType = type;
+            return value;
         }
 
         private String combine(String required, String declared, int at) {
@@ -294,13 +316,22 @@ public final class GVariantText {
             switch (word) {
                 case "true", "false" -> {
                     requireType(type, at, "a boolean", "b");
-                    return Boolean.valueOf(word);
+                    return typed(Boolean.valueOf(word), "b");
                 }
                 case "inf", "nan" -> {
                     requireType(type, at, "a floating-point number", "d");
-                    return word.equals("inf") ? Double.POSITIVE_INFINITY : Double.NaN;
+                    return typed(word.equals("inf") ? Double.POSITIVE_INFINITY : Double.NaN, "d");
                 }
-                case "just", "nothing" -> throw error(at, "maybe values ('" + word + "') are not supported");
+                case "just" -> {
+                    if (type != null) {
+                        throw error(at, "a maybe value cannot be a value of type '" + type + "'");
+                    }
+                    Object inner = value(null);
+                    return typed(Optional.of(inner), "m" + lastType);
+                }
+                case "nothing" -> throw error(at, type != null
+                        ? "a maybe value cannot be a value of type '" + type + "'"
+                        : "the type of 'nothing' cannot be inferred; annotate it, e.g. '@ms nothing'");
                 default -> {
                     String declared = typeKeyword(word);
                     if (declared == null) {
@@ -309,6 +340,25 @@ public final class GVariantText {
                     return value(combine(type, declared, at));
                 }
             }
+        }
+
+        /** A value of maybe type {@code type}: {@code nothing}, {@code just x} or just {@code x}. */
+        private Optional<Object> maybe(String type) {
+            String inner = type.substring(1);
+            if (wordAhead("nothing")) {
+                pos += "nothing".length();
+                return Optional.empty();
+            }
+            if (wordAhead("just")) {
+                pos += "just".length();
+            }
+            return Optional.of(value(inner));
+        }
+
+        private boolean wordAhead(String word) {
+            int end = pos + word.length();
+            return text.startsWith(word, pos)
+                    && (end == text.length() || !(Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_'));
         }
 
         private Object number(String type) {
@@ -321,7 +371,8 @@ public final class GVariantText {
             String body = token.startsWith("-") || token.startsWith("+") ? token.substring(1) : token;
             if (body.equals("inf") || body.equals("nan")) {
                 requireType(type, at, "a floating-point number", "d");
-                return body.equals("nan") ? Double.NaN : negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+                return typed(body.equals("nan") ? Double.NaN
+                        : negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY, "d");
             }
             boolean hex = body.startsWith("0x") || body.startsWith("0X");
             if (!hex && (body.contains(".") || body.contains("e") || body.contains("E"))) {
@@ -342,6 +393,7 @@ public final class GVariantText {
             BigInteger number = negative ? magnitude.negate() : magnitude;
             String effective = type == null ? "i" : type;
             requireType(effective, at, "an integer", "ynqiuxthd");
+            lastType = effective;
             if (effective.equals("d")) {
                 return number.doubleValue();
             }
@@ -361,7 +413,7 @@ public final class GVariantText {
             if (Double.isInfinite(value)) {
                 throw error(at, "number " + token + " is too big for a double");
             }
-            return value;
+            return typed(value, "d");
         }
 
         private BigInteger[] integerRange(char type) {
@@ -424,7 +476,7 @@ public final class GVariantText {
             if ("g".equals(type) && !isSignature(value)) {
                 throw error(at, "'" + value + "' is not a valid signature");
             }
-            return value;
+            return typed(value, type == null ? "s" : type);
         }
 
         private int controlEscape(char e) {
@@ -488,7 +540,7 @@ public final class GVariantText {
             }
             // A bytestring literal stands for its bytes plus a terminating NUL, as in GLib.
             bytes.add(0L);
-            return Collections.unmodifiableList(bytes);
+            return typed(Collections.unmodifiableList(bytes), "ay");
         }
 
         private int bytestringEscape(int escapeAt) {
@@ -537,27 +589,30 @@ public final class GVariantText {
             }
             while (true) {
                 elements.add(value(elementType));
+                elementType = lastType;
                 skipWhitespace();
                 if (atEnd() || (text.charAt(pos) != ',' && text.charAt(pos) != ']')) {
                     throw expected("',' or ']'");
                 }
                 if (text.charAt(pos++) == ']') {
-                    return Collections.unmodifiableList(elements);
+                    return typed(Collections.unmodifiableList(elements), "a" + elementType);
                 }
             }
         }
 
-        private Map<String, Object> dictionary(String type) {
+        private Object dictionary(String type) {
             int at = pos++;
             String keyType = null;
             String valueType = null;
             if (type != null) {
-                if (!type.startsWith("a{")) {
+                if (!type.startsWith("a{") && !type.startsWith("{")) {
                     throw error(at, "a dictionary cannot be a value of type '" + type + "'");
                 }
-                keyType = type.substring(2, 3);
-                valueType = type.substring(3, type.length() - 1);
+                int open = type.indexOf('{');
+                keyType = type.substring(open + 1, open + 2);
+                valueType = type.substring(open + 2, type.length() - 1);
             }
+            boolean entryType = type != null && type.startsWith("{");
             Map<String, Object> entries = new LinkedHashMap<>();
             skipWhitespace();
             if (!atEnd() && text.charAt(pos) == '}') {
@@ -565,21 +620,32 @@ public final class GVariantText {
                 if (type == null) {
                     throw error(at, "the type of an empty dictionary cannot be inferred; annotate it, e.g. '@a{ss} {}'");
                 }
+                if (entryType) {
+                    throw error(at, "a dict entry needs a key and a value");
+                }
                 return Map.of();
             }
             while (true) {
                 skipWhitespace();
                 int keyAt = pos;
                 Object key = value(keyType);
-                if (key instanceof List || key instanceof Map) {
+                keyType = lastType;
+                if (key instanceof List || key instanceof Map || key instanceof Optional) {
                     throw error(keyAt, "a dictionary key must be a basic value");
                 }
                 skipWhitespace();
+                if (entryType || (type == null && entries.isEmpty() && !atEnd() && text.charAt(pos) == ',')) {
+                    if (atEnd() || text.charAt(pos) != ',') {
+                        throw expected("',' after the key of a dict entry");
+                    }
+                    return dictEntry(key, keyType, valueType);
+                }
                 if (atEnd() || text.charAt(pos) != ':') {
                     throw expected("':' after a dictionary key");
                 }
                 pos++;
                 Object value = value(valueType);
+                valueType = lastType;
                 if (entries.putIfAbsent(String.valueOf(key), value) != null) {
                     throw error(keyAt, "duplicate dictionary key '" + key + "'");
                 }
@@ -588,9 +654,21 @@ public final class GVariantText {
                     throw expected("',' or '}'");
                 }
                 if (text.charAt(pos++) == '}') {
-                    return Collections.unmodifiableMap(entries);
+                    return typed(Collections.unmodifiableMap(entries), "a{" + keyType + valueType + "}");
                 }
             }
+        }
+
+        /** The rest of a lone dict entry {@code {key, value}}, from the comma on. */
+        private List<Object> dictEntry(Object key, String keyType, String valueType) {
+            pos++;
+            Object value = value(valueType);
+            skipWhitespace();
+            if (atEnd() || text.charAt(pos) != '}') {
+                throw expected("'}' after the value of a dict entry");
+            }
+            pos++;
+            return typed(List.of(key, value), "{" + keyType + lastType + "}");
         }
 
         private List<Object> tuple(String type) {
@@ -603,12 +681,14 @@ public final class GVariantText {
                 memberTypes = tupleMembers(type);
             }
             List<Object> members = new ArrayList<>();
+            StringBuilder inferred = new StringBuilder("(");
             skipWhitespace();
             while (atEnd() || text.charAt(pos) != ')') {
                 if (memberTypes != null && members.size() == memberTypes.size()) {
                     throw expected("')' after " + memberTypes.size() + " members of type '" + type + "'");
                 }
                 members.add(value(memberTypes == null ? null : memberTypes.get(members.size())));
+                inferred.append(lastType);
                 skipWhitespace();
                 if (!atEnd() && text.charAt(pos) == ',') {
                     pos++;
@@ -625,7 +705,7 @@ public final class GVariantText {
                 throw error(at, "tuple has " + members.size() + " members but type '" + type + "' needs "
                         + memberTypes.size());
             }
-            return Collections.unmodifiableList(members);
+            return typed(Collections.unmodifiableList(members), inferred.append(')').toString());
         }
 
         private Object variant(String type) {
@@ -639,7 +719,7 @@ public final class GVariantText {
                 throw expected("'>'");
             }
             pos++;
-            return content;
+            return typed(content, "v");
         }
     }
 }

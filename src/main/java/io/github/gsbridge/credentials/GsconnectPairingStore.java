@@ -21,7 +21,7 @@ public final class GsconnectPairingStore implements PairingStore {
     public GsconnectSettings settings() throws IOException {
         try {
             return GsconnectDconf.read(dconf);
-        } catch (DconfException e) {
+        } catch (DconfException | DconfFormatException e) {
             throw new IOException(e.getMessage(), e);
         }
     }
@@ -35,31 +35,26 @@ public final class GsconnectPairingStore implements PairingStore {
         return devices;
     }
 
-    /** Writes only the keys whose value differs, so a reconnect costs one write, not six. */
+    /**
+     * Writes the keys whose value differs as one dconf change. Key by key, a reader (our own
+     * {@code dconf watch}, or GSConnect) could see the device half-written, certificate set but
+     * not yet paired or listed, and take it for unpaired.
+     */
     @Override
     public synchronized void save(PairedDevice device) throws IOException {
         GsconnectSettings settings = settings();
         Map<String, Object> current = settings.deviceKeys(device.id());
-        String dir = GsconnectDconf.PATH + "device/" + device.id() + "/";
-        try {
-            // Certificate before paired=true: GSConnect pins from certificate-pem as soon as paired is set.
-            writeIfChanged(current, dir, "certificate-pem", device.certificatePem());
-            writeIfChanged(current, dir, "name", device.name());
-            writeIfChanged(current, dir, "type", device.type());
-            if (device.lastConnection().isPresent()) {
-                writeIfChanged(current, dir, "last-connection", device.lastConnection().get());
-            }
-            if (!Boolean.TRUE.equals(current.get("paired"))) {
-                dconf.write(dir + "paired", GVariantText.formatBoolean(true));
-            }
-            if (!settings.deviceIds().contains(device.id())) {
-                List<String> ids = new ArrayList<>(settings.deviceIds());
-                ids.add(device.id());
-                dconf.write(GsconnectDconf.PATH + "devices", GVariantText.formatStringArray(ids));
-            }
-        } catch (DconfException e) {
-            throw new IOException("cannot record the pairing of " + device.id() + " in dconf: " + e.getMessage(), e);
+        ChangeSet change = new ChangeSet(device.id(), current);
+        change.put("certificate-pem", device.certificatePem());
+        describe(change, device);
+        change.put("paired", true);
+        String root = "";
+        if (!settings.deviceIds().contains(device.id())) {
+            List<String> ids = new ArrayList<>(settings.deviceIds());
+            ids.add(device.id());
+            root = "[/]\ndevices=" + GVariantText.formatStringArray(ids) + "\n\n";
         }
+        apply(root + change.keyfile(), "the pairing of " + device.id());
     }
 
     @Override
@@ -69,31 +64,68 @@ public final class GsconnectPairingStore implements PairingStore {
         if (settings.pairedDevices().stream().noneMatch(d -> d.id().equals(seen.id()))) {
             return;
         }
-        Map<String, Object> current = settings.deviceKeys(seen.id());
-        String dir = GsconnectDconf.PATH + "device/" + seen.id() + "/";
+        ChangeSet change = new ChangeSet(seen.id(), settings.deviceKeys(seen.id()));
+        describe(change, seen);
+        // GSConnect stores sorted copies of the identity's lists.
+        change.putList("incoming-capabilities", incoming);
+        change.putList("outgoing-capabilities", outgoing);
+        apply(change.keyfile(), "the connection of " + seen.id());
+    }
+
+    private static void describe(ChangeSet change, PairedDevice device) {
+        change.put("name", device.name());
+        change.put("type", device.type());
+        device.lastConnection().ifPresent(uri -> change.put("last-connection", uri));
+    }
+
+    private void apply(String keyfile, String what) throws IOException {
+        if (keyfile.isEmpty()) {
+            return;
+        }
         try {
-            writeIfChanged(current, dir, "name", seen.name());
-            writeIfChanged(current, dir, "type", seen.type());
-            if (seen.lastConnection().isPresent()) {
-                writeIfChanged(current, dir, "last-connection", seen.lastConnection().get());
-            }
-            // GSConnect stores sorted copies of the identity's lists.
-            for (Map.Entry<String, Set<String>> entry : Map.of("incoming-capabilities", incoming,
-                    "outgoing-capabilities", outgoing).entrySet()) {
-                List<String> sorted = new ArrayList<>(new TreeSet<>(entry.getValue()));
-                if (!sorted.equals(current.get(entry.getKey()))) {
-                    dconf.write(dir + entry.getKey(), GVariantText.formatStringArray(sorted));
-                }
-            }
+            dconf.load(GsconnectDconf.PATH, keyfile);
         } catch (DconfException e) {
-            throw new IOException("cannot record the connection of " + seen.id() + " in dconf: " + e.getMessage(), e);
+            throw new IOException("cannot record " + what + " in dconf: " + e.getMessage(), e);
         }
     }
 
-    private void writeIfChanged(Map<String, Object> current, String dir, String key, String value)
-            throws DconfException {
-        if (!value.equals(current.get(key))) {
-            dconf.write(dir + key, GVariantText.formatString(value));
+    /** The keys of one device's group that differ from what dconf holds, in GVariant text. */
+    private static final class ChangeSet {
+        private final String deviceId;
+        private final Map<String, Object> current;
+        private final Map<String, String> device = new java.util.LinkedHashMap<>();
+
+        ChangeSet(String deviceId, Map<String, Object> current) {
+            this.deviceId = deviceId;
+            this.current = current;
+        }
+
+        void put(String key, String value) {
+            if (!value.equals(current.get(key))) {
+                device.put(key, GVariantText.formatString(value));
+            }
+        }
+
+        void put(String key, boolean value) {
+            if (!Boolean.valueOf(value).equals(current.get(key))) {
+                device.put(key, GVariantText.formatBoolean(value));
+            }
+        }
+
+        void putList(String key, Set<String> values) {
+            List<String> sorted = new ArrayList<>(new TreeSet<>(values));
+            if (!sorted.equals(current.get(key))) {
+                device.put(key, GVariantText.formatStringArray(sorted));
+            }
+        }
+
+        String keyfile() {
+            if (device.isEmpty()) {
+                return "";
+            }
+            StringBuilder text = new StringBuilder("[device/").append(deviceId).append("]\n");
+            device.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+            return text.toString();
         }
     }
 

@@ -114,6 +114,7 @@ public final class GsconnectSettings {
             case "String" -> "a string";
             case "Long" -> "an integer";
             case "Double" -> "a double";
+            case "Optional" -> "a maybe value";
             default -> type.getSimpleName();
         };
     }

@@ -2,6 +2,7 @@ package io.github.gsbridge.daemon;
 
 import io.github.gsbridge.credentials.Dconf;
 import io.github.gsbridge.credentials.GsconnectPairingStore;
+import io.github.gsbridge.credentials.ProtocolHistory;
 import io.github.gsbridge.credentials.IdentityLoader;
 import io.github.gsbridge.credentials.LocalIdentity;
 import io.github.gsbridge.desktop.DesktopFace;
@@ -45,6 +46,8 @@ public final class Daemon implements AutoCloseable {
     public static final int PROTOCOL_VERSION = 8;
     /** GSConnect unicasts to paired but disconnected devices this often, so phones come back without a broadcast. */
     private static final long RECONNECT_INTERVAL_SECONDS = 5;
+    /** In gsbridge's own folder whichever identity is used: GSConnect's dconf has no place for it. */
+    private static final String PROTOCOL_HISTORY_FILE = "protocol-versions.json";
 
     private final DaemonOptions options;
     private final Dconf dconf;
@@ -76,7 +79,8 @@ public final class Daemon implements AutoCloseable {
         this.transfers = transfers;
         this.plugins = plugins;
         this.identity = identityFor(localIdentity);
-        this.devices = new DeviceManager(localIdentity.certificate(), tls, localIdentity.pairings(), plugins, events,
+        this.devices = new DeviceManager(localIdentity.certificate(), tls, localIdentity.pairings(),
+                new ProtocolHistory(options.configDir().resolve(PROTOCOL_HISTORY_FILE)), plugins, events,
                 options.lan().payloadPorts(), options.lan().peerPayloadPorts());
         this.timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "daemon-timers");

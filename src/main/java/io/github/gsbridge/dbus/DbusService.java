@@ -11,7 +11,6 @@ import io.github.gsbridge.plugin.ping.PingPlugin;
 import io.github.gsbridge.plugin.share.SharePlugin;
 import io.github.gsbridge.transfer.Transfer;
 import io.github.gsbridge.transfer.TransferEvent;
-import io.github.gsbridge.wire.DeviceIds;
 import org.freedesktop.dbus.DBusPath;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.exceptions.DBusException;
@@ -21,6 +20,7 @@ import org.freedesktop.dbus.types.Variant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,9 +66,27 @@ public final class DbusService implements AutoCloseable {
         this.manager = new ManagerObject(daemon, handover, this, bus);
     }
 
-    /** The object path of a device: its id with every character outside [A-Za-z0-9_] as '_'. */
+    /** The object path of a device: one per id, see {@link #pathElement}. */
     public static String devicePath(String deviceId) {
-        return MANAGER_PATH + "/Device/" + DeviceIds.filtered(deviceId);
+        return MANAGER_PATH + "/Device/" + pathElement(deviceId);
+    }
+
+    /**
+     * The id as one object path element, escaped in the style of systemd's sd_bus_path_encode:
+     * letters and digits stay, every other byte becomes {@code _xx}. Folding to {@code _} instead would give
+     * ids that differ only in {@code -} and {@code _} one object, which a stranger could then shadow.
+     */
+    static String pathElement(String deviceId) {
+        StringBuilder out = new StringBuilder(deviceId.length());
+        for (byte b : deviceId.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+                out.append(c);
+            } else {
+                out.append('_').append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xf, 16));
+            }
+        }
+        return out.toString();
     }
 
     public static String transferPath(long transferId) {

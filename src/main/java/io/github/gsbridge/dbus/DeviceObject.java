@@ -49,6 +49,7 @@ final class DeviceObject extends BusObject implements Device1, GtkActions {
                 Property.of("Reachable", "b", () -> current().isReachable()),
                 Property.of("ProtocolVersion", "u", () -> new UInt32(current().protocolVersion())),
                 Property.of("EncryptionInfo", "s", () -> encryptionInfo(current())),
+                Property.of("PairingState", "s", () -> pairingState(current())),
                 Property.of("IncomingCapabilities", "as", () -> sorted(current().incomingCapabilities())),
                 Property.of("OutgoingCapabilities", "as", () -> sorted(current().outgoingCapabilities()))));
         declare(GtkActions.NAME, List.of());
@@ -73,6 +74,15 @@ final class DeviceObject extends BusObject implements Device1, GtkActions {
 
     private static String encryptionInfo(Device device) {
         return device.verificationKey().map(key -> "verification key " + key).orElseGet(device::encryptionInfo);
+    }
+
+    private static String pairingState(Device device) {
+        return switch (device.pairingState()) {
+            case NOT_PAIRED -> "unpaired";
+            case REQUESTED_BY_US -> "requested-by-us";
+            case REQUESTED_BY_PEER -> "requested-by-device";
+            case PAIRED -> "paired";
+        };
     }
 
     /** Publishes changed properties, and the actions' enabled state when it flipped. */

@@ -23,6 +23,7 @@ public final class Device {
     private final String id;
     private final DeviceServices services;
     private final Pairing pairing;
+    private final ReconnectBackoff reconnectBackoff = new ReconnectBackoff();
     private volatile Identity identity;
     private volatile Link link;
     private volatile PairedDevice pairedRecord;
@@ -93,9 +94,15 @@ public final class Device {
         return record == null ? Optional.empty() : record.lastConnection();
     }
 
-    /** SHA-256 fingerprints of both certificates, what GSConnect 54 and kdeconnect 22.12 show. */
+    /**
+     * SHA-256 fingerprints of both certificates, what GSConnect 54 and kdeconnect 22.12 show while
+     * pairing. The device's is that of the pending pair request's certificate when there is one.
+     */
     public String encryptionInfo() {
-        X509Certificate theirs = peerCertificate();
+        X509Certificate theirs = pairing.requestCertificate();
+        if (theirs == null) {
+            theirs = peerCertificate();
+        }
         String ours = Certificates.sha256Fingerprint(services.ourCertificate().certificate());
         return "our fingerprint " + ours + (theirs == null ? "" : "; device fingerprint "
                 + Certificates.sha256Fingerprint(theirs));
@@ -176,10 +183,7 @@ public final class Device {
 
     /** Opens the payload announced by a packet from this device: exactly {@code payloadSize} bytes. */
     public InputStream openPayload(Packet packet) throws DeviceException {
-        Link current = link;
-        if (current == null || !current.isOpen()) {
-            throw new DeviceException.NotReachable(id);
-        }
+        Link current = requireLink();
         try {
             return PayloadDownload.open(current, services.tls(), services.peerPayloadPorts(), packet);
         } catch (IOException e) {
@@ -187,27 +191,31 @@ public final class Device {
         }
     }
 
-    /** Sends pairing packets, which are allowed before the device is paired. */
-    void sendUnchecked(Packet packet) throws DeviceException {
+    /** Sends pairing packets, which are allowed before the device is paired; returns the link it went over. */
+    Link sendUnchecked(Packet packet) throws DeviceException {
+        Link current = requireLink();
+        try {
+            current.send(packet);
+            return current;
+        } catch (IOException e) {
+            throw new DeviceException(id + ": sending " + packet.type() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The open link, or NotReachable. */
+    Link requireLink() throws DeviceException.NotReachable {
         Link current = link;
         if (current == null || !current.isOpen()) {
             throw new DeviceException.NotReachable(id);
         }
-        try {
-            current.send(packet);
-        } catch (IOException e) {
-            throw new DeviceException(id + ": sending " + packet.type() + " failed: " + e.getMessage(), e);
-        }
+        return current;
     }
 
     private Link requireUsableLink(Packet packet) throws DeviceException {
         if (!isPaired()) {
             throw new DeviceException.NotPaired(id);
         }
-        Link current = link;
-        if (current == null || !current.isOpen()) {
-            throw new DeviceException.NotReachable(id);
-        }
+        Link current = requireLink();
         // kdeconnect-kde drops packets of types it did not announce; say so instead of sending into the void.
         if (!current.identity().incomingCapabilities().contains(packet.type())) {
             throw new DeviceException(id + " does not accept " + packet.type());
@@ -228,12 +236,20 @@ public final class Device {
         return pairing;
     }
 
+    ReconnectBackoff reconnectBackoff() {
+        return reconnectBackoff;
+    }
+
     PairedDevice pairedRecord() {
         return pairedRecord;
     }
 
     void setPairedRecord(PairedDevice record) {
         this.pairedRecord = record;
+        Link current = link;
+        if (current != null) {
+            current.setTrusted(record != null);
+        }
     }
 
     /** Makes {@code newLink} current and returns the one it replaces (to be closed by the caller). */
@@ -241,6 +257,7 @@ public final class Device {
         Link previous = link;
         link = newLink;
         identity = newLink.identity();
+        newLink.setTrusted(isPaired());
         return previous;
     }
 

@@ -2,6 +2,7 @@ package io.github.gsbridge.device;
 
 import io.github.gsbridge.credentials.PairedDevice;
 import io.github.gsbridge.credentials.PairingStore;
+import io.github.gsbridge.credentials.ProtocolHistory;
 import io.github.gsbridge.event.EventBus;
 import io.github.gsbridge.lan.Link;
 import io.github.gsbridge.lan.PortRange;
@@ -20,13 +21,17 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,19 +45,49 @@ import java.util.function.Predicate;
 public final class DeviceManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceManager.class);
 
+    /** Unpaired links at once, from anywhere; paired devices are never counted or refused. */
+    static final int MAX_UNPAIRED = 16;
+    /** Unpaired links from one address: a host runs one KDE Connect, two while one replaces the other. */
+    static final int MAX_UNPAIRED_PER_ADDRESS = 2;
+    /** How long an unpaired device may stay connected without a pair request under way. */
+    static final Duration UNPAIRED_IDLE = Duration.ofSeconds(60);
+
     private final DeviceServices services;
+    /** Admitted links of unpaired devices; entries leave when they close or their device pairs. */
+    private final Set<Link> unpairedLinks = new HashSet<>();
     private final Map<String, Device> devices = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
+    private final ProtocolHistory protocols;
 
-    public DeviceManager(LocalCertificate ourCertificate, TlsSockets tls, PairingStore store, PacketRouter router,
-                         EventBus events, PortRange payloadPorts, PortRange peerPayloadPorts) {
+    public DeviceManager(LocalCertificate ourCertificate, TlsSockets tls, PairingStore store, ProtocolHistory protocols,
+                         PacketRouter router, EventBus events, PortRange payloadPorts, PortRange peerPayloadPorts) {
+        this.protocols = protocols;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "device-timers");
             thread.setDaemon(true);
             return thread;
         });
-        this.services = new DeviceServices(new DeviceServices.Credentials(ourCertificate, tls, store), router, events,
-                scheduler, payloadPorts, peerPayloadPorts);
+        this.services = new DeviceServices(new DeviceServices.Credentials(ourCertificate, tls, store), router,
+                new DeviceServices.PairingListener() {
+                    @Override
+                    public void paired(Device device) {
+                        Link link = device.link();
+                        if (link != null) {
+                            protocols.record(device.id(), link.identity().protocolVersion());
+                        }
+                    }
+
+                    @Override
+                    public void unpaired(Device device) {
+                        protocols.forget(device.id());
+                    }
+
+                    @Override
+                    public void settled(Device device) {
+                        // Off the pairing's lock: forgetting takes the manager's, which is taken before a pairing's.
+                        scheduler.execute(() -> forgetIfIdle(device));
+                    }
+                }, events, scheduler, payloadPorts, peerPayloadPorts);
     }
 
     /** Uses other credentials from now on (the daemon re-read GSConnect's files); existing links are kept. */
@@ -96,6 +131,7 @@ public final class DeviceManager implements AutoCloseable {
                 LOG.info("{}: no longer paired in {}; dropping its link", device, services.store().describe());
                 device.setPairedRecord(null);
                 device.pairing().forgotten();
+                protocols.forget(device.id());
                 services.router().disconnected(device);
                 services.events().publish(new DeviceEvent.Unpaired(device.id()));
                 Link link = device.link();
@@ -158,14 +194,31 @@ public final class DeviceManager implements AutoCloseable {
         return List.of();
     }
 
-    /** Addresses of paired devices that are not connected, to unicast our identity to. */
+    /**
+     * Addresses of absent paired devices whose turn it is to be asked to connect (each backs off
+     * on its own). An address a connected device is using now is skipped: whoever answers there is
+     * that device, and every answer would replace its live link.
+     */
     public List<InetAddress> reconnectTargets() {
+        Instant now = Instant.now();
+        Set<InetAddress> inUse = new HashSet<>();
+        for (Device device : devices.values()) {
+            Link link = device.link();
+            if (link != null && link.isOpen()) {
+                inUse.add(link.remoteAddress());
+            }
+        }
         List<InetAddress> targets = new ArrayList<>();
         for (Device device : devices.values()) {
-            if (!device.isPaired() || device.isReachable()) {
+            if (!device.isPaired() || device.isReachable() || !device.reconnectBackoff().due(now)) {
                 continue;
             }
-            device.lastConnection().flatMap(DeviceManager::hostOf).ifPresent(targets::add);
+            Optional<InetAddress> address = device.lastConnection().flatMap(DeviceManager::hostOf);
+            if (address.isEmpty() || inUse.contains(address.get())) {
+                continue;
+            }
+            device.reconnectBackoff().attempted(now);
+            targets.add(address.get());
         }
         return targets;
     }
@@ -179,37 +232,45 @@ public final class DeviceManager implements AutoCloseable {
             refuse(link, "its certificate's CN " + commonName.orElse("(none)") + " is not its device id");
             return;
         }
-        PairedDevice record = readStore().get(id);
-        Device device = devices.computeIfAbsent(id, key -> new Device(key, services));
-        if (record != null) {
-            X509Certificate pinned;
-            try {
-                pinned = Pem.parseCertificate(record.certificatePem(), services.store().describe() + " device " + id);
-            } catch (CredentialsException e) {
-                refuse(link, "its pinned certificate is unreadable: " + e.getMessage());
-                return;
-            }
-            if (!Certificates.sameCertificate(presented, pinned)) {
-                refuse(link, "it presented a certificate (SHA-256 " + Certificates.sha256Fingerprint(presented)
-                        + ") other than the one pinned at pairing (" + Certificates.sha256Fingerprint(pinned) + ")");
-                return;
-            }
-            if (!Certificates.isValidNow(presented)) {
-                refuse(link, "its certificate is expired or not yet valid (" + presented.getNotBefore() + " to "
-                        + presented.getNotAfter() + ")");
-                return;
-            }
-            device.setPairedRecord(record);
-            device.pairing().restorePaired();
-        } else if (device.isPaired()) {
-            LOG.info("{}: no longer paired in {}", device, services.store().describe());
-            device.setPairedRecord(null);
-            device.pairing().linkLost();
+        PairedDevice record = storedPairing(id, presented);
+        if (record == null && !admitUnpaired(link)) {
+            return;
         }
-        Link previous = device.attach(link);
-        if (previous != null) {
-            LOG.debug("{}: new link replaces {}", device, previous);
-            previous.close();
+        Device device;
+        synchronized (this) {
+            Device known = devices.get(id);
+            device = known != null ? known : new Device(id, services);
+            if (record != null) {
+                Optional<String> refusal = pairedRefusal(link, record);
+                if (refusal.isPresent()) {
+                    refuse(link, refusal.get());
+                    return;
+                }
+                device.setPairedRecord(record);
+                device.pairing().restorePaired();
+            } else {
+                if (device.isPaired()) {
+                    LOG.info("{}: no longer paired in {}", device, services.store().describe());
+                    device.setPairedRecord(null);
+                    device.pairing().forgotten();
+                }
+                Link current = device.link();
+                // kdeconnect-kde, Android and Valent refuse this too: an id is not a credential, and
+                // someone else who uses it must not push the real device off its link.
+                if (current != null && current.isOpen()
+                        && !Certificates.sameCertificate(current.peerCertificate(), presented)) {
+                    refuse(link, "it is connected already with another certificate (SHA-256 "
+                            + Certificates.sha256Fingerprint(current.peerCertificate()) + ")");
+                    return;
+                }
+                device.pairing().linkReplaced(link);
+            }
+            devices.put(id, device);
+            Link previous = device.attach(link);
+            if (previous != null) {
+                LOG.debug("{}: new link replaces {}", device, previous);
+                previous.close();
+            }
         }
         link.start(new Link.Handler() {
             @Override
@@ -227,9 +288,106 @@ public final class DeviceManager implements AutoCloseable {
                 device.isPaired() ? "paired" : "not paired");
         services.events().publish(new DeviceEvent.Connected(id, device.name()));
         if (device.isPaired()) {
+            device.reconnectBackoff().reset();
+            protocols.record(id, link.identity().protocolVersion());
             rememberConnection(device, link);
             services.router().connected(device);
+        } else {
+            scheduler.schedule(() -> dropIfIdleAndUnpaired(device, link), UNPAIRED_IDLE.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** Why a link of a paired device is refused: another certificate than the pinned one, or a downgrade. */
+    private Optional<String> pairedRefusal(Link link, PairedDevice record) {
+        X509Certificate presented = link.peerCertificate();
+        X509Certificate pinned;
+        try {
+            pinned = Pem.parseCertificate(record.certificatePem(), services.store().describe() + " device " + record.id());
+        } catch (CredentialsException e) {
+            return Optional.of("its pinned certificate is unreadable: " + e.getMessage());
+        }
+        if (!Certificates.sameCertificate(presented, pinned)) {
+            return Optional.of("it presented a certificate (SHA-256 " + Certificates.sha256Fingerprint(presented)
+                    + ") other than the one pinned at pairing (" + Certificates.sha256Fingerprint(pinned) + ")");
+        }
+        if (!Certificates.isValidNow(presented)) {
+            return Optional.of("its certificate is expired or not yet valid (" + presented.getNotBefore() + " to "
+                    + presented.getNotAfter() + ")");
+        }
+        int spoken = protocols.highest(record.id());
+        int announced = link.identity().protocolVersion();
+        if (announced < spoken) {
+            return Optional.of("it spoke protocol " + spoken + " before and now announces " + announced
+                    + "; a paired device never goes back (unpair and pair again if it really runs an older app now)");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The stored pairing for a link's device. The store is read only for a device we hold as
+     * paired and that presents the pinned certificate: reading it (a {@code dconf dump}) for
+     * every stranger's link let anyone spawn processes at will. A pairing made elsewhere while we
+     * run reaches {@link #reloadPairings()} through the store's watch.
+     */
+    private PairedDevice storedPairing(String id, X509Certificate presented) {
+        Device known = devices.get(id);
+        PairedDevice record = known == null ? null : known.pairedRecord();
+        if (record == null) {
+            return null;
+        }
+        try {
+            X509Certificate pinned = Pem.parseCertificate(record.certificatePem(), "pinned certificate of " + id);
+            if (!Certificates.sameCertificate(presented, pinned)) {
+                return record;
+            }
+        } catch (CredentialsException e) {
+            return record;
+        }
+        return readStore().get(id);
+    }
+
+    /**
+     * Counts a link from a device that is not paired against the limits, or refuses it. Each such
+     * link costs a thread, TLS buffers, a device and its D-Bus object; one host opened thousands.
+     */
+    private boolean admitUnpaired(Link link) {
+        synchronized (unpairedLinks) {
+            unpairedLinks.removeIf(admitted -> !admitted.isOpen() || isPairedLink(admitted));
+            // A device that reconnects replaces its own link rather than adding one.
+            List<Link> others = unpairedLinks.stream().filter(l -> !l.deviceId().equals(link.deviceId())).toList();
+            long fromAddress = others.stream().filter(l -> l.remoteAddress().equals(link.remoteAddress())).count();
+            if (fromAddress >= MAX_UNPAIRED_PER_ADDRESS) {
+                refuse(link, "not paired, and " + fromAddress + " unpaired devices from that address are connected");
+                return false;
+            }
+            if (others.size() >= MAX_UNPAIRED) {
+                refuse(link, "not paired, and " + others.size() + " unpaired devices are connected");
+                return false;
+            }
+            unpairedLinks.add(link);
+            return true;
+        }
+    }
+
+    private boolean isPairedLink(Link link) {
+        Device device = devices.get(link.deviceId());
+        return device != null && device.link() == link && device.isPaired();
+    }
+
+    /** An unpaired device is connected to pair; one that has not started within the limit is dropped. */
+    private void dropIfIdleAndUnpaired(Device device, Link link) {
+        if (device.link() != link || !link.isOpen() || device.isPaired()) {
+            return;
+        }
+        if (device.pairingState() != Pairing.State.NOT_PAIRED) {
+            scheduler.schedule(() -> dropIfIdleAndUnpaired(device, link), UNPAIRED_IDLE.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            return;
+        }
+        LOG.info("{}: closing link: not paired, and no pairing started within {} s", device,
+                UNPAIRED_IDLE.toSeconds());
+        link.close();
     }
 
     private void onPacket(Device device, Link from, Packet packet) {
@@ -237,7 +395,7 @@ public final class DeviceManager implements AutoCloseable {
             return;
         }
         if (packet.isType(Pairing.TYPE)) {
-            device.pairing().handle(packet);
+            device.pairing().handle(packet, from);
             return;
         }
         if (packet.isType(Identity.TYPE)) {
@@ -245,13 +403,15 @@ public final class DeviceManager implements AutoCloseable {
             return;
         }
         if (!device.isPaired()) {
+            if (device.pairingState() != Pairing.State.NOT_PAIRED) {
+                LOG.warn("{}: refused {}: pairing is not finished", device, packet.type());
+                return;
+            }
             LOG.warn("{}: refused {} from an unpaired device; answered pair:false", device, packet.type());
-            if (device.pairingState() == Pairing.State.NOT_PAIRED) {
-                try {
-                    device.sendUnchecked(Pairing.pairPacket(false));
-                } catch (DeviceException e) {
-                    LOG.debug("{}: {}", device, e.getMessage());
-                }
+            try {
+                device.sendUnchecked(Pairing.pairPacket(false));
+            } catch (DeviceException e) {
+                LOG.debug("{}: {}", device, e.getMessage());
             }
             return;
         }
@@ -263,16 +423,30 @@ public final class DeviceManager implements AutoCloseable {
     }
 
     private void onClosed(Device device, Link closed) {
-        if (!device.detach(closed)) {
-            return;
+        synchronized (this) {
+            if (!device.detach(closed)) {
+                return;
+            }
+            // Unpaired devices are only interesting while they are around (GSConnect does the same),
+            // or while their pair request runs: the device may be reconnecting before it answers.
+            if (!device.isPaired() && !device.pairing().isPending()) {
+                devices.remove(device.id(), device);
+            }
         }
         LOG.info("{}: disconnected", device);
-        device.pairing().linkLost();
         if (device.isPaired()) {
             services.router().disconnected(device);
-        } else {
-            // Unpaired devices are only interesting while they are around (GSConnect does the same).
-            devices.remove(device.id(), device);
+        }
+        services.events().publish(new DeviceEvent.Disconnected(device.id()));
+    }
+
+    /** Drops an unpaired device whose pair request ended while it had no link. */
+    private void forgetIfIdle(Device device) {
+        synchronized (this) {
+            if (device.isPaired() || device.isReachable() || device.pairing().isPending()
+                    || !devices.remove(device.id(), device)) {
+                return;
+            }
         }
         services.events().publish(new DeviceEvent.Disconnected(device.id()));
     }

@@ -17,17 +17,29 @@ final class DeviceServices {
     /** Our certificate, TLS set up from it, and where pairings are kept: replaced together. */
     record Credentials(LocalCertificate ourCertificate, TlsSockets tls, PairingStore store) { }
 
+    /** What the device manager does when a device's pairing changes; called with the pairing's lock held. */
+    interface PairingListener {
+        void paired(Device device);
+
+        void unpaired(Device device);
+
+        /** A pending request ended without pairing. */
+        void settled(Device device);
+    }
+
     private final PacketRouter router;
+    private final PairingListener lifecycle;
     private final EventBus events;
     private final ScheduledExecutorService scheduler;
     private final PortRange payloadPorts;
     private final PortRange peerPayloadPorts;
     private volatile Credentials credentials;
 
-    DeviceServices(Credentials credentials, PacketRouter router, EventBus events, ScheduledExecutorService scheduler,
-                   PortRange payloadPorts, PortRange peerPayloadPorts) {
+    DeviceServices(Credentials credentials, PacketRouter router, PairingListener lifecycle, EventBus events,
+                   ScheduledExecutorService scheduler, PortRange payloadPorts, PortRange peerPayloadPorts) {
         this.credentials = credentials;
         this.router = router;
+        this.lifecycle = lifecycle;
         this.events = events;
         this.scheduler = scheduler;
         this.payloadPorts = payloadPorts;
@@ -52,6 +64,10 @@ final class DeviceServices {
 
     PacketRouter router() {
         return router;
+    }
+
+    PairingListener lifecycle() {
+        return lifecycle;
     }
 
     EventBus events() {

@@ -1,7 +1,8 @@
 package io.github.gsbridge.device;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gsbridge.credentials.PairedDevice;
+import io.github.gsbridge.lan.Link;
+import io.github.gsbridge.tls.Certificates;
 import io.github.gsbridge.tls.Pem;
 import io.github.gsbridge.wire.Packet;
 import org.slf4j.Logger;
@@ -11,12 +12,18 @@ import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code kdeconnect.pair} exchange with one device: request, accept, reject, unpair, with
  * the 30-second timeouts every implementation uses.
+ *
+ * <p>A pending request belongs to the device and to the certificate it was made with, not to one
+ * link: peers re-announce themselves and reconnect while the user reads the key, and the request
+ * must survive that. A link with another certificate cancels it instead, since the key the user is
+ * comparing was computed from the first certificate, and that certificate is the one pinned.
  */
 public final class Pairing {
     private static final Logger LOG = LoggerFactory.getLogger(Pairing.class);
@@ -27,10 +34,13 @@ public final class Pairing {
 
     public enum State { NOT_PAIRED, REQUESTED_BY_US, REQUESTED_BY_PEER, PAIRED }
 
+    /** The certificate and protocol a pending request was made with, and its protocol-8 timestamp. */
+    private record Request(X509Certificate certificate, int protocolVersion, Long timestamp) { }
+
     private final Device device;
     private final DeviceServices services;
     private State state = State.NOT_PAIRED;
-    private Long requestTimestamp;
+    private Request request;
     private ScheduledFuture<?> timeout;
 
     Pairing(Device device, DeviceServices services) {
@@ -42,26 +52,38 @@ public final class Pairing {
         return state;
     }
 
-    /** The current request's verification key, or empty when no request is pending. */
+    public synchronized boolean isPending() {
+        return state == State.REQUESTED_BY_US || state == State.REQUESTED_BY_PEER;
+    }
+
+    /**
+     * The pending request's verification key, or empty when none is pending or the device speaks
+     * protocol 7, whose implementations show certificate fingerprints instead.
+     */
     public synchronized Optional<String> verificationKey() {
-        X509Certificate theirs = device.peerCertificate();
-        if (theirs == null || (state != State.REQUESTED_BY_US && state != State.REQUESTED_BY_PEER)) {
+        if (!isPending() || request.protocolVersion() < 8) {
             return Optional.empty();
         }
-        Long timestamp = device.protocolVersion() >= 8 ? requestTimestamp : null;
         return Optional.of(VerificationKey.of(services.ourCertificate().certificate().getPublicKey(),
-                theirs.getPublicKey(), timestamp));
+                request.certificate().getPublicKey(), request.timestamp()));
+    }
+
+    /** The certificate of the pending request, which is what pairing pins; null when none is pending. */
+    synchronized X509Certificate requestCertificate() {
+        return isPending() ? request.certificate() : null;
     }
 
     /** The store lists the device as paired. */
     synchronized void restorePaired() {
         cancelTimeout();
+        request = null;
         state = State.PAIRED;
     }
 
     /** The store no longer lists the device (unpaired elsewhere). */
     synchronized void forgotten() {
         cancelTimeout();
+        request = null;
         state = State.NOT_PAIRED;
     }
 
@@ -74,8 +96,8 @@ public final class Pairing {
                 long now = System.currentTimeMillis() / 1000;
                 Packet packet = pairPacket(true);
                 packet.body().put("timestamp", now);
-                device.sendUnchecked(packet);
-                requestTimestamp = now;
+                Link link = device.sendUnchecked(packet);
+                request = new Request(link.peerCertificate(), link.identity().protocolVersion(), now);
                 state = State.REQUESTED_BY_US;
                 startTimeout();
                 LOG.info("{}: pair request sent", device);
@@ -87,18 +109,28 @@ public final class Pairing {
         if (state != State.REQUESTED_BY_PEER) {
             throw new DeviceException(device.id() + " has not asked to pair");
         }
-        device.sendUnchecked(pairPacket(true));
-        becomePaired();
+        Link link = device.requireLink();
+        if (!Certificates.sameCertificate(link.peerCertificate(), request.certificate())) {
+            // Cannot happen while onLink cancels such requests; refuse rather than pin what nobody compared.
+            throw new DeviceException(device.id() + " now presents another certificate; ask it to pair again");
+        }
+        // Paired before the answer leaves: the device may send its first packets the moment it reads it.
+        becomePaired(request.certificate());
+        try {
+            device.sendUnchecked(pairPacket(true));
+        } catch (DeviceException e) {
+            LOG.warn("{}: paired, but the answer could not be sent ({}); the device learns at the next connection",
+                    device, e.getMessage());
+        }
+        announcePaired();
     }
 
     synchronized void reject() throws DeviceException {
         if (state != State.REQUESTED_BY_PEER) {
             throw new DeviceException(device.id() + " has not asked to pair");
         }
-        cancelTimeout();
-        state = State.NOT_PAIRED;
-        device.sendUnchecked(pairPacket(false));
-        services.events().publish(new DeviceEvent.PairingFailed(device.id(), "rejected by the user"));
+        end("rejected by the user");
+        sendQuietly(pairPacket(false));
     }
 
     synchronized void unpair() throws DeviceException {
@@ -106,39 +138,43 @@ public final class Pairing {
             throw new DeviceException.NotPaired(device.id());
         }
         boolean wasPaired = state == State.PAIRED;
-        cancelTimeout();
-        state = State.NOT_PAIRED;
         try {
             device.sendUnchecked(pairPacket(false));
         } catch (DeviceException.NotReachable e) {
             LOG.debug("{}: unpaired while not connected; it learns at the next connection", device);
         }
         if (wasPaired) {
+            state = State.NOT_PAIRED;
             forget();
         } else {
-            services.events().publish(new DeviceEvent.PairingFailed(device.id(), "cancelled"));
+            end("cancelled");
         }
     }
 
-    /** A {@code kdeconnect.pair} packet arrived on the device's link. */
-    synchronized void handle(Packet packet) {
-        JsonNode pair = packet.body().get("pair");
-        if (pair == null || !pair.isBoolean()) {
+    /** A {@code kdeconnect.pair} packet arrived on {@code link}, the device's current link. */
+    synchronized void handle(Packet packet, Link link) {
+        Optional<Boolean> pair = packet.bool("pair");
+        if (pair.isEmpty()) {
             LOG.warn("{}: ignored {} without a boolean \"pair\"", device, TYPE);
             return;
         }
-        if (pair.asBoolean()) {
-            handleRequestOrAccept(packet);
+        if (pair.get()) {
+            handleRequestOrAccept(packet, link);
         } else {
             handleRefusal();
         }
     }
 
-    private void handleRequestOrAccept(Packet packet) {
+    private void handleRequestOrAccept(Packet packet, Link link) {
         switch (state) {
             case REQUESTED_BY_US -> {
+                if (!Certificates.sameCertificate(link.peerCertificate(), request.certificate())) {
+                    LOG.warn("{}: ignored an accept from a certificate other than the one asked", device);
+                    return;
+                }
                 LOG.info("{}: accepted our pair request", device);
-                becomePaired();
+                becomePaired(request.certificate());
+                announcePaired();
             }
             case REQUESTED_BY_PEER -> LOG.debug("{}: repeated pair request ignored", device);
             case PAIRED -> {
@@ -147,16 +183,17 @@ public final class Pairing {
                 LOG.info("{}: asks to pair although paired; treating it as a new request", device);
                 state = State.NOT_PAIRED;
                 forget();
-                handleRequestOrAccept(packet);
+                handleRequestOrAccept(packet, link);
             }
             case NOT_PAIRED -> {
-                JsonNode timestamp = packet.body().get("timestamp");
-                if (device.protocolVersion() >= 8) {
-                    if (timestamp == null || !timestamp.canConvertToLong()) {
-                        LOG.warn("{}: ignored protocol 8 pair request without timestamp", device);
+                OptionalLong timestamp = packet.wholeNumber("timestamp");
+                int version = link.identity().protocolVersion();
+                if (version >= 8) {
+                    if (timestamp.isEmpty()) {
+                        LOG.warn("{}: ignored protocol 8 pair request without a timestamp", device);
                         return;
                     }
-                    long skew = Math.abs(System.currentTimeMillis() / 1000 - timestamp.asLong());
+                    long skew = Math.abs(System.currentTimeMillis() / 1000 - timestamp.getAsLong());
                     if (skew > MAX_CLOCK_SKEW_SECONDS) {
                         LOG.warn("{}: refused pair request: clocks differ by {} s", device, skew);
                         sendQuietly(pairPacket(false));
@@ -165,45 +202,43 @@ public final class Pairing {
                         return;
                     }
                 }
-                requestTimestamp = timestamp != null && timestamp.canConvertToLong() ? timestamp.asLong() : null;
+                request = new Request(link.peerCertificate(), version,
+                        timestamp.isPresent() ? timestamp.getAsLong() : null);
                 state = State.REQUESTED_BY_PEER;
                 startTimeout();
                 String key = verificationKey().orElse("");
-                LOG.info("{}: asks to pair; verification key {}", device, key);
+                LOG.info("{}: asks to pair; {}", device, key.isEmpty() ? device.encryptionInfo() : "verification key " + key);
                 services.events().publish(new DeviceEvent.PairRequested(device.id(), key));
             }
         }
     }
 
     private void handleRefusal() {
-        State previous = state;
-        cancelTimeout();
-        state = State.NOT_PAIRED;
-        switch (previous) {
+        switch (state) {
             case REQUESTED_BY_US -> {
                 LOG.info("{}: rejected our pair request", device);
-                services.events().publish(new DeviceEvent.PairingFailed(device.id(), "rejected by the device"));
+                end("rejected by the device");
             }
             case REQUESTED_BY_PEER -> {
                 LOG.info("{}: withdrew its pair request", device);
-                services.events().publish(new DeviceEvent.PairingFailed(device.id(), "cancelled by the device"));
+                end("cancelled by the device");
             }
             case PAIRED -> {
                 LOG.info("{}: unpaired by the device", device);
+                state = State.NOT_PAIRED;
                 forget();
             }
             case NOT_PAIRED -> LOG.debug("{}: pair:false while not paired", device);
         }
     }
 
-    private void becomePaired() {
+    /**
+     * Records the pairing with the certificate the request was made with. The device counts as
+     * paired from here on; {@link #announcePaired()} tells the rest of the daemon.
+     */
+    private void becomePaired(X509Certificate certificate) {
         cancelTimeout();
-        X509Certificate certificate = device.peerCertificate();
-        if (certificate == null) {
-            LOG.warn("{}: link lost while pairing", device);
-            state = State.NOT_PAIRED;
-            return;
-        }
+        request = null;
         PairedDevice record = new PairedDevice(device.id(), device.name(), device.type(), Pem.encode(certificate),
                 device.lastConnection());
         state = State.PAIRED;
@@ -215,6 +250,10 @@ public final class Pairing {
             LOG.error("{}: paired, but the pairing could not be stored ({}); it lasts until gsbridge stops",
                     device, e.getMessage());
         }
+        services.lifecycle().paired(device);
+    }
+
+    private void announcePaired() {
         LOG.info("{}: paired", device);
         services.events().publish(new DeviceEvent.Paired(device.id()));
         if (device.isReachable()) {
@@ -229,8 +268,18 @@ public final class Pairing {
         } catch (IOException e) {
             LOG.error("{}: unpaired, but {} still lists it: {}", device, services.store().describe(), e.getMessage());
         }
+        services.lifecycle().unpaired(device);
         services.router().disconnected(device);
         services.events().publish(new DeviceEvent.Unpaired(device.id()));
+    }
+
+    /** Ends a pending request without pairing. */
+    private void end(String reason) {
+        cancelTimeout();
+        request = null;
+        state = State.NOT_PAIRED;
+        services.lifecycle().settled(device);
+        services.events().publish(new DeviceEvent.PairingFailed(device.id(), reason));
     }
 
     private void startTimeout() {
@@ -247,24 +296,26 @@ public final class Pairing {
 
     private synchronized void expire() {
         State previous = state;
-        if (previous != State.REQUESTED_BY_US && previous != State.REQUESTED_BY_PEER) {
+        if (!isPending()) {
             return;
         }
-        state = State.NOT_PAIRED;
         timeout = null;
         if (previous == State.REQUESTED_BY_US) {
             sendQuietly(pairPacket(false));
         }
         LOG.info("{}: pairing timed out after {} s", device, TIMEOUT.toSeconds());
-        services.events().publish(new DeviceEvent.PairingFailed(device.id(), "timed out"));
+        end("timed out");
     }
 
-    /** The link dropped: a pending request cannot complete. */
-    synchronized void linkLost() {
-        if (state == State.REQUESTED_BY_US || state == State.REQUESTED_BY_PEER) {
-            cancelTimeout();
-            state = State.NOT_PAIRED;
-            services.events().publish(new DeviceEvent.PairingFailed(device.id(), "disconnected"));
+    /**
+     * A new link for this device is about to replace the current one (or the none). A request made
+     * with another certificate cannot complete on it: whoever this is, it is not what the user compared.
+     */
+    synchronized void linkReplaced(Link link) {
+        if (isPending() && !Certificates.sameCertificate(link.peerCertificate(), request.certificate())) {
+            LOG.warn("{}: a link with another certificate (SHA-256 {}) arrived; pending pair request cancelled",
+                    device, Certificates.sha256Fingerprint(link.peerCertificate()));
+            end("another device connected with the same id");
         }
     }
 

@@ -15,8 +15,13 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** An authenticated TLS connection to one device, carrying packets both ways. */
@@ -33,6 +38,25 @@ public final class Link {
         void onClosed(Link link);
     }
 
+    /**
+     * A peer that takes none of a packet's bytes for this long is given up on: its socket buffer
+     * holds hundreds of packets, so it has stopped reading, and TCP alone would keep the writer
+     * (a D-Bus call, the reader answering a stranger) blocked for as long as the peer acknowledges.
+     */
+    static final Duration WRITE_STALL_LIMIT = Duration.ofSeconds(30);
+    /** Written in pieces of this size, so that a long line that still moves counts as progress. */
+    private static final int WRITE_CHUNK = 64 * 1024;
+    private static final ScheduledThreadPoolExecutor STALL_WATCH = new ScheduledThreadPoolExecutor(1, task -> {
+        Thread thread = new Thread(task, "link-stall-watch");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    static {
+        // Nearly every write ends at once; its cancelled watch must not wait in the queue.
+        STALL_WATCH.setRemoveOnCancelPolicy(true);
+    }
+
     private final Identity identity;
     private final SSLSocket socket;
     /** The connection under {@link #socket}, closed first so that a blocked writer cannot hold up {@link #close()}. */
@@ -45,6 +69,10 @@ public final class Link {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object writeLock = new Object();
     private final OutputStream out;
+    private volatile Duration writeStallLimit = WRITE_STALL_LIMIT;
+    /** {@link System#nanoTime()} when the write in progress last got bytes out. */
+    private volatile long lastWriteProgress;
+    private volatile boolean writeStalled;
 
     Link(Identity identity, SSLSocket socket, Socket tcp, LineReader reader, X509Certificate peerCertificate,
          Direction direction, int lastConnectionPort) throws IOException {
@@ -56,6 +84,16 @@ public final class Link {
         this.direction = direction;
         this.lastConnectionPort = lastConnectionPort;
         this.out = socket.getOutputStream();
+        setTrusted(false);
+    }
+
+    /**
+     * What the device layer decided about this link: only a paired device may send lines past
+     * the identity limit, so a stranger's line is refused before anything parses it. A link
+     * starts untrusted.
+     */
+    public void setTrusted(boolean trusted) {
+        reader.setLimit(trusted ? PacketCodec.MAX_LINK_LINE : PacketCodec.MAX_IDENTITY_LINE);
     }
 
     public Identity identity() {
@@ -111,9 +149,42 @@ public final class Link {
             throw new SocketException("link to " + identity.deviceId() + " is closed");
         }
         synchronized (writeLock) {
-            out.write(line);
-            out.flush();
+            Duration limit = writeStallLimit;
+            lastWriteProgress = System.nanoTime();
+            long checkMs = Math.max(10, limit.toMillis() / 4);
+            ScheduledFuture<?> watch = STALL_WATCH.scheduleWithFixedDelay(() -> checkWriteStall(limit), checkMs,
+                    checkMs, TimeUnit.MILLISECONDS);
+            try {
+                for (int offset = 0; offset < line.length; offset += WRITE_CHUNK) {
+                    out.write(line, offset, Math.min(WRITE_CHUNK, line.length - offset));
+                    lastWriteProgress = System.nanoTime();
+                }
+                out.flush();
+            } catch (IOException e) {
+                if (writeStalled) {
+                    SocketTimeoutException timeout = new SocketTimeoutException(identity.deviceId()
+                            + " took no bytes for " + limit.toSeconds() + " s");
+                    timeout.initCause(e);
+                    throw timeout;
+                }
+                throw e;
+            } finally {
+                watch.cancel(false);
+            }
         }
+    }
+
+    private void checkWriteStall(Duration limit) {
+        if (System.nanoTime() - lastWriteProgress >= limit.toNanos() && !writeStalled && isOpen()) {
+            writeStalled = true;
+            LOG.warn("{}: closing link: took no bytes for {} s", identity.deviceId(), limit.toSeconds());
+            close();
+        }
+    }
+
+    /** Tests shorten the stall limit rather than wait half a minute. */
+    void setWriteStallLimit(Duration limit) {
+        writeStallLimit = limit;
     }
 
     public void close() {

@@ -137,16 +137,56 @@ public final class PayloadUpload implements AutoCloseable {
         }
     }
 
+    /**
+     * Offers zero bytes, for an empty file: true once the device fetched them, false when it did
+     * not connect within {@code grace}. kdeconnect makes the empty file from the packet and never
+     * connects; GSConnect connects and needs the connection to finish. Either way the file arrived,
+     * so the listener is given up soon instead of held for a fetch that may never come, and a
+     * receiver that connects and drops the connection has received all there was.
+     */
+    public boolean transferEmpty(Duration grace) throws IOException {
+        try {
+            Sockets.closeQuietly(acceptFromLinkedDevice(grace));
+            return true;
+        } catch (NotFetched e) {
+            return false;
+        } catch (Refused e) {
+            LOG.debug("{}: empty payload: the device closed the connection: {}", link.deviceId(), e.getMessage());
+            return true;
+        } finally {
+            close();
+        }
+    }
+
+    /** The device did not connect in time. */
+    private static final class NotFetched extends SocketTimeoutException {
+        NotFetched(String message) {
+            super(message);
+        }
+    }
+
+    /** The device connected and then broke off the TLS handshake, or presented another certificate. */
+    private static final class Refused extends IOException {
+        Refused(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     private SSLSocket acceptFromLinkedDevice(Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
-            if (remainingMs <= 0) {
-                throw new SocketTimeoutException(link.deviceId() + " did not fetch the payload within "
+            Socket plain;
+            try {
+                if (remainingMs <= 0) {
+                    throw new SocketTimeoutException();
+                }
+                server.setSoTimeout((int) remainingMs);
+                plain = server.accept();
+            } catch (SocketTimeoutException e) {
+                throw new NotFetched(link.deviceId() + " did not fetch the payload within "
                         + timeout.toSeconds() + " s");
             }
-            server.setSoTimeout((int) remainingMs);
-            Socket plain = server.accept();
             if (!plain.getInetAddress().equals(link.remoteAddress())) {
                 LOG.warn("{}: refused payload connection from {}: not the device's address {}", link.deviceId(),
                         plain.getInetAddress().getHostAddress(), link.remoteAddress().getHostAddress());
@@ -159,13 +199,24 @@ public final class PayloadUpload implements AutoCloseable {
                 socket.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
                 socket.startHandshake();
                 if (!Certificates.sameCertificate(TlsSockets.peerCertificate(socket), link.peerCertificate())) {
-                    throw new IOException("certificate differs from the link's");
+                    throw new Refused("the connection for the file presented another certificate than the"
+                            + " device's", null);
                 }
                 socket.setSoTimeout(0);
                 return socket;
-            } catch (IOException e) {
-                LOG.warn("{}: refused payload connection: {}", link.deviceId(), e.getMessage());
+            } catch (Refused e) {
                 Sockets.closeQuietly(socket);
+                throw e;
+            } catch (IOException e) {
+                Sockets.closeQuietly(socket);
+                if (server.isClosed()) {
+                    throw new SocketException("payload withdrawn");
+                }
+                // The device came for the file and broke off: it will not come back for it (kdeconnectd
+                // 22.12 does this to a GSConnect 54 identity), so waiting out the accept timeout only
+                // hides the reason.
+                throw new Refused("the device refused the file: it broke off the secure connection for it ("
+                        + e.getMessage() + ")", e);
             }
         }
     }

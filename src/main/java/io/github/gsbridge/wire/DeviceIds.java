@@ -12,10 +12,7 @@ public final class DeviceIds {
         return id != null && VALID.matcher(id).matches();
     }
 
-    /**
-     * The id as kdeconnect-kde rewrites it (every character outside [A-Za-z0-9_] becomes '_'); also
-     * the form usable in a D-Bus object path.
-     */
+    /** The id as kdeconnect-kde rewrites it: every character outside [A-Za-z0-9_] becomes '_'. */
     public static String filtered(String id) {
         StringBuilder out = new StringBuilder(id.length());
         for (int i = 0; i < id.length(); i++) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Collections;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -106,15 +107,23 @@ public record Identity(
                 tcpPort, target, targetVersion);
     }
 
-    /** Removes the characters peers refuse and truncates to 32 characters, as kdeconnect-kde does. */
+    /**
+     * Removes the characters peers refuse and truncates to 32 UTF-16 units, as kdeconnect-kde
+     * does; also removes what lets a name pass for another: format characters (bidi overrides and
+     * isolates, zero-width characters), controls and lone surrogates, and makes every run of
+     * spaces of any kind (line separators included) one plain space.
+     */
     public static String sanitizeName(String name) {
         StringBuilder out = new StringBuilder(name.length());
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (FORBIDDEN_NAME_CHARS.indexOf(c) < 0 && !Character.isISOControl(c)) {
-                out.append(c);
+        name.codePoints().forEach(c -> {
+            if (Character.isSpaceChar(c)) {
+                if (out.length() > 0 && out.charAt(out.length() - 1) != ' ') {
+                    out.append(' ');
+                }
+            } else if (FORBIDDEN_NAME_CHARS.indexOf(c) < 0 && !isInvisible(c)) {
+                out.appendCodePoint(c);
             }
-        }
+        });
         String result = out.toString().strip();
         if (result.length() > MAX_NAME_LENGTH) {
             int end = MAX_NAME_LENGTH;
@@ -124,6 +133,11 @@ public record Identity(
             result = result.substring(0, end).strip();
         }
         return result;
+    }
+
+    private static boolean isInvisible(int c) {
+        int type = Character.getType(c);
+        return type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE;
     }
 
     private static Set<String> capabilities(ObjectNode body, String field, String id) throws InvalidIdentityException {
@@ -156,20 +170,9 @@ public record Identity(
     }
 
     private static Integer integer(JsonNode node) {
-        if (node == null) {
-            return null;
-        }
-        if (node.isIntegralNumber() && node.canConvertToInt()) {
-            return node.asInt();
-        }
-        if (node.isTextual()) {
-            try {
-                return Integer.valueOf(node.asText().trim());
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-        return null;
+        OptionalLong value = WholeNumbers.of(node);
+        return value.isPresent() && value.getAsLong() >= Integer.MIN_VALUE && value.getAsLong() <= Integer.MAX_VALUE
+                ? (int) value.getAsLong() : null;
     }
 
     private static String quote(String s) {

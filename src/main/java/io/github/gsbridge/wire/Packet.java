@@ -1,10 +1,13 @@
 package io.github.gsbridge.wire;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * One KDE Connect packet: {@code id}, {@code type}, {@code body} and, when a payload follows on a
@@ -52,14 +55,30 @@ public final class Packet {
         return payloadPort == null ? OptionalInt.empty() : OptionalInt.of(payloadPort);
     }
 
+    /**
+     * Whether a payload is offered: a port to fetch it from, even for 0 bytes. kdeconnect counts
+     * a 0-byte offer as none and never connects, but GSConnect offers an empty file that way and
+     * keeps its port until the file is fetched; fetching zero bytes costs one connection.
+     */
     public boolean hasPayload() {
-        return payloadSize != 0 && payloadPort != null;
+        return payloadPort != null;
     }
 
     public Packet withPayload(long size, int port) {
         this.payloadSize = size;
         this.payloadPort = port;
         return this;
+    }
+
+    /** A body field that is a whole number, sent as a number or as a string of digits; empty otherwise. */
+    public OptionalLong wholeNumber(String field) {
+        return WholeNumbers.of(body.get(field));
+    }
+
+    /** A body field that is a JSON boolean; empty when absent or of another type. */
+    public Optional<Boolean> bool(String field) {
+        JsonNode node = body.get(field);
+        return node != null && node.isBoolean() ? Optional.of(node.booleanValue()) : Optional.empty();
     }
 
     public boolean isType(String expected) {

@@ -1,7 +1,10 @@
 package io.github.gsbridge.wire;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,8 +18,17 @@ public final class PacketCodec {
     public static final int MAX_IDENTITY_LINE = 8 * 1024;
     /** Link packets: kdeconnect-kde and Android drop lines larger than this. */
     public static final int MAX_LINK_LINE = 32 * 1024 * 1024;
+    /**
+     * JSON tokens (brackets, keys, values) in one packet. A parsed tree costs up to about 70 bytes
+     * a token, so a 31 MiB line of {@code {},{},...} took over 1 GiB of heap; with this limit no
+     * line's tree exceeds about 9 MiB. Real packets have a few hundred tokens; what has many
+     * (an SMS thread, a contact list) puts its bulk in strings, which count one token each.
+     */
+    static final int MAX_TOKENS = 1 << 17;
 
-    private static final JsonMapper MAPPER = JsonMapper.builder()
+    private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxTokenCount(MAX_TOKENS).build())
+                    .build())
             // A duplicated key is ambiguous (which one does the peer mean?): refuse the packet.
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -55,6 +67,8 @@ public final class PacketCodec {
         JsonNode root;
         try {
             root = MAPPER.readTree(buffer, offset, length);
+        } catch (StreamConstraintsException e) {
+            throw new MalformedPacketException("too large to parse: " + firstLine(e.getMessage()), e);
         } catch (java.io.IOException e) {
             throw new MalformedPacketException("not JSON: " + firstLine(e.getMessage()), e);
         }

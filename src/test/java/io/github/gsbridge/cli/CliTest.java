@@ -4,9 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.gsbridge.dbus.DbusService;
 import io.github.gsbridge.device.DeviceEvent;
+import io.github.gsbridge.lan.Link;
+import io.github.gsbridge.lan.RawPeer;
 import io.github.gsbridge.plugin.ping.PingPlugin;
 import io.github.gsbridge.testsupport.BusFixture;
 import io.github.gsbridge.testsupport.LoopbackNode;
+import io.github.gsbridge.testsupport.Ports;
+import io.github.gsbridge.tls.Certificates;
+import io.github.gsbridge.tls.LocalCertificate;
+import io.github.gsbridge.wire.Packet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +26,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -153,6 +160,28 @@ class CliTest {
         assertEquals(0, pair.status().get(30, TimeUnit.SECONDS), pair.err().toString());
         pair.out().awaitLine(l -> l.equals("Paired with beta."));
         failed(gsbridge("pair", "-d", beta.id()), "already paired");
+    }
+
+    @Test
+    void pairWithAProtocol7DeviceShowsBothFingerprints() throws Exception {
+        LocalCertificate certificate = LocalCertificate.generate(LocalCertificate.newDeviceId());
+        try (RawPeer old = new RawPeer(certificate, certificate.deviceId(), 7,
+                LoopbackNode.lanConfig(Ports.freeRange(4), fx.alphaPorts.first()), Set.of(), Set.of())) {
+            old.connectTo(LoopbackNode.LOOPBACK, fx.alpha.announcement());
+            Link link = old.awaitLink(BusFixture.WAIT);
+            fx.alpha.events().await(DeviceEvent.Connected.class, e -> e.deviceId().equals(certificate.deviceId()),
+                    BusFixture.WAIT);
+            Background pair = background("pair", "-d", certificate.deviceId());
+            old.awaitPacket(p -> p.isType("kdeconnect.pair"), BusFixture.WAIT);
+            pair.out().awaitLine(l -> l.equals("Compare with what the device shows: our fingerprint "
+                    + Certificates.sha256Fingerprint(link.peerCertificate()) + "; device fingerprint "
+                    + Certificates.sha256Fingerprint(certificate.certificate())));
+            Packet accept = new Packet("kdeconnect.pair");
+            accept.body().put("pair", true);
+            old.send(link, accept);
+            assertEquals(0, pair.status().get(30, TimeUnit.SECONDS), pair.err().toString());
+            pair.out().awaitLine(l -> l.equals("Paired with RawPeer."));
+        }
     }
 
     @Test

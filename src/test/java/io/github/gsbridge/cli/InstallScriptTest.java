@@ -111,7 +111,12 @@ class InstallScriptTest {
                 "\nSystemdService=gsbridge.service\n") && dbusService.contains("\nName=io.github.gsbridge\n"), dbusService);
         String unit = Files.readString(home.resolve(".config/systemd/user/gsbridge.service"));
         assertTrue(unit.contains("\nExecStart=" + launcher + " daemon\n") && unit.contains("\nType=dbus\n")
-                && unit.contains("\nBusName=io.github.gsbridge\n") && unit.contains("\nRestart=on-failure\n"), unit);
+                && unit.contains("\nBusName=io.github.gsbridge\n") && unit.contains("\nRestart=on-failure\n")
+                && unit.contains("\nRestartSec=5\n"), unit);
+        // Out of memory, the daemon ends and the unit restarts it, whatever GSBRIDGE_JAVA_OPTS says.
+        String launcherText = Files.readString(launcher);
+        assertTrue(launcherText.matches("(?s).*\nexec \"[^\"]+\" -XX:\\+ExitOnOutOfMemoryError \\$\\{GSBRIDGE_JAVA_OPTS.*"),
+                launcherText);
         assertTrue(Files.readString(home.resolve(".config/autostart/gsbridge.desktop"))
                 .contains("\nExec=" + launcher + " daemon\n"));
 

@@ -105,6 +105,36 @@ class DconfRealTest {
         assertEquals("Stranger", settings.deviceKeys(UNPAIRED).get("name"));
     }
 
+    /**
+     * GLib and dconf accept maybe types anywhere; one such key, at the root, on a device or on one of
+     * its plugins, once kept the daemon from starting and every new link from being trusted.
+     */
+    @Test
+    void maybeTypedKeysAnywhereLeaveThePairingsReadable() throws Exception {
+        String pem = TestResources.read("peer-a.pem");
+        dconf.load(GSC, String.join("\n",
+                "[/]",
+                "devices=" + GVariantText.formatStringArray(List.of(PAIRED)),
+                "",
+                "[device/" + PAIRED + "]",
+                "certificate-pem=" + GVariantText.formatString(pem),
+                "paired=true",
+                ""));
+        dconf.write(GSC + "odd", "@ms nothing");
+        dconf.write(GSC + "device/" + PAIRED + "/odd", "[just 1, nothing]");
+        dconf.write(GSC + "device/" + PAIRED + "/plugin/share/odd", "@mmb just nothing");
+        dconf.write(GSC + "device/" + PAIRED + "/entry", "{'a', <@ms 'x'>}");
+
+        GsconnectPairingStore store = new GsconnectPairingStore(dconf);
+        assertEquals(List.of(PAIRED), List.copyOf(store.load().keySet()));
+        GsconnectSettings settings = store.settings();
+        assertEquals(Optional.empty(), DconfDump.parse(dconf.dump(GSC)).get("/").get("odd"));
+        assertEquals(List.of(Optional.of(1L), Optional.empty()), settings.deviceKeys(PAIRED).get("odd"));
+        assertEquals(List.of("a", Optional.of("x")), settings.deviceKeys(PAIRED).get("entry"));
+        assertEquals(Optional.of(Optional.empty()),
+                DconfDump.parse(dconf.dump(GSC)).get("device/" + PAIRED + "/plugin/share").get("odd"));
+    }
+
     @Test
     void writeReadAndReset() throws Exception {
         String nameKey = GSC + "device/" + UNPAIRED + "/name";

@@ -7,6 +7,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -82,6 +83,40 @@ class GVariantTextTest {
         assertEquals("v", GVariantText.parse("<'v'>"));
     }
 
+    /** Everything here is what real dconf 0.40 prints for values `dconf write` accepts (checked by hand). */
+    @Test
+    void maybeValuesAndDictEntriesAsDconfPrintsThem() {
+        assertEquals(Optional.of("hello"), GVariantText.parse("@ms 'hello'"));
+        assertEquals(Optional.empty(), GVariantText.parse("@ms nothing"));
+        assertEquals(Optional.of(5L), GVariantText.parse("@mi 5"));
+        assertEquals(Optional.of(5L), GVariantText.parse("just 5"));
+        assertEquals(Optional.of(Optional.empty()), GVariantText.parse("@mmb just nothing"));
+        assertEquals(Optional.of(Optional.of(true)), GVariantText.parse("@mmb true"));
+        assertEquals(Optional.empty(), GVariantText.parse("@mmb nothing"));
+        assertEquals(Optional.of(Optional.of(Optional.empty())), GVariantText.parse("@mmms just just nothing"));
+        assertEquals(Optional.of(List.of()), GVariantText.parse("@mas []"));
+        assertEquals(Optional.of(List.of("x", 1L)), GVariantText.parse("@m(si) ('x', 1)"));
+        assertEquals(Optional.of(1L), GVariantText.parse("@mv <1>"));
+        assertEquals(Optional.of(Optional.empty()), GVariantText.parse("@mv <@ms nothing>"));
+        assertEquals(Optional.of(1.5), GVariantText.parse("@md 1.5"));
+        assertEquals(Map.of("k", Optional.empty()), GVariantText.parse("{'k': <@mb nothing>}"));
+        assertEquals(List.of("a", 1L), GVariantText.parse("{'a', <1>}"));
+        assertEquals(List.of("a", 1L), GVariantText.parse("@{sv} {'a', <1>}"));
+        // Only the first element is annotated; the others have its type.
+        assertEquals(List.of(Optional.of(1L), Optional.empty()), GVariantText.parse("[@mi 1, nothing]"));
+        assertEquals(List.of(Optional.empty(), Optional.of(true)), GVariantText.parse("[@mb nothing, true]"));
+        assertEquals(List.of(List.of(Optional.empty(), 1L), List.of(Optional.of("x"), 2L)),
+                GVariantText.parse("[(@ms nothing, 1), ('x', 2)]"));
+        assertEquals(List.of(Optional.of(List.of("a")), Optional.empty()), GVariantText.parse("[@mas ['a'], nothing]"));
+        assertEquals(Map.of("a", Optional.empty(), "b", Optional.of("x")),
+                GVariantText.parse("{'a': @ms nothing, 'b': 'x'}"));
+        assertEquals(Map.of("a", List.of(Optional.empty())), GVariantText.parse("{'a': (@ms nothing,)}"));
+        assertEquals(List.of(Optional.empty(), List.of()), GVariantText.parse("(@ms nothing, @as [])"));
+        assertEquals(List.of(1L, 2L), GVariantText.parse("[int64 1, 2]"));
+        assertEquals(List.of(1L, 2L), GVariantText.parse("(byte 0x01, int16 2)"));
+        assertEquals(List.of(List.of("a"), List.of()), GVariantText.parse("[['a'], []]"));
+    }
+
     @Test
     void keyOrderOfDictionariesIsKept() {
         Map<?, ?> dict = (Map<?, ?>) GVariantText.parse("{'z': 1, 'a': 2, 'm': 3}");
@@ -141,7 +176,13 @@ class GVariantTextTest {
             1e400                    | 0  | too big
             0x                       | 0  | invalid number '0x'
             uint33 5                 | 0  | unknown keyword 'uint33'
-            just 5                   | 0  | maybe values ('just') are not supported
+            nothing                  | 0  | the type of 'nothing' cannot be inferred
+            [nothing, @mi 1]         | 1  | the type of 'nothing' cannot be inferred
+            @ms 5                    | 4  | an integer cannot be a value of type 's'
+            @s just 'x'              | 3  | a maybe value cannot be a value of type 's'
+            @{sv} {'a': <1>}         | 10 | expected ',' after the key of a dict entry
+            {'a', 1, 2}              | 7  | expected '}' after the value of a dict entry
+            [@mi 1, 'x']             | 8  | a string cannot be a value of type 'i'
             objectpath 'nope'        | 11 | not a valid object path
             {'a': 1, 'a': 2}         | 9  | duplicate dictionary key 'a'
             <1                       | 2  | expected '>'

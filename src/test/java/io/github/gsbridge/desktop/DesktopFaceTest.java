@@ -202,6 +202,35 @@ class DesktopFaceTest {
     }
 
     @Test
+    void aProtocol7PhoneIsComparedByBothFingerprints() throws Exception {
+        String oldPhone = "0123456789abcdef0123456789abcdef";
+        PortRange peerPorts = Ports.freeRange(4);
+        LocalCertificate certificate = LocalCertificate.generate(oldPhone);
+        try (RawPeer seven = new RawPeer(certificate, oldPhone, 7, LoopbackNode.lanConfig(peerPorts,
+                node.udpPort()), Set.of(SharePlugin.REQUEST))) {
+            // Discovery takes one identity a second from an address, and the other phone just announced.
+            Link sevenLink = null;
+            for (int attempt = 0; sevenLink == null; attempt++) {
+                seven.announceTo(LoopbackNode.LOOPBACK);
+                try {
+                    sevenLink = seven.awaitLink(Duration.ofMillis(1500));
+                } catch (AssertionError e) {
+                    if (attempt == 10) {
+                        throw e;
+                    }
+                }
+            }
+            Packet pair = new Packet(Pairing.TYPE);
+            pair.body().put("pair", true);
+            seven.send(sevenLink, pair);
+            Dunst.Shown shown = dunst.awaitShown(n -> n.summary().equals("RawPeer wants to pair")
+                    && n.body().contains(io.github.gsbridge.tls.Certificates.sha256Fingerprint(certificate.certificate())));
+            assertTrue(shown.body().contains(io.github.gsbridge.tls.Certificates.sha256Fingerprint(
+                    node.daemon().localIdentity().certificate().certificate())), shown.toString());
+        }
+    }
+
+    @Test
     void pairingFromTheDesktopShowsTheSameKey() throws Exception {
         device().requestPair();
         String key = device().verificationKey().orElseThrow();

@@ -3,6 +3,8 @@ package io.github.gsbridge.fuzz;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.github.gsbridge.credentials.DconfDump;
+import io.github.gsbridge.credentials.DconfFormatException;
+import io.github.gsbridge.credentials.GVariantParseException;
 import io.github.gsbridge.credentials.GVariantText;
 import io.github.gsbridge.credentials.GsconnectSettings;
 
@@ -15,8 +17,8 @@ class DconfFuzzTest {
         String text = data.consumeRemainingAsString();
         try {
             GVariantText.parse(text);
-        } catch (IllegalArgumentException refused) {
-            // GVariantParseException and friends: a clear refusal is the expected outcome.
+        } catch (GVariantParseException refused) {
+            // A clear refusal, with a position, is the expected outcome; any other exception is a finding.
         }
     }
 
@@ -39,8 +41,9 @@ class DconfFuzzTest {
             GsconnectSettings settings = GsconnectSettings.fromDump(DconfDump.parse(dump));
             settings.pairedDevices();
             settings.deviceIds().forEach(settings::receiveDirectory);
-        } catch (IllegalArgumentException refused) {
-            // DconfFormatException names the section and key.
+            settings.deviceIds().forEach(settings::receiveFiles);
+        } catch (DconfFormatException refused) {
+            // Only a broken INI structure refuses the whole dump; a value that cannot be read is left out.
         }
     }
 }

@@ -51,6 +51,10 @@ class PacketFuzzTest {
         }
         assertTrue(identity.deviceId().matches("[a-zA-Z0-9_-]{32,38}"), identity.deviceId());
         assertTrue(!identity.deviceName().isBlank() && identity.deviceName().length() <= 32, identity.deviceName());
+        // Nothing invisible that could make the name pass for another device's.
+        assertTrue(identity.deviceName().codePoints().noneMatch(c -> Character.getType(c) == Character.FORMAT
+                || Character.getType(c) == Character.CONTROL || Character.getType(c) == Character.SURROGATE
+                || (Character.isSpaceChar(c) && c != ' ')), identity.deviceName());
         assertTrue(PacketCodec.encode(identity.toPacket()).length > 0);
     }
 

@@ -1,9 +1,12 @@
 package io.github.gsbridge.hostile;
 
 import io.github.gsbridge.device.DeviceEvent;
+import io.github.gsbridge.device.Pairing;
 import io.github.gsbridge.lan.Link;
 import io.github.gsbridge.lan.RawPeer;
+import io.github.gsbridge.plugin.ping.PingPlugin;
 import io.github.gsbridge.tls.LocalCertificate;
+import io.github.gsbridge.wire.Packet;
 import io.github.gsbridge.wire.PacketCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,8 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Peers that abuse the handshake and the line framing: identities past 8 KiB, half identities,
- * identities a byte at a time, hundreds of such connections at once, and a 32 MiB line on a
- * paired link. The daemon drops each, says so, keeps its threads bounded and keeps serving.
+ * identities a byte at a time, hundreds of such connections at once, a 32 MiB line on a
+ * paired link and an 8 KiB one on an unpaired link. The daemon drops each, says so, keeps its
+ * threads bounded and keeps serving.
  */
 class HandshakeAbuseTest {
     /** Longer than the whole handshake may take, so the daemon, not this wait, ends a slow peer. */
@@ -197,6 +201,54 @@ class HandshakeAbuseTest {
                 + PacketCodec.MAX_LINK_LINE + " bytes");
         assertTrue(daemon.node.device(paired.deviceId()).isPaired(), "the pairing is kept");
         daemon.assertStillServing();
+    }
+
+    @Test
+    void anUnpairedLinkMayNotSendALinePastTheIdentityLimit() throws Exception {
+        LocalCertificate stranger = LocalCertificate.generate(LocalCertificate.newDeviceId());
+        RawPeer attacker = daemon.peer(stranger);
+        Link link = attacker.awaitLink(HostileDaemon.WAIT);
+        daemon.awaitConnected(stranger.deviceId());
+        attacker.send(link, ping("x".repeat(PacketCodec.MAX_IDENTITY_LINE)));
+        attacker.awaitClosed(link, HostileDaemon.WAIT);
+        daemon.log.await(HostileDaemon.WAIT, stranger.deviceId() + ": closing link: line longer than "
+                + PacketCodec.MAX_IDENTITY_LINE + " bytes");
+        daemon.assertStillServing();
+    }
+
+    @Test
+    void pairingRaisesTheLineLimitAndUnpairingLowersIt() throws Exception {
+        LocalCertificate newcomer = LocalCertificate.generate(LocalCertificate.newDeviceId());
+        String id = newcomer.deviceId();
+        RawPeer peer = daemon.peer(newcomer);
+        Link link = peer.awaitLink(HostileDaemon.WAIT);
+        daemon.awaitConnected(id);
+        Packet request = new Packet(Pairing.TYPE);
+        request.body().put("pair", true).put("timestamp", System.currentTimeMillis() / 1000);
+        peer.send(link, request);
+        daemon.events().await(DeviceEvent.PairRequested.class, e -> e.deviceId().equals(id), HostileDaemon.WAIT);
+        daemon.node.device(id).acceptPair();
+
+        String big = "y".repeat(1024 * 1024);
+        peer.send(link, ping(big));
+        daemon.events().await(PingPlugin.PingReceived.class, p -> p.message().equals(big), HostileDaemon.WAIT);
+
+        daemon.node.device(id).unpair();
+        try {
+            peer.send(link, ping(big));
+        } catch (IOException e) {
+            // the daemon closed the link while we were still writing
+        }
+        peer.awaitClosed(link, HostileDaemon.WAIT);
+        daemon.log.await(HostileDaemon.WAIT, id + ": closing link: line longer than "
+                + PacketCodec.MAX_IDENTITY_LINE + " bytes");
+        daemon.assertStillServing();
+    }
+
+    private static Packet ping(String message) {
+        Packet ping = new Packet(PingPlugin.TYPE);
+        ping.body().put("message", message);
+        return ping;
     }
 
     @Test

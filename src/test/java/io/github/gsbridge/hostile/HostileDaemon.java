@@ -101,6 +101,8 @@ final class HostileDaemon implements AutoCloseable {
             HostileDaemon daemon = new HostileDaemon(node, root, downloads, log, bystander,
                     bystander.awaitLink(WAIT));
             daemon.peers.add(bystander);
+            // The peer has its link before the daemon decided on it; tests start from a settled daemon.
+            daemon.awaitConnected(Certificates.commonName(bystanderCertificate.certificate()).orElseThrow());
             return daemon;
         } catch (Exception | Error e) {
             if (node != null) {

@@ -22,6 +22,7 @@ import java.util.function.Predicate;
  */
 public final class RawPeer implements AutoCloseable {
     private final LanLinkProvider provider;
+    private final String deviceId;
     private final TlsSockets tls;
     private final LanConfig config;
     private final List<Link> links = new ArrayList<>();
@@ -50,6 +51,7 @@ public final class RawPeer implements AutoCloseable {
     public RawPeer(LocalCertificate certificate, String claimedId, int protocolVersion, LanConfig config,
                    Set<String> incoming, Set<String> outgoing) throws Exception {
         Identity identity = Identity.of(claimedId, "RawPeer", "phone", protocolVersion, incoming, outgoing);
+        this.deviceId = claimedId;
         this.tls = TlsSockets.create(certificate);
         this.config = config;
         provider = new LanLinkProvider(config, tls, () -> identity, this::onLink);
@@ -57,6 +59,8 @@ public final class RawPeer implements AutoCloseable {
     }
 
     private synchronized void onLink(Link link) {
+        // No device layer decides here: whatever the daemon sends is read, at any size.
+        link.setTrusted(true);
         links.add(link);
         notifyAll();
         link.start(new Link.Handler() {
@@ -76,6 +80,15 @@ public final class RawPeer implements AutoCloseable {
                 }
             }
         });
+    }
+
+    public String deviceId() {
+        return deviceId;
+    }
+
+    /** Where this peer listens for links (on every address). */
+    public int tcpPort() {
+        return provider.tcpPort();
     }
 
     public void announceTo(InetAddress address) {

@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A peer that stops reading must not hold anything of ours for good: closing a link returns at
- * once, and an upload it no longer takes from fails after the stall limit.
+ * once, and a packet or an upload it no longer takes from fails after the stall limit.
  */
 class StalledPeerTest {
     private static final String SENDER_ID = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
@@ -84,26 +84,27 @@ class StalledPeerTest {
     void closeReturnsWhileAWriteIsBlockedOnAPeerThatStoppedReading() throws Exception {
         AtomicLong sent = new AtomicLong();
         AtomicReference<Throwable> senderEnded = new AtomicReference<>();
-        Packet big = new Packet("kdeconnect.ping");
-        big.body().put("message", "x".repeat(64 * 1024));
-        Thread writer = new Thread(() -> {
-            try {
-                while (true) {
-                    link.send(big);
-                    sent.incrementAndGet();
-                }
-            } catch (Throwable e) {
-                senderEnded.set(e);
-            }
-        }, "blocked-writer");
-        writer.setDaemon(true);
-        writer.start();
+        Thread writer = sendUntilFailure(sent, senderEnded);
         Stall.await(sent::get, WAIT, "the writer");
 
         assertTimeoutPreemptively(Duration.ofSeconds(5), link::close, "close waited on the blocked write");
         writer.join(Duration.ofSeconds(5).toMillis());
         assertFalse(writer.isAlive(), "the blocked write was not released");
         assertInstanceOf(IOException.class, senderEnded.get(), "the blocked write ends with an I/O error");
+    }
+
+    @Test
+    void aPacketThePeerStopsTakingFailsAfterTheStallLimitAndClosesTheLink() throws Exception {
+        link.setWriteStallLimit(Duration.ofSeconds(1));
+        AtomicLong sent = new AtomicLong();
+        AtomicReference<Throwable> senderEnded = new AtomicReference<>();
+        Thread writer = sendUntilFailure(sent, senderEnded);
+        writer.join(WAIT.toMillis());
+        assertFalse(writer.isAlive(), "the write is still blocked after " + sent.get() + " packets");
+        assertInstanceOf(SocketTimeoutException.class, senderEnded.get(), String.valueOf(senderEnded.get()));
+        assertTrue(senderEnded.get().getMessage().contains(STALLED_ID + " took no bytes for 1 s"),
+                senderEnded.get().getMessage());
+        assertFalse(link.isOpen(), "the link is given up");
     }
 
     @Test
@@ -134,6 +135,25 @@ class StalledPeerTest {
         assertTrue(failure.get().getMessage().contains(STALLED_ID + " took no payload bytes for 1 s"),
                 failure.get().getMessage());
         assertTrue(sent.get() < size, "nothing like the whole payload went out: " + sent.get());
+    }
+
+    /** Sends 64 KiB packets on the link until a send fails; {@code sent} counts them, {@code ended} gets the failure. */
+    private Thread sendUntilFailure(AtomicLong sent, AtomicReference<Throwable> ended) {
+        Packet big = new Packet("kdeconnect.ping");
+        big.body().put("message", "x".repeat(64 * 1024));
+        Thread writer = new Thread(() -> {
+            try {
+                while (true) {
+                    link.send(big);
+                    sent.incrementAndGet();
+                }
+            } catch (Throwable e) {
+                ended.set(e);
+            }
+        }, "blocked-writer");
+        writer.setDaemon(true);
+        writer.start();
+        return writer;
     }
 
     /** Endless zero bytes, without holding them in memory. */

@@ -13,6 +13,7 @@ import io.github.gsbridge.daemon.Service;
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceException;
 import io.github.gsbridge.event.Event;
+import io.github.gsbridge.logging.EscapingServiceProvider;
 import io.github.gsbridge.plugin.findmyphone.FindMyPhonePlugin;
 import io.github.gsbridge.plugin.notification.NotificationPlugin;
 import io.github.gsbridge.plugin.ping.PingPlugin;
@@ -52,6 +53,7 @@ public final class DaemonDriver {
     private DaemonDriver() {}
 
     public static void main(String[] args) throws Exception {
+        EscapingServiceProvider.select();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         // The same composition as `gsbridge daemon`: ports taken when free, GSConnect watched.
         Service service = Service.start(DaemonOptions.parse(Arrays.asList(args), System.getenv()));

@@ -60,6 +60,24 @@ class IdentityTest {
     }
 
     @Test
+    void namesCannotPassForAnotherDevice() throws Exception {
+        // A bidi override turns "7 lexiP" into what a terminal and a desktop show as "Pixel 7".
+        assertEquals("7 lexiP", Identity.sanitizeName("\u202E7 lexiP"));
+        assertEquals("Pixel 7", Identity.sanitizeName("Pi\u200Bxel\u200D 7\u2066\u2069\uFEFF\u2060\u200E"));
+        assertEquals("Pixel 7", Identity.sanitizeName("Pixel\u00A0\u2007 \u30007"));
+        assertEquals("Pixel 7", Identity.sanitizeName("\u2028Pixel 7\u2029\u0085\u009B"));
+        assertEquals("Pixel 7", Identity.sanitizeName("Pixel \uD8007"));
+        // Removed before the cut, so invisible padding cannot push the real name out.
+        assertEquals("Pixel 7", Identity.sanitizeName("\u200B".repeat(40) + "Pixel 7"));
+        assertThrows(InvalidIdentityException.class, () -> parse("{\"deviceId\":\"" + ID
+                + "\",\"deviceName\":\"\\u202E\\u200B\\u00A0\",\"protocolVersion\":7}"));
+        assertEquals("Pixel 7", parse("{\"deviceId\":\"" + ID
+                + "\",\"deviceName\":\"\\u202APixel 7\\u202C\",\"protocolVersion\":7}").deviceName());
+        assertEquals("Ana\u00EFs \uD83D\uDE00 \u0645\u0631\u062D\u0628\u0627",
+                Identity.sanitizeName("Ana\u00EFs \uD83D\uDE00 \u0645\u0631\u062D\u0628\u0627"));
+    }
+
+    @Test
     void rejectsInvalidIdentities() {
         String[] bad = {
             "{\"deviceName\":\"x\",\"protocolVersion\":7}",

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LineReaderTest {
     private static InputStream stream(String s) {
@@ -62,6 +63,40 @@ class LineReaderTest {
     void tighterPerCallLimit() {
         LineReader reader = new LineReader(stream("x".repeat(9000) + "\n"), 32 * 1024 * 1024);
         assertThrows(LineTooLongException.class, () -> reader.readLine(PacketCodec.MAX_IDENTITY_LINE));
+    }
+
+    @Test
+    void aLimitRaisedWhileALineArrivesAppliesToThatLine() throws IOException {
+        byte[] data = ("z".repeat(20_000) + "\n").getBytes(StandardCharsets.US_ASCII);
+        LineReader[] reader = new LineReader[1];
+        // The device becomes paired after the first bytes of its next line are in.
+        InputStream slow = new ByteArrayInputStream(data) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                if (pos > 0) {
+                    reader[0].setLimit(32 * 1024 * 1024);
+                }
+                return super.read(b, off, Math.min(len, 4096));
+            }
+        };
+        reader[0] = new LineReader(slow, PacketCodec.MAX_IDENTITY_LINE);
+        assertEquals(20_000, reader[0].readLine().length);
+    }
+
+    @Test
+    void aLoweredLimitAppliesToTheNextLine() throws IOException {
+        LineReader reader = new LineReader(stream("a".repeat(9000) + "\n" + "b".repeat(9000) + "\n"), 100_000);
+        assertEquals(9000, reader.readLine().length);
+        reader.setLimit(PacketCodec.MAX_IDENTITY_LINE);
+        assertThrows(LineTooLongException.class, reader::readLine);
+    }
+
+    @Test
+    void aLongLineDoesNotKeepItsBufferAfterwards() throws IOException {
+        LineReader reader = new LineReader(stream("x".repeat(4 * 1024 * 1024) + "\nshort\n"), 32 * 1024 * 1024);
+        assertEquals(4 * 1024 * 1024, reader.readLine().length);
+        assertTrue(reader.bufferSize() <= 16 * 1024, "still holding " + reader.bufferSize() + " bytes");
+        assertEquals("short", text(reader.readLine()));
     }
 
     @Test

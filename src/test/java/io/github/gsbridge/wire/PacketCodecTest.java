@@ -51,7 +51,8 @@ class PacketCodecTest {
     @Test
     void payloadPresentOnlyWithSizeAndTransferInfo() throws Exception {
         assertFalse(decode("{\"type\":\"t\",\"body\":{},\"payloadSize\":10}").hasPayload());
-        assertFalse(decode("{\"type\":\"t\",\"body\":{},\"payloadSize\":0,\"payloadTransferInfo\":{\"port\":1739}}").hasPayload());
+        // GSConnect offers empty files this way and waits until they are fetched.
+        assertTrue(decode("{\"type\":\"t\",\"body\":{},\"payloadSize\":0,\"payloadTransferInfo\":{\"port\":1739}}").hasPayload());
         assertTrue(decode("{\"type\":\"t\",\"body\":{},\"payloadSize\":-1,\"payloadTransferInfo\":{\"port\":1739}}").hasPayload());
     }
 
@@ -87,6 +88,29 @@ class PacketCodecTest {
                 .replace(",\"title\":", ",\"k\u00F7\u0086\u008F\u00BE\":2,\"title\":").getBytes(StandardCharsets.ISO_8859_1);
         MalformedPacketException collision = assertThrows(MalformedPacketException.class, () -> PacketCodec.decode(twoKeys));
         assertTrue(collision.getMessage().contains("two keys read as"), collision.getMessage());
+    }
+
+    @Test
+    void aLineOfCountlessTinyValuesIsRefusedRatherThanBuilt() {
+        // As a tree, each {} costs about 100 bytes: this 1.5 MiB line would take some 50 MiB.
+        byte[] line = line("{},".repeat(PacketCodec.MAX_TOKENS / 2) + "{}");
+        MalformedPacketException e = assertThrows(MalformedPacketException.class, () -> PacketCodec.decode(line));
+        assertTrue(e.getMessage().startsWith("too large to parse: "), e.getMessage());
+    }
+
+    @Test
+    void bulkInStringsAndManyOrdinaryValuesStillParse() throws Exception {
+        String text = "t".repeat(16 * 1024 * 1024);
+        assertEquals(text, PacketCodec.decode(line("\"" + text + "\"")).body().get("x").get(0).asText());
+        // A notification or identity has a few hundred tokens; this is a hundred times that.
+        assertEquals(10_000, PacketCodec.decode(line("{\"a\":1,\"b\":\"c\"},".repeat(9_999) + "{}"))
+                .body().get("x").size());
+    }
+
+    /** A packet whose body's "x" is the JSON array with these elements. */
+    private static byte[] line(String elements) {
+        return ("{\"id\":1,\"type\":\"kdeconnect.ping\",\"body\":{\"x\":[" + elements + "]}}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     @Test

@@ -13,6 +13,22 @@ import java.util.Optional;
 
 /** Building our {@code kdeconnect.notification} packets and reading the device's. */
 final class NotificationPackets {
+    /**
+     * Bounds on what a device's notification may hold, in UTF-16 units. A phone shows far less
+     * than this; without bounds a paired device could fill the heap with a few hundred
+     * notifications of megabytes each. Longer text is cut; identifiers, which must stay exact to
+     * be answered, refuse the packet instead.
+     */
+    static final int MAX_ID = 1024;
+    static final int MAX_APP_NAME = 256;
+    static final int MAX_TITLE = 1024;
+    static final int MAX_TEXT = 8192;
+    static final int MAX_ACTIONS = 16;
+    static final int MAX_ACTION = 256;
+    /** An MD5 in hex has 32; anything much longer is no hash of ours to find. */
+    private static final int MAX_HASH = 128;
+    private static final String CUT = "…";
+
     private NotificationPackets() {}
 
     /** A field that is present but cannot be used; the message says which and why. */
@@ -107,24 +123,55 @@ final class NotificationPackets {
      */
     static Received parse(Packet packet) throws Refused {
         JsonNode body = packet.body();
-        String id = string(body, "id").orElseThrow(() -> new Refused("no id"));
+        String id = identifier(body, "id").orElseThrow(() -> new Refused("no id"));
         if (id.isEmpty()) {
             throw new Refused("empty id");
         }
         if (bool(body, "isCancel").orElse(false)) {
             return new Cancelled(id);
         }
-        String appName = string(body, "appName").orElse("");
-        String title = string(body, "title").orElse("");
-        String text = string(body, "text").orElse("");
-        Optional<String> ticker = string(body, "ticker");
+        String appName = cut(string(body, "appName").orElse(""), MAX_APP_NAME);
+        String title = cut(string(body, "title").orElse(""), MAX_TITLE);
+        String text = cut(string(body, "text").orElse(""), MAX_TEXT);
+        Optional<String> ticker = string(body, "ticker").map(t -> cut(t, MAX_TEXT));
         if (title.isEmpty() && text.isEmpty()) {
-            title = ticker.orElse("");
+            title = cut(ticker.orElse(""), MAX_TITLE);
         }
         DeviceNotification notification = new DeviceNotification(id, appName, title, text,
-                ticker.orElse(ticker(title, text)), bool(body, "isClearable").orElse(false), time(body),
-                actions(body), string(body, "requestReplyId").filter(replyId -> !replyId.isEmpty()));
-        return new Posted(notification, bool(body, "silent").orElse(false), string(body, "payloadHash"));
+                ticker.orElse(cut(ticker(title, text), MAX_TEXT)), bool(body, "isClearable").orElse(false),
+                time(body), actions(body), identifier(body, "requestReplyId").filter(replyId -> !replyId.isEmpty()));
+        return new Posted(notification, bool(body, "silent").orElse(false),
+                string(body, "payloadHash").filter(hash -> hash.length() <= MAX_HASH));
+    }
+
+    /** The UTF-16 units a notification holds: what counts against a device's total. */
+    static long size(DeviceNotification n) {
+        long size = (long) n.id().length() + n.appName().length() + n.title().length() + n.text().length()
+                + n.ticker().length() + n.replyId().map(String::length).orElse(0);
+        for (String action : n.actions()) {
+            size += action.length();
+        }
+        return size;
+    }
+
+    /** {@code text} cut to at most {@code max} units, never inside a surrogate pair, marked as cut. */
+    static String cut(String text, int max) {
+        if (text.length() <= max) {
+            return text;
+        }
+        int end = max - CUT.length();
+        if (Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(0, end) + CUT;
+    }
+
+    private static Optional<String> identifier(JsonNode body, String field) throws Refused {
+        Optional<String> value = string(body, field);
+        if (value.isPresent() && value.get().length() > MAX_ID) {
+            throw new Refused(field + " is longer than " + MAX_ID + " characters");
+        }
+        return value;
     }
 
     private static Optional<String> string(JsonNode body, String field) throws Refused {
@@ -180,6 +227,12 @@ final class NotificationPackets {
         for (JsonNode action : node) {
             if (!action.isTextual()) {
                 throw new Refused("actions holds a non-string: " + action);
+            }
+            if (action.asText().length() > MAX_ACTION) {
+                throw new Refused("an action is longer than " + MAX_ACTION + " characters");
+            }
+            if (actions.size() == MAX_ACTIONS) {
+                throw new Refused("more than " + MAX_ACTIONS + " actions");
             }
             actions.add(action.asText());
         }

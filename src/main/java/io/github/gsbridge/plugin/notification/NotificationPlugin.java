@@ -51,6 +51,11 @@ public final class NotificationPlugin implements Plugin {
     public static final int MAX_ICON_BYTES = 1024 * 1024;
     /** The device's notifications kept per device; past it the oldest is forgotten. */
     public static final int MAX_RECEIVED_PER_DEVICE = 500;
+    /**
+     * What the kept notifications of one device may hold together, in UTF-16 units (about 2 MiB
+     * of heap at most); past it the oldest are forgotten, as past the count.
+     */
+    public static final long MAX_RECEIVED_CHARS_PER_DEVICE = 1024 * 1024;
     /** Our notifications kept per device for re-sending; each may hold an icon in memory. */
     public static final int MAX_SENT_PER_DEVICE = 100;
     /** Icons received, by device and hash: Android sends an icon's bytes only when it changed. */
@@ -183,22 +188,28 @@ public final class NotificationPlugin implements Plugin {
         }
         Posted posted = (Posted) parsed;
         String id = posted.notification().id();
-        Posted evicted = null;
+        List<Posted> evicted = new ArrayList<>();
         synchronized (this) {
             LinkedHashMap<String, Posted> map = receivedOf(device.id());
             // An update counts as new: the oldest to drop is the one the device last touched longest ago.
             map.remove(id);
-            if (map.size() >= MAX_RECEIVED_PER_DEVICE) {
-                Iterator<Posted> oldest = map.values().iterator();
-                evicted = oldest.next();
+            long total = NotificationPackets.size(posted.notification());
+            for (Posted kept : map.values()) {
+                total += NotificationPackets.size(kept.notification());
+            }
+            Iterator<Posted> oldest = map.values().iterator();
+            while (oldest.hasNext() && (map.size() >= MAX_RECEIVED_PER_DEVICE || total > MAX_RECEIVED_CHARS_PER_DEVICE)) {
+                Posted dropped = oldest.next();
+                total -= NotificationPackets.size(dropped.notification());
                 oldest.remove();
+                evicted.add(dropped);
             }
             map.put(id, posted);
         }
-        if (evicted != null) {
-            LOG.info("{}: more than {} notifications; forgot the oldest, {}", device, MAX_RECEIVED_PER_DEVICE,
-                    evicted.notification().id());
-            removed(device, evicted.notification().id());
+        for (Posted dropped : evicted) {
+            LOG.info("{}: more than {} notifications or {} characters; forgot the oldest, {}", device,
+                    MAX_RECEIVED_PER_DEVICE, MAX_RECEIVED_CHARS_PER_DEVICE, dropped.notification().id());
+            removed(device, dropped.notification().id());
         }
         LOG.debug("{}: notification {} from {}", device, id, posted.notification().appName());
         events.publish(new NotificationPosted(device.id(), posted.notification()));

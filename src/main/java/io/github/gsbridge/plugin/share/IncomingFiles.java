@@ -214,8 +214,8 @@ final class IncomingFiles {
             }
             Path folder = downloads.directoryFor(device.id());
             Path path;
-            if (size == 0) {
-                // kdeconnect sends an empty file as a share without payload.
+            if (size == 0 && !packet.hasPayload()) {
+                // kdeconnect sends an empty file as a share without payload; GSConnect offers 0 bytes.
                 path = store.write(folder, safeName, InputStream.nullInputStream(), 0, lastModified, n -> { });
             } else {
                 InputStream in = device.openPayload(packet);

@@ -41,6 +41,12 @@ final class OutgoingFiles {
      * second per file costs little next to hanging the receiving daemon.
      */
     static final Duration PAUSE_BETWEEN_FILES = Duration.ofMillis(200);
+    /**
+     * How long an empty file's 0-byte payload is offered. GSConnect fetches it at once and creates
+     * the file only then; kdeconnect creates it from the packet and never fetches, so waiting the
+     * full accept timeout would hold a payload port and delay the next file for nothing.
+     */
+    static final Duration EMPTY_FILE_FETCH_GRACE = Duration.ofSeconds(5);
 
     private final Transfers transfers;
     private final ExecutorService senders = new ThreadPoolExecutor(SENDERS, SENDERS, 60, TimeUnit.SECONDS,
@@ -130,8 +136,13 @@ final class OutgoingFiles {
             long offset = sent;
             try {
                 if (source.size() == 0) {
-                    // A zero-size payload is no payload: receivers create the empty file from the packet.
-                    device.send(packet);
+                    try (PayloadUpload upload = device.offerPayload(packet, 0)) {
+                        current.set(upload);
+                        if (!upload.transferEmpty(EMPTY_FILE_FETCH_GRACE) && !transfer.isCancelled()) {
+                            LOG.debug("{}: {} not fetched; the receiver makes it from the packet", device,
+                                    source.path());
+                        }
+                    }
                 } else {
                     try (InputStream in = Files.newInputStream(source.path());
                          PayloadUpload upload = device.offerPayload(packet, source.size())) {

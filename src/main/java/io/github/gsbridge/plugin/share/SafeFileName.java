@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * Turns a file name chosen by a remote device into one that is safe to create in a download
  * folder: a single path element, no control characters, no bidi tricks that make {@code exe}
- * look like {@code png}, at most {@value #MAX_BYTES} bytes of UTF-8 (Linux's NAME_MAX).
+ * look like {@code png}, not hidden, at most {@value #MAX_BYTES} bytes of UTF-8 (Linux's NAME_MAX).
  */
 public final class SafeFileName {
     public static final int MAX_BYTES = 255;
@@ -17,7 +17,7 @@ public final class SafeFileName {
 
     private SafeFileName() {}
 
-    /** A safe name for {@code untrusted}; never empty, never {@code .} or {@code ..}. */
+    /** A safe name for {@code untrusted}; never empty, never starting with a dot. */
     public static String of(String untrusted) {
         if (untrusted == null) {
             return FALLBACK;
@@ -38,6 +38,11 @@ public final class SafeFileName {
         String name = safe.toString().strip();
         if (name.isEmpty() || name.equals(".") || name.equals("..")) {
             return FALLBACK;
+        }
+        // A download folder may be $HOME, where a received .bash_login would run at the next
+        // login; browsers replace the leading dot the same way.
+        if (name.charAt(0) == '.') {
+            name = REPLACEMENT + name.substring(1);
         }
         return fit(name, "");
     }

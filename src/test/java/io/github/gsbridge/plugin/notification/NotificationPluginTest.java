@@ -236,6 +236,54 @@ class NotificationPluginTest {
     }
 
     @Test
+    void eachFieldIsBounded() throws Exception {
+        LoopbackPhone phone = phone(DesktopNotifier.none());
+        String huge = "x".repeat(1024 * 1024);
+        Packet packet = phoneNotification("big", huge, huge);
+        packet.body().put("appName", huge).put("ticker", huge);
+        phone.peer().send(phone.link(), packet);
+        Packet longId = phoneNotification("i".repeat(NotificationPackets.MAX_ID + 1), "t", "x");
+        phone.peer().send(phone.link(), longId);
+        Packet manyActions = phoneNotification("actions", "t", "x");
+        for (int i = 0; i <= NotificationPackets.MAX_ACTIONS; i++) {
+            manyActions.body().withArray("actions").add("a" + i);
+        }
+        phone.peer().send(phone.link(), manyActions);
+        phone.peer().send(phone.link(), phoneNotification("after", "t", "x"));
+        phone.events().await(NotificationPosted.class, e -> e.notification().id().equals("after"), WAIT);
+
+        List<DeviceNotification> kept = plugin(phone).list(phone.peerId());
+        assertEquals(List.of("big", "after"), kept.stream().map(DeviceNotification::id).toList(),
+                "an id or actions past the bounds refuse the packet; the link goes on");
+        DeviceNotification big = kept.get(0);
+        assertEquals(NotificationPackets.MAX_APP_NAME, big.appName().length());
+        assertEquals(NotificationPackets.MAX_TITLE, big.title().length());
+        assertEquals(NotificationPackets.MAX_TEXT, big.text().length());
+        assertEquals(NotificationPackets.MAX_TEXT, big.ticker().length());
+        assertTrue(big.text().endsWith("…"), "a cut text says so");
+        assertEquals("\uD83D\uDE00".repeat(3) + "…", NotificationPackets.cut("\uD83D\uDE00".repeat(5), 8),
+                "never half a character");
+    }
+
+    @Test
+    void theOldestIsDroppedPastTheTotalSize() throws Exception {
+        LoopbackPhone phone = phone(DesktopNotifier.none());
+        String text = "y".repeat(NotificationPackets.MAX_TEXT);
+        int count = 200;
+        for (int i = 0; i < count; i++) {
+            phone.peer().send(phone.link(), phoneNotification("n" + i, "t", text));
+        }
+        phone.events().await(NotificationPosted.class, e -> e.notification().id().equals("n" + (count - 1)), WAIT);
+        List<DeviceNotification> kept = plugin(phone).list(phone.peerId());
+        long total = kept.stream().mapToLong(NotificationPackets::size).sum();
+        assertTrue(total <= NotificationPlugin.MAX_RECEIVED_CHARS_PER_DEVICE, total + " characters kept");
+        assertTrue(kept.size() < count && kept.size() > 10, kept.size() + " kept");
+        assertEquals("n" + (count - 1), kept.get(kept.size() - 1).id());
+        assertEquals(count - kept.size(), phone.events().all(NotificationRemoved.class).size(),
+                "each forgotten notification is removed");
+    }
+
+    @Test
     void disconnectForgetsThePhonesNotifications() throws Exception {
         NotificationServer server = server();
         LoopbackPhone phone = phone(notifier);

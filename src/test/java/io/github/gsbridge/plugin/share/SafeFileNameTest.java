@@ -32,6 +32,19 @@ class SafeFileNameTest {
     }
 
     @Test
+    void aReceivedNameNeverMakesAHiddenFile() {
+        // With the download folder at $HOME, a received .bash_login would run at the next login.
+        assertEquals("_bash_login", SafeFileName.of(".bash_login"));
+        assertEquals("_bashrc", SafeFileName.of("../.bashrc"));
+        assertEquals("_bashrc", SafeFileName.of(" .bashrc"));
+        assertEquals("_bashrc", SafeFileName.of("\u202E.bashrc"));
+        assertEquals("_.profile", SafeFileName.of("..profile"));
+        assertEquals("_txt", SafeFileName.of(".txt"));
+        assertEquals("_..", SafeFileName.of("..."));
+        assertEquals("photo.jpg", SafeFileName.of("photo.jpg"));
+    }
+
+    @Test
     void controlCharactersAreReplaced() {
         assertEquals("a_b", SafeFileName.of("a\0b"));
         assertEquals("line1_line2.txt", SafeFileName.of("line1\nline2.txt"));

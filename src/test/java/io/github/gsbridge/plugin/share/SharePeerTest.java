@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,6 +164,9 @@ class SharePeerTest {
         expected.put("invoice\u202Afdp.exe", "invoicefdp.exe");
         expected.put("a\u2066b\u2067c\u2068d\u2069.txt", "abcd.txt");
         expected.put("\u200Fright\u200E\u061Cleft.txt", "rightleft.txt");
+        // A download folder at $HOME must not collect start-up files for the next login shell.
+        expected.put(".bash_login", "_bash_login");
+        expected.put("../.profile", "_profile");
         for (Map.Entry<String, String> entry : expected.entrySet()) {
             byte[] content = entry.getKey().getBytes(StandardCharsets.UTF_8);
             Path path = receive(entry.getKey(), content);
@@ -420,6 +424,70 @@ class SharePeerTest {
             assertThrows(IOException.class, in::readAllBytes, "the upload stopped early");
         }
         assertEquals(Transfer.State.CANCELLED, transfer.state());
+    }
+
+    /** GSConnect offers an empty file as a 0-byte payload and keeps its port until it is fetched. */
+    @Test
+    void anEmptyFileOfferedWithAPortIsFetched() throws Exception {
+        Thread serving = peer.offerPayload(link, fileShare("empty.txt"), new byte[0]);
+        SharePlugin.FileReceived file = events.await(SharePlugin.FileReceived.class, f -> true, WAIT);
+        assertEquals(0, Files.size(Path.of(file.path())));
+        serving.join(WAIT.toMillis());
+        assertFalse(serving.isAlive(), "the sender still waits for its empty file to be fetched");
+        assertEquals(Transfer.State.COMPLETED, awaitFinished(Transfer.State.COMPLETED).state());
+    }
+
+    /** kdeconnect sends an empty file as a share without payload. */
+    @Test
+    void anEmptyFileWithoutPayloadIsCreated() throws Exception {
+        peer.send(link, fileShare("no-payload.txt"));
+        SharePlugin.FileReceived file = events.await(SharePlugin.FileReceived.class, f -> true, WAIT);
+        assertEquals(downloads.resolve("no-payload.txt").toString(), file.path());
+        assertEquals(0, Files.size(Path.of(file.path())));
+    }
+
+    @Test
+    void anEmptyFileIsOfferedWithAPortAndFetched() throws Exception {
+        Path empty = Files.createFile(tmp.resolve("empty.txt"));
+        Transfer transfer = share.shareFiles(device, List.of(empty), false);
+        Packet packet = peer.awaitPacket(p -> p.isType(SharePlugin.REQUEST), WAIT);
+        assertEquals(0, packet.payloadSize());
+        assertTrue(packet.payloadPort().isPresent(), "GSConnect creates nothing without a payload to fetch");
+        try (InputStream in = peer.fetchPayload(link, packet)) {
+            assertEquals(-1, in.read());
+        }
+        assertEquals(transfer.id(), awaitFinished(Transfer.State.COMPLETED).id());
+    }
+
+    @Test
+    void anEmptyFileCountsAsSentWhenTheReceiverDropsTheConnectionOrNeverComes() throws Exception {
+        Path dropped = Files.createFile(tmp.resolve("dropped.txt"));
+        Transfer first = share.shareFiles(device, List.of(dropped), false);
+        Packet packet = peer.awaitPacket(p -> p.isType(SharePlugin.REQUEST), WAIT);
+        new Socket(LOOPBACK, packet.payloadPort().getAsInt()).close();
+        assertEquals(first.id(), awaitFinished(Transfer.State.COMPLETED).id());
+
+        // kdeconnect never fetches a 0-byte payload: it makes the file from the packet.
+        Path ignored = Files.createFile(tmp.resolve("ignored.txt"));
+        Transfer second = share.shareFiles(device, List.of(ignored), false);
+        events.await(TransferEvent.Changed.class, e -> e.transfer().id() == second.id()
+                && e.transfer().state() == Transfer.State.COMPLETED, WAIT);
+    }
+
+    /** kdeconnectd 22.12 connects for the file and aborts the TLS handshake when it will not take it. */
+    @Test
+    void anUploadTheReceiverBreaksOffFailsAtOnceSayingSo() throws Exception {
+        Path file = Files.write(tmp.resolve("refused.bin"), new byte[10_000]);
+        Transfer transfer = share.shareFiles(device, List.of(file), false);
+        Packet packet = peer.awaitPacket(p -> p.isType(SharePlugin.REQUEST), WAIT);
+        try (Socket socket = new Socket(LOOPBACK, packet.payloadPort().getAsInt())) {
+            socket.getOutputStream().write("not a ClientHello\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        // Well before the 30 s accept timeout the upload used to wait out.
+        Transfer failed = awaitFinished(Transfer.State.FAILED);
+        assertEquals(transfer.id(), failed.id());
+        String error = failed.error().orElseThrow();
+        assertTrue(error.contains("refused.bin") && error.contains("the device refused the file"), error);
     }
 
     private static String sha256(byte[] data) throws Exception {

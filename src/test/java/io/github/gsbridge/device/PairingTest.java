@@ -1,0 +1,359 @@
+package io.github.gsbridge.device;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.gsbridge.lan.Link;
+import io.github.gsbridge.lan.RawPeer;
+import io.github.gsbridge.plugin.ping.PingPlugin;
+import io.github.gsbridge.testsupport.LogCapture;
+import io.github.gsbridge.testsupport.LoopbackNode;
+import io.github.gsbridge.testsupport.Ports;
+import io.github.gsbridge.tls.Certificates;
+import io.github.gsbridge.tls.LocalCertificate;
+import io.github.gsbridge.tls.Pem;
+import io.github.gsbridge.wire.Packet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Pairing as the real peers do it: timestamps written as strings, requests that outlive the link
+ * they came on, packets sent the moment pairing completes, protocol 7's fingerprints, and no way
+ * back to an older protocol once paired. The desktop ("desk") is a real daemon on loopback; the
+ * phones are in-repo raw peers.
+ */
+class PairingTest {
+    private static final Duration WAIT = LoopbackNode.WAIT;
+    private static final Set<String> CAPABILITIES = Set.of(PingPlugin.TYPE, Pairing.TYPE);
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private LoopbackNode desk;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = running.size() - 1; i >= 0; i--) {
+            running.get(i).close();
+        }
+    }
+
+    private LoopbackNode startDesk() throws Exception {
+        desk = LoopbackNode.start(dir.resolve("desk"), "desk", Ports.freeRange(7), Ports.freeRange(1).first(),
+                wiring -> List.of(new PingPlugin(wiring.events())));
+        running.add(desk);
+        return desk;
+    }
+
+    /** A phone speaking {@code protocol}, linked to the desk. */
+    private Phone phone(LocalCertificate certificate, int protocol) throws Exception {
+        String id = Certificates.commonName(certificate.certificate()).orElseThrow();
+        RawPeer peer = new RawPeer(certificate, id, protocol, LoopbackNode.lanConfig(Ports.freeRange(4), desk.udpPort()),
+                CAPABILITIES, CAPABILITIES);
+        running.add(peer);
+        Phone phone = new Phone(id, certificate, peer);
+        phone.connect();
+        return phone;
+    }
+
+    private final class Phone {
+        final String id;
+        final LocalCertificate certificate;
+        final RawPeer peer;
+        Link link;
+
+        Phone(String id, LocalCertificate certificate, RawPeer peer) {
+            this.id = id;
+            this.certificate = certificate;
+            this.peer = peer;
+        }
+
+        /** Opens a new link to the desk (the old one, if any, stays as it is) and waits until the desk took it. */
+        void connect() throws Exception {
+            Link before = link;
+            desk.events().clear();
+            peer.connectTo(LoopbackNode.LOOPBACK, desk.announcement());
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while ((link = peer.awaitLink(WAIT)) == before) {
+                assertTrue(System.nanoTime() < deadline, "no new link");
+                Thread.sleep(10);
+            }
+            desk.events().await(DeviceEvent.Connected.class, e -> e.deviceId().equals(id), WAIT);
+        }
+
+        void askToPair(Object timestamp) throws Exception {
+            Packet request = Pairing.pairPacket(true);
+            if (timestamp instanceof String text) {
+                request.body().put("timestamp", text);
+            } else if (timestamp instanceof Long number) {
+                request.body().put("timestamp", number);
+            }
+            peer.send(link, request);
+            desk.events().await(DeviceEvent.PairRequested.class, e -> e.deviceId().equals(id), WAIT);
+        }
+
+        Packet awaitPairAnswer() throws InterruptedException {
+            return peer.awaitPacket(p -> p.isType(Pairing.TYPE) && p.body().path("pair").asBoolean(), WAIT);
+        }
+
+        Device onDesk() {
+            return desk.device(id);
+        }
+    }
+
+    private static long now() {
+        return System.currentTimeMillis() / 1000;
+    }
+
+    /** The certificate the desk stored for {@code id}, from its own pairing file. */
+    private String pinned(String id) throws Exception {
+        Path file = desk.home().resolve("gsbridge/devices.json");
+        if (!Files.exists(file)) {
+            return null;
+        }
+        for (Map<?, ?> entry : new ObjectMapper().readValue(file.toFile(), Map[].class)) {
+            if (id.equals(entry.get("id"))) {
+                return (String) entry.get("certificatePem");
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void aProtocol8RequestWithItsTimestampAsAStringIsShownWithTheKey() throws Exception {
+        startDesk();
+        Phone phone = phone(LocalCertificate.generate(LocalCertificate.newDeviceId()), 8);
+        long timestamp = now();
+        // kdeconnectd 25.04 writes {"pair":true,"timestamp":"1796419949"}
+        phone.askToPair(Long.toString(timestamp));
+        String expected = VerificationKey.of(phone.link.peerCertificate().getPublicKey(),
+                phone.certificate.certificate().getPublicKey(), timestamp);
+        assertEquals(expected, desk.events().all(DeviceEvent.PairRequested.class).get(0).verificationKey());
+        assertEquals(Pairing.State.REQUESTED_BY_PEER, phone.onDesk().pairingState());
+        phone.onDesk().acceptPair();
+        phone.awaitPairAnswer();
+        assertTrue(phone.onDesk().isPaired());
+    }
+
+    @Test
+    void aRequestSurvivesTheDeviceReconnectingBeforeTheUserAnswers() throws Exception {
+        startDesk();
+        Phone phone = phone(LocalCertificate.generate(LocalCertificate.newDeviceId()), 8);
+        phone.askToPair(now());
+        String key = phone.onDesk().verificationKey().orElseThrow();
+        // The phone's link drops (Wi-Fi roaming, a refresh) and it comes back on a new one.
+        Link first = phone.link;
+        first.close();
+        desk.events().await(DeviceEvent.Disconnected.class, e -> e.deviceId().equals(phone.id), WAIT);
+        phone.connect();
+        assertEquals(Pairing.State.REQUESTED_BY_PEER, phone.onDesk().pairingState());
+        assertEquals(key, phone.onDesk().verificationKey().orElseThrow(), "the key the user reads stays the same");
+        phone.onDesk().acceptPair();
+        phone.awaitPairAnswer();
+        assertTrue(phone.onDesk().isPaired());
+        assertEquals(Pem.encode(phone.certificate.certificate()), pinned(phone.id));
+        assertTrue(desk.events().all(DeviceEvent.PairingFailed.class).isEmpty());
+    }
+
+    @Test
+    void aRequestSurvivesTheDeviceOpeningANewLinkBesideTheOld() throws Exception {
+        startDesk();
+        Phone phone = phone(LocalCertificate.generate(LocalCertificate.newDeviceId()), 8);
+        phone.askToPair(now());
+        // kdeconnect-cli --refresh: the peer connects again while the old link is still up.
+        phone.connect();
+        phone.onDesk().acceptPair();
+        phone.awaitPairAnswer();
+        assertTrue(phone.onDesk().isPaired());
+    }
+
+    @Test
+    void ourRequestSurvivesTheDeviceReconnectingAndItsAcceptOnTheNewLinkPairs() throws Exception {
+        startDesk();
+        Phone phone = phone(LocalCertificate.generate(LocalCertificate.newDeviceId()), 8);
+        phone.onDesk().requestPair();
+        phone.peer.awaitPacket(p -> p.isType(Pairing.TYPE), WAIT);
+        phone.link.close();
+        desk.events().await(DeviceEvent.Disconnected.class, e -> e.deviceId().equals(phone.id), WAIT);
+        phone.connect();
+        phone.peer.send(phone.link, Pairing.pairPacket(true));
+        desk.events().await(DeviceEvent.Paired.class, e -> e.deviceId().equals(phone.id), WAIT);
+        assertEquals(Pem.encode(phone.certificate.certificate()), pinned(phone.id));
+    }
+
+    @Test
+    void aPacketSentTheMomentTheAcceptArrivesIsDelivered() throws Exception {
+        startDesk();
+        try (LogCapture log = LogCapture.start()) {
+            for (int round = 0; round < 5; round++) {
+                Phone phone = phone(LocalCertificate.generate(LocalCertificate.newDeviceId()), 8);
+                phone.askToPair(now());
+                // Answer from the desk's side on another thread; the phone pings as soon as it reads it.
+                Thread accept = new Thread(() -> {
+                    try {
+                        phone.onDesk().acceptPair();
+                    } catch (DeviceException e) {
+                        throw new AssertionError(e);
+                    }
+                });
+                accept.start();
+                phone.awaitPairAnswer();
+                Packet ping = new Packet(PingPlugin.TYPE);
+                ping.body().put("message", "first " + round);
+                phone.peer.send(phone.link, ping);
+                String message = "first " + round;
+                desk.events().await(PingPlugin.PingReceived.class, p -> p.message().equals(message), WAIT);
+                accept.join();
+            }
+            assertTrue(log.matching("refused kdeconnect.ping").isEmpty(), () -> String.valueOf(log.matching("refused")));
+        }
+    }
+
+    @Test
+    void aProtocol7DeviceIsShownBothFingerprintsNotAKey() throws Exception {
+        startDesk();
+        Phone phone = phone(LocalCertificate.generate(LocalCertificate.newDeviceId()), 7);
+        phone.askToPair(null);
+        assertEquals("", desk.events().all(DeviceEvent.PairRequested.class).get(0).verificationKey());
+        assertTrue(phone.onDesk().verificationKey().isEmpty());
+        String info = phone.onDesk().encryptionInfo();
+        assertTrue(info.contains("our fingerprint " + Certificates.sha256Fingerprint(phone.link.peerCertificate())), info);
+        assertTrue(info.contains("device fingerprint " + Certificates.sha256Fingerprint(phone.certificate.certificate())),
+                info);
+    }
+
+    @Test
+    void aPairedDeviceThatSpokeProtocol8IsRefusedWhenItComesBackWith7() throws Exception {
+        startDesk();
+        LocalCertificate certificate = LocalCertificate.generate(LocalCertificate.newDeviceId());
+        Phone modern = phone(certificate, 8);
+        modern.askToPair(now());
+        modern.onDesk().acceptPair();
+        modern.awaitPairAnswer();
+        modern.link.close();
+        desk.events().await(DeviceEvent.Disconnected.class, e -> e.deviceId().equals(modern.id), WAIT);
+
+        try (LogCapture log = LogCapture.start()) {
+            RawPeer downgraded = new RawPeer(certificate, modern.id, 7,
+                    LoopbackNode.lanConfig(Ports.freeRange(4), desk.udpPort()), CAPABILITIES, CAPABILITIES);
+            running.add(downgraded);
+            downgraded.connectTo(LoopbackNode.LOOPBACK, desk.announcement());
+            downgraded.awaitClosed(downgraded.awaitLink(WAIT), WAIT);
+            log.await(WAIT, modern.id + ": refused link", "spoke protocol 8 before and now announces 7");
+        }
+        assertFalse(modern.onDesk().isReachable());
+
+        // Remembered across a restart, whatever the pairing store is.
+        desk.close();
+        running.remove(desk);
+        LoopbackNode restarted = LoopbackNode.start(dir.resolve("desk"), "desk", desk.ports(), Ports.freeRange(1).first(),
+                wiring -> List.of(new PingPlugin(wiring.events())));
+        running.add(restarted);
+        desk = restarted;
+        try (LogCapture log = LogCapture.start()) {
+            RawPeer downgraded = new RawPeer(certificate, modern.id, 7,
+                    LoopbackNode.lanConfig(Ports.freeRange(4), desk.udpPort()), CAPABILITIES, CAPABILITIES);
+            running.add(downgraded);
+            downgraded.connectTo(LoopbackNode.LOOPBACK, desk.announcement());
+            downgraded.awaitClosed(downgraded.awaitLink(WAIT), WAIT);
+            log.await(WAIT, modern.id + ": refused link", "spoke protocol 8 before and now announces 7");
+        }
+        // The same device at its own version still gets in.
+        phone(certificate, 8);
+        assertTrue(desk.device(modern.id).isReachable());
+    }
+
+    @Test
+    void anUnpairedDeviceMayComeBackWithAnyVersion() throws Exception {
+        startDesk();
+        LocalCertificate certificate = LocalCertificate.generate(LocalCertificate.newDeviceId());
+        Phone modern = phone(certificate, 8);
+        modern.askToPair(now());
+        modern.onDesk().acceptPair();
+        modern.awaitPairAnswer();
+        modern.onDesk().unpair();
+        modern.link.close();
+        desk.events().await(DeviceEvent.Disconnected.class, e -> e.deviceId().equals(modern.id), WAIT);
+        Phone old = phone(certificate, 7);
+        assertTrue(old.onDesk().isReachable());
+    }
+
+    @Test
+    void theRequestStaysWhileAReconnectTargetsAnAddressInUse() throws Exception {
+        startDesk();
+        Phone live = phone(LocalCertificate.generate(LocalCertificate.newDeviceId()), 8);
+        live.askToPair(now());
+        // A paired device that is away, last seen at the address the live phone uses now.
+        LocalCertificate awayCertificate = LocalCertificate.generate(LocalCertificate.newDeviceId());
+        String away = awayCertificate.deviceId();
+        DeviceManager devices = desk.daemon().devices();
+        Path store = desk.home().resolve("gsbridge/devices.json");
+        new ObjectMapper().writeValue(store.toFile(), List.of(Map.of("id", away, "name", "away", "type", "phone",
+                "certificatePem", Pem.encode(awayCertificate.certificate()),
+                "lastConnection", "lan://" + live.link.remoteAddress().getHostAddress() + ":1716")));
+        devices.reloadPairings();
+        assertTrue(devices.reconnectTargets().isEmpty(),
+                "the address belongs to a connected device: asking it would only replace that device's link");
+        assertEquals(Pairing.State.REQUESTED_BY_PEER, live.onDesk().pairingState());
+    }
+
+    @Test
+    void anAbsentDeviceIsAskedLessAndLessOften() throws Exception {
+        startDesk();
+        LocalCertificate awayCertificate = LocalCertificate.generate(LocalCertificate.newDeviceId());
+        Path store = desk.home().resolve("gsbridge/devices.json");
+        new ObjectMapper().writeValue(store.toFile(), List.of(Map.of("id", awayCertificate.deviceId(), "name", "away",
+                "type", "phone", "certificatePem", Pem.encode(awayCertificate.certificate()),
+                "lastConnection", "lan://127.0.0.2:1716")));
+        DeviceManager devices = desk.daemon().devices();
+        devices.reloadPairings();
+        // The daemon's own timer asks too; whichever asks first, the next one must wait.
+        long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+        while (devices.reconnectTargets().isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "the absent device is never asked to connect");
+            Thread.sleep(100);
+        }
+        assertTrue(devices.reconnectTargets().isEmpty(), "not again before its interval ran out");
+    }
+
+    @Test
+    void theReconnectIntervalGrowsToMinutesAndStartsOverOnceConnected() {
+        ReconnectBackoff backoff = new ReconnectBackoff();
+        java.time.Instant t = java.time.Instant.parse("2026-12-05T00:00:00Z");
+        List<Long> intervals = new ArrayList<>();
+        for (int attempt = 0; attempt < 9; attempt++) {
+            assertTrue(backoff.due(t));
+            backoff.attempted(t);
+            long seconds = 0;
+            while (!backoff.due(t.plusSeconds(seconds))) {
+                seconds++;
+            }
+            intervals.add(seconds);
+            t = t.plusSeconds(seconds);
+        }
+        assertEquals(List.of(5L, 10L, 20L, 40L, 80L, 160L, 300L, 300L, 300L), intervals);
+        backoff.reset();
+        backoff.attempted(t);
+        assertTrue(backoff.due(t.plusSeconds(5)));
+    }
+
+    @Test
+    void acceptingARequestThatNobodyMadeFails() throws Exception {
+        startDesk();
+        Phone phone = phone(LocalCertificate.generate(LocalCertificate.newDeviceId()), 8);
+        assertThrows(DeviceException.class, () -> phone.onDesk().acceptPair());
+    }
+}
