@@ -156,28 +156,20 @@ final class Commands {
         } catch (Arguments.UsageException e) {
             return usage(name, command, console, e.getMessage());
         }
-        if (!command.needsDaemon()) {
-            try {
-                command.body().run(new Commands(console), args, null);
-                return 0;
-            } catch (Arguments.UsageException e) {
-                return usage(name, command, console, e.getMessage());
-            } catch (CliFailure e) {
-                console.err().println("gsbridge " + name + ": " + e.getMessage());
-                return 1;
-            }
-        }
-        try (BusClient bus = BusClient.open(console.env())) {
+        BusClient bus = null;
+        try {
+            bus = command.needsDaemon() ? BusClient.open(console.env()) : null;
             command.body().run(new Commands(console), args, bus);
             return 0;
         } catch (Arguments.UsageException e) {
             return usage(name, command, console, e.getMessage());
-        } catch (CliFailure e) {
+        } catch (CliFailure | DBusExecutionException e) {
             console.err().println("gsbridge " + name + ": " + e.getMessage());
             return 1;
-        } catch (DBusExecutionException e) {
-            console.err().println("gsbridge " + name + ": " + e.getMessage());
-            return 1;
+        } finally {
+            if (bus != null) {
+                bus.close();
+            }
         }
     }
 

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,11 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PhoneNotificationsOnTheDesktopTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private static final Set<String> PHONE_IN = Set.of(NotificationPlugin.NOTIFICATION, NotificationPlugin.REQUEST,
-            NotificationPlugin.ACTION, NotificationPlugin.REPLY, PingPlugin.TYPE);
-    private static final Set<String> PHONE_OUT = Set.of(NotificationPlugin.NOTIFICATION, NotificationPlugin.REQUEST,
-            PingPlugin.TYPE);
-
     @TempDir
     Path dir;
 
@@ -45,7 +39,8 @@ class PhoneNotificationsOnTheDesktopTest {
         dunst = Dunst.start(dir.resolve("dunst"), bus.address());
         notifier = new FreedesktopNotifier(bus.address());
         phone = LoopbackPhone.start(dir, events -> List.of(new PingPlugin(events),
-                new NotificationPlugin(events, notifier, true)), PHONE_IN, PHONE_OUT);
+                new NotificationPlugin(events, notifier, true)), NotificationPluginTest.PHONE_IN,
+                NotificationPluginTest.PHONE_OUT);
     }
 
     @AfterEach
