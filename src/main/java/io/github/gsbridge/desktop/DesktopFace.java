@@ -174,7 +174,9 @@ public final class DesktopFace implements AutoCloseable {
         boolean wasShown = pairNotices.containsKey(deviceId);
         closePairNotice(deviceId);
         if (wasShown && !reason.equals("rejected by the user")) {
-            notifier.show(Notice.of(APP_NAME, "Not paired with " + name(deviceId), "The pair request was " + reason + "."));
+            // The reasons are short phrases: "timed out", "rejected by the device".
+            String sentence = reason.isEmpty() ? "" : Character.toUpperCase(reason.charAt(0)) + reason.substring(1) + ".";
+            notifier.show(Notice.of(APP_NAME, "Not paired with " + name(deviceId), sentence));
         }
     }
 

@@ -199,6 +199,8 @@ class DesktopFaceTest {
         withdraw.body().put("pair", false);
         peer.send(link, withdraw);
         dunst.awaitClosed(again.id());
+        assertEquals("Cancelled by the device.", dunst.awaitShown(n -> n.summary().equals("Not paired with RawPeer"))
+                .body());
     }
 
     @Test
@@ -293,7 +295,7 @@ class DesktopFaceTest {
     }
 
     @Test
-    void aLinkCanBeOpenedAndTextIsShown() throws Exception {
+    void aLinkCanBeOpenedAndTextAndPingsAreShown() throws Exception {
         pair();
         Packet url = new Packet(SharePlugin.REQUEST);
         url.body().put("url", "https://example.org/a?b=c");
@@ -308,6 +310,11 @@ class DesktopFaceTest {
         text.body().put("text", "call me");
         peer.send(link, text);
         assertEquals("call me", dunst.awaitShown(n -> n.summary().equals("Text from RawPeer")).body());
+
+        Packet ping = new Packet(PingPlugin.TYPE);
+        ping.body().put("message", "are you there?");
+        peer.send(link, ping);
+        assertEquals("are you there?", dunst.awaitShown(n -> n.summary().equals("Ping from RawPeer")).body());
     }
 
     @Test
