@@ -140,6 +140,18 @@ final class Commands {
                 Checks what gsbridge needs and says what to do about each problem. The exit
                 status is 1 when a check fails. It works without the daemon.""",
                 Map.of(), Set.of("--json"), Commands::doctor, false));
+        ALL.put("connect", new Command("""
+                gsbridge connect [--once] HOST[:PORT]
+                gsbridge connect --list
+                gsbridge connect --forget HOST[:PORT]
+
+                Asks the device at HOST to connect to gsbridge, for devices that are not found by
+                themselves (over a VPN or Tailscale, on another subnet, behind a router that drops
+                broadcasts). HOST is an address or a name; PORT is the device's discovery port
+                (1716 if not given). gsbridge remembers HOST and tries it again at every start and
+                after network changes until the device connects; --once does not remember it.
+                --list shows the remembered addresses; --forget stops trying one.""",
+                Map.of("--forget", "--forget"), Set.of("--once", "--list"), Commands::connect));
         ALL.put("watch", new Command("gsbridge watch [--json]\n\nPrints events as they happen. It stops on Ctrl-C "
                 + "or when the daemon stops.", Map.of(), Set.of("--json"), (c, a, b) -> new Watch(c.console).run(a, b)));
     }
@@ -253,6 +265,49 @@ final class Commands {
         if (failed > 0) {
             throw new CliFailure(failed + (failed == 1 ? " check failed" : " checks failed"));
         }
+    }
+
+    private void connect(Arguments args, BusClient bus) throws CliFailure, Arguments.UsageException {
+        Manager1 manager = bus.manager();
+        if (args.flag("--list")) {
+            noMore(args);
+            List<String> addresses = manager.RememberedAddresses();
+            if (addresses.isEmpty()) {
+                console.out().println("No remembered addresses.");
+            }
+            addresses.forEach(console.out()::println);
+            return;
+        }
+        if (args.value("--forget").isPresent()) {
+            noMore(args);
+            String address = args.value("--forget").get();
+            if (!manager.ForgetAddress(address)) {
+                throw new CliFailure(address + " was not remembered (\"gsbridge connect --list\" shows them).");
+            }
+            console.out().println("Forgot " + address + ".");
+            return;
+        }
+        if (args.positional().size() != 1) {
+            throw new Arguments.UsageException("give one HOST or HOST:PORT");
+        }
+        String address = args.positional().get(0);
+        Map<String, Variant<?>> state = bus.properties(DbusService.MANAGER_PATH, Manager1.NAME);
+        boolean active = "active".equals(BusClient.value(state, "State").orElse(""));
+        if (args.flag("--once")) {
+            if (!active) {
+                throw new CliFailure("gsbridge does not hold the KDE Connect ports now ("
+                        + BusClient.value(state, "StateReason").orElse("") + "); \"gsbridge takeover\" takes them.");
+            }
+            manager.Connect(address.startsWith("lan://") ? address : "lan://" + address);
+            console.out().println("Asked " + address + " to connect; \"gsbridge devices\" shows whether it did.");
+            return;
+        }
+        manager.RememberAddress(address);
+        console.out().println((active ? "Asked " + address + " to connect; \"gsbridge devices\" shows whether it did."
+                : "Remembered " + address + "; gsbridge does not hold the KDE Connect ports now ("
+                + BusClient.value(state, "StateReason").orElse("") + ") and asks it once it does.")
+                + "\ngsbridge asks again at every start and after network changes until it connects "
+                + "(\"gsbridge connect --forget " + address + "\" stops that).");
     }
 
     private void takeover(Arguments args, BusClient bus) throws CliFailure, Arguments.UsageException {

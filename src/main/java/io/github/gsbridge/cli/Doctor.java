@@ -255,8 +255,8 @@ final class Doctor {
 
     private void avahi() {
         boolean running = Files.exists(Path.of("/run/avahi-daemon/pid"));
-        info("Avahi", (running ? "running" : "not running") + "; not needed: KDE Connect devices find each other "
-                + "by UDP broadcast on port " + PORT);
+        info("Avahi", running ? "running: devices are also found through mDNS"
+                : "not running: devices are found by UDP broadcast on port " + PORT + " only (mDNS needs avahi-daemon)");
     }
 
     /** What the firewall tools this user may ask tell about ports 1714-1764; root alone sees nftables and iptables. */

@@ -2,7 +2,6 @@ package io.github.gsbridge.credentials;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +14,7 @@ import java.util.Set;
 
 /** gsbridge's own pairing store for machines without GSConnect: one JSON file, mode 0600. */
 public final class FilePairingStore implements PairingStore {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Path file;
 
     public FilePairingStore(Path file) {
@@ -89,6 +88,6 @@ public final class FilePairingStore implements PairingStore {
         List<Entry> entries = devices.values().stream()
                 .map(d -> new Entry(d.id(), d.name(), d.type(), d.certificatePem(), d.lastConnection().orElse(null)))
                 .toList();
-        PrivateFiles.writeAtomically(file, JSON.writeValueAsBytes(entries));
+        PrivateJsonFile.write(file, entries);
     }
 }

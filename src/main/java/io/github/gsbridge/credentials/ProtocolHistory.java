@@ -67,7 +67,7 @@ public final class ProtocolHistory {
 
     private void save() {
         try {
-            PrivateFiles.writeAtomically(file, JSON.writeValueAsBytes(highest));
+            PrivateJsonFile.write(file, highest);
         } catch (IOException e) {
             LOG.warn("{}: cannot be written ({}); protocol versions are kept until gsbridge stops", file,
                     e.getMessage());

@@ -2,16 +2,23 @@ package io.github.gsbridge.daemon;
 
 import io.github.gsbridge.credentials.Dconf;
 import io.github.gsbridge.credentials.GsconnectPairingStore;
-import io.github.gsbridge.credentials.ProtocolHistory;
 import io.github.gsbridge.credentials.IdentityLoader;
 import io.github.gsbridge.credentials.LocalIdentity;
+import io.github.gsbridge.credentials.ProtocolHistory;
 import io.github.gsbridge.desktop.DesktopFace;
 import io.github.gsbridge.desktop.DesktopLauncher;
 import io.github.gsbridge.desktop.FreedesktopNotifier;
 import io.github.gsbridge.desktop.NotificationKind;
+import io.github.gsbridge.device.Device;
+import io.github.gsbridge.device.DeviceEvent;
 import io.github.gsbridge.device.DeviceManager;
+import io.github.gsbridge.event.Event;
 import io.github.gsbridge.event.EventBus;
 import io.github.gsbridge.lan.LanLinkProvider;
+import io.github.gsbridge.lan.NetworkMonitor;
+import io.github.gsbridge.lan.PeerAddress;
+import io.github.gsbridge.lan.mdns.AvahiMdns;
+import io.github.gsbridge.lan.mdns.Mdns;
 import io.github.gsbridge.plugin.Plugins;
 import io.github.gsbridge.plugin.share.XdgDownloadDirectories;
 import io.github.gsbridge.tls.CredentialsException;
@@ -24,6 +31,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -33,7 +41,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The running daemon: plugins, devices, transfers and events live as long as the process; the LAN
@@ -45,7 +52,6 @@ public final class Daemon implements AutoCloseable {
     /** Protocol we announce; peers announcing 7 get protocol 7 behaviour. */
     public static final int PROTOCOL_VERSION = 8;
     /** GSConnect unicasts to paired but disconnected devices this often, so phones come back without a broadcast. */
-    private static final long RECONNECT_INTERVAL_SECONDS = 5;
     /** In gsbridge's own folder whichever identity is used: GSConnect's dconf has no place for it. */
     private static final String PROTOCOL_HISTORY_FILE = "protocol-versions.json";
 
@@ -68,6 +74,9 @@ public final class Daemon implements AutoCloseable {
     private boolean identityFresh = true;
     /** Resources made for this daemon that end with it (the desktop notifier's bus connection). */
     private final List<AutoCloseable> closeWithDaemon = new CopyOnWriteArrayList<>();
+    private final RememberedAddresses remembered;
+    private final Dialer dialer;
+    private final Mdns mdns;
 
     private Daemon(DaemonOptions options, Dconf dconf, LocalIdentity localIdentity, TlsSockets tls, EventBus events,
                    Transfers transfers, Plugins plugins) {
@@ -87,11 +96,39 @@ public final class Daemon implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        this.dialer = new Dialer(new Dialer.Sender() {
+            @Override
+            public boolean active() {
+                return tcpPort() != 0;
+            }
+
+            @Override
+            public void send(InetAddress address, int port) {
+                announceTo(address, port);
+            }
+        });
+        this.remembered = new RememberedAddresses(options.configDir());
+        try {
+            remembered.load().forEach(this::dial);
+        } catch (IOException e) {
+            LOG.warn("not dialling the addresses you gave: {}", e.getMessage());
+        }
+        this.mdns = options.mdns() ? AvahiMdns.start(AvahiMdns.systemBusAddress(System.getenv()), new Mdns.Listener() {
+            @Override
+            public void found(String deviceId, String name, InetAddress address, int port) {
+                dialer.add("mdns:" + deviceId, new MdnsPeer(deviceId, name, address, port));
+            }
+
+            @Override
+            public void lost(String deviceId) {
+                dialer.remove("mdns:" + deviceId);
+            }
+        }) : Mdns.none();
+        NetworkMonitor.start(timers, this::networkChanged).ifPresent(closeWithDaemon::add);
+        closeWithDaemon.add(events.subscribe(this::followAwayDevices)::run);
         // Known before the D-Bus API is offered and while GSConnect holds the ports, so that devices,
         // watch and GetManagedObjects list them from the start.
-        devices.reloadPairings();
-        timers.scheduleWithFixedDelay(this::reconnectPaired, RECONNECT_INTERVAL_SECONDS, RECONNECT_INTERVAL_SECONDS,
-                TimeUnit.SECONDS);
+        reloadPairings();
     }
 
     /** Loads the identity and sets everything up, holding no port yet; see {@link #activate()}. */
@@ -161,7 +198,7 @@ public final class Daemon implements AutoCloseable {
         localIdentity = reloaded;
         identity = identityFor(reloaded);
         devices.replaceCredentials(reloaded.certificate(), tls, reloaded.pairings());
-        devices.reloadPairings();
+        reloadPairings();
         LanLinkProvider provider = new LanLinkProvider(options.lan(), tls, () -> identity, devices::onLink);
         provider.start();
         lan = provider;
@@ -169,12 +206,15 @@ public final class Daemon implements AutoCloseable {
         LOG.info("gsbridge {} \"{}\" ({} identity) is up: TCP {}, UDP {}", identity.deviceId(), identity.deviceName(),
                 reloaded.source().label(), provider.tcpPort(), provider.udpPort());
         provider.announce();
+        mdns.publish(identity, provider.udpPort());
+        dialer.redialAll("gsbridge took the ports");
     }
 
     /** Gives the ports back: closes every link and the listeners; devices and transfers stay known. */
     public synchronized void deactivate(String reason) {
         identityFresh = false;
         if (lan != null) {
+            mdns.withdraw();
             lan.close();
             lan = null;
             devices.disconnectAll();
@@ -270,11 +310,191 @@ public final class Daemon implements AutoCloseable {
                 current.incomingCapabilities(), current.outgoingCapabilities());
         LOG.info("now called \"{}\"", clean);
         announce();
+        synchronized (this) {
+            if (lan != null) {
+                mdns.publish(identity, lan.udpPort());
+            }
+        }
     }
 
-    private void reconnectPaired() {
-        for (InetAddress address : devices.reconnectTargets()) {
-            announceTo(address);
+    /** An interface came up or got an address: announce on every network and dial every known address now. */
+    private synchronized void networkChanged() {
+        if (lan == null) {
+            return;
+        }
+        LOG.info("the network changed: announcing us again");
+        lan.announce();
+        dialer.redialAll("network change");
+    }
+
+    /**
+     * Remembers {@code address} in gsbridge's config folder and dials it now, at every start and
+     * after network changes until it links; false when it was remembered already (it is dialled
+     * now all the same).
+     */
+    public boolean rememberAddress(PeerAddress address) throws IOException {
+        boolean added = remembered.add(address);
+        dial(address);
+        return added;
+    }
+
+    /** Stops dialling {@code address}; false when it was not remembered. */
+    public boolean forgetAddress(PeerAddress address) throws IOException {
+        dialer.remove("address:" + address);
+        return remembered.remove(address);
+    }
+
+    public List<PeerAddress> rememberedAddresses() throws IOException {
+        return remembered.load();
+    }
+
+    private void dial(PeerAddress address) {
+        dialer.add("address:" + address, new Remembered(address));
+    }
+
+    /** An address the user gave; linked when a reachable device's link comes from there. */
+    private final class Remembered implements Dialer.Target {
+        private final PeerAddress address;
+
+        Remembered(PeerAddress address) {
+            this.address = address;
+        }
+
+        @Override
+        public String label() {
+            return address.toString();
+        }
+
+        @Override
+        public InetAddress resolve() throws UnknownHostException {
+            return address.resolve();
+        }
+
+        @Override
+        public int port() {
+            return address.portOr(options.lan().peerUdpPort());
+        }
+
+        @Override
+        public boolean linked(InetAddress resolved) {
+            for (Device device : devices.devices()) {
+                if (device.isReachable() && device.lastConnection().map(Daemon::hostOf).filter(resolved::equals)
+                        .isPresent()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    private static InetAddress hostOf(String lanUri) {
+        try {
+            return PeerAddress.parse(lanUri).resolve();
+        } catch (IllegalArgumentException | UnknownHostException e) {
+            return null;
+        }
+    }
+
+    /** A device that publishes itself through mDNS; linked when that device is. */
+    private final class MdnsPeer implements Dialer.Target {
+        private final String id;
+        private final String name;
+        private final InetAddress address;
+        private final int port;
+
+        MdnsPeer(String id, String name, InetAddress address, int port) {
+            this.id = id;
+            this.name = name;
+            this.address = address;
+            this.port = port;
+        }
+
+        @Override
+        public String label() {
+            return name + " (" + id + ", found through mDNS)";
+        }
+
+        @Override
+        public InetAddress resolve() {
+            return address;
+        }
+
+        @Override
+        public int port() {
+            return port;
+        }
+
+        @Override
+        public boolean linked(InetAddress resolved) {
+            return devices.find(id).filter(Device::isReachable).isPresent();
+        }
+    }
+
+    /** Re-reads the pairings (the store changed behind our back) and dials paired devices that are away. */
+    public void reloadPairings() {
+        devices.reloadPairings();
+        for (Device device : devices.devices()) {
+            if (device.isPaired() && !device.isReachable()) {
+                dialer.addIfAbsent(awayKey(device.id()), new AwayDevice(device.id()));
+            }
+        }
+    }
+
+    /** A paired device that leaves is asked to come back; one that is here or unpaired is not. */
+    private void followAwayDevices(Event event) {
+        if (event instanceof DeviceEvent.Disconnected gone) {
+            devices.find(gone.deviceId()).filter(d -> d.id().equals(gone.deviceId()) && d.isPaired())
+                    .ifPresent(device -> dialer.add(awayKey(device.id()), new AwayDevice(device.id())));
+        } else if (event instanceof DeviceEvent.Connected here) {
+            dialer.remove(awayKey(here.deviceId()));
+        } else if (event instanceof DeviceEvent.Unpaired unpaired) {
+            dialer.remove(awayKey(unpaired.deviceId()));
+        }
+    }
+
+    private static String awayKey(String deviceId) {
+        return "paired:" + deviceId;
+    }
+
+    /**
+     * A paired device that is not connected, at the address it was last seen at. Nothing is sent
+     * there while another connected device uses that address: whoever answers would be that
+     * device (DHCP, a reinstalled PC), and each answer would replace its live link.
+     */
+    private final class AwayDevice implements Dialer.Target {
+        private final String id;
+
+        AwayDevice(String id) {
+            this.id = id;
+        }
+
+        private Optional<Device> device() {
+            return devices.find(id).filter(d -> d.id().equals(id));
+        }
+
+        @Override
+        public String label() {
+            return device().map(Device::toString).orElse(id);
+        }
+
+        @Override
+        public InetAddress resolve() throws UnknownHostException {
+            InetAddress address = device().filter(Device::isPaired).flatMap(Device::lastConnection)
+                    .map(Daemon::hostOf).orElse(null);
+            if (address == null) {
+                throw new UnknownHostException("no address known for it");
+            }
+            return address;
+        }
+
+        @Override
+        public int port() {
+            return options.lan().peerUdpPort();
+        }
+
+        @Override
+        public boolean linked(InetAddress address) {
+            return device().map(Device::isReachable).orElse(true) || devices.connectedAt(address).isPresent();
         }
     }
 
@@ -320,6 +540,8 @@ public final class Daemon implements AutoCloseable {
             }
         }
         timers.shutdownNow();
+        dialer.close();
+        mdns.close();
         devices.close();
         for (AutoCloseable resource : closeWithDaemon) {
             try {

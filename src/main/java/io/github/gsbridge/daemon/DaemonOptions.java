@@ -26,7 +26,8 @@ public record DaemonOptions(
         String dconfExecutable,
         LanConfig lan,
         boolean force,
-        Set<NotificationKind> desktopNotifications) {
+        Set<NotificationKind> desktopNotifications,
+        boolean mdns) {
 
     public static final String USAGE = """
             Usage: gsbridge daemon [OPTIONS]
@@ -61,6 +62,7 @@ public record DaemonOptions(
                                       all      = none at all
               --no-desktop-notifications
                                     the same as --no-notify phone
+              --no-mdns             neither publish nor look for devices through Avahi (mDNS)
               --verbose             debug logging
             """;
 
@@ -84,6 +86,7 @@ public record DaemonOptions(
         List<InetAddress> broadcast = new ArrayList<>();
         boolean force = false;
         Set<NotificationKind> desktopNotifications = EnumSet.allOf(NotificationKind.class);
+        boolean mdns = true;
         PortRange peerTcpPorts = defaults.peerTcpPorts();
         PortRange peerPayloadPorts = defaults.peerPayloadPorts();
 
@@ -98,6 +101,10 @@ public record DaemonOptions(
             }
             if (option.equals("--no-desktop-notifications")) {
                 desktopNotifications.remove(NotificationKind.PHONE);
+                continue;
+            }
+            if (option.equals("--no-mdns")) {
+                mdns = false;
                 continue;
             }
             if (!option.startsWith("--")) {
@@ -127,7 +134,7 @@ public record DaemonOptions(
         }
         return new DaemonOptions(name, type, identity, configDir, gsconnectDir, dconf,
                 new LanConfig(udpPort, peerUdpPort, tcpPorts, payloadPorts, broadcast, peerTcpPorts, peerPayloadPorts),
-                force, Set.copyOf(desktopNotifications));
+                force, Set.copyOf(desktopNotifications), mdns);
     }
 
     public static boolean verbose(List<String> args) {

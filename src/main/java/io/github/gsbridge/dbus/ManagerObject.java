@@ -13,9 +13,10 @@ import org.freedesktop.dbus.types.Variant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.gsbridge.lan.PeerAddress;
+
+import java.io.IOException;
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
@@ -75,42 +76,62 @@ final class ManagerObject extends BusObject implements Manager1, ObjectManager {
 
     @Override
     public void Connect(String address) {
-        URI uri = lanUri(address);
-        InetAddress host = hostOf(uri, address);
+        if (!address.startsWith("lan://")) {
+            throw new Error.InvalidArgument("\"" + address + "\" is not of the form lan://HOST[:PORT]");
+        }
+        PeerAddress peer = peerAddress(address);
+        InetAddress host = resolve(peer, address);
         LOG.info("D-Bus: sending our identity to {} ({})", address, host.getHostAddress());
-        if (uri.getPort() > 0) {
-            daemon.announceTo(host, uri.getPort());
-        } else {
-            daemon.announceTo(host);
+        daemon.announceTo(host, peer.portOr(daemon.options().lan().peerUdpPort()));
+    }
+
+    @Override
+    public void RememberAddress(String address) {
+        PeerAddress peer = peerAddress(address);
+        resolve(peer, address);
+        try {
+            boolean added = daemon.rememberAddress(peer);
+            LOG.info("D-Bus: {} {}", added ? "remembering" : "dialling the remembered", peer);
+        } catch (IOException e) {
+            throw new Error.Failed("cannot remember " + peer + ": " + e.getMessage());
         }
     }
 
-    /**
-     * GSConnect's address form {@code lan://HOST[:PORT]}: the identity goes over UDP to PORT, or
-     * without one to the discovery port the daemon uses for peers (1716).
-     */
-    private static URI lanUri(String address) {
-        URI uri;
+    @Override
+    public boolean ForgetAddress(String address) {
+        PeerAddress peer = peerAddress(address);
         try {
-            uri = new URI(address);
-        } catch (URISyntaxException e) {
-            throw new Error.InvalidArgument("Connect: \"" + address + "\" is not of the form lan://HOST[:PORT] ("
-                    + e.getReason() + ")");
+            boolean removed = daemon.forgetAddress(peer);
+            LOG.info("D-Bus: {} {}", removed ? "forgot" : "was not remembering", peer);
+            return removed;
+        } catch (IOException e) {
+            throw new Error.Failed("cannot forget " + peer + ": " + e.getMessage());
         }
-        if (!"lan".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() == 0 || uri.getPort() > 65535
-                || (uri.getPath() != null && !uri.getPath().isEmpty()) || uri.getQuery() != null) {
-            throw new Error.InvalidArgument("Connect: \"" + address + "\" is not of the form lan://HOST[:PORT]");
-        }
-        return uri;
     }
 
-    private static InetAddress hostOf(URI uri, String address) {
-        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
-                : uri.getHost();
+    @Override
+    public List<String> RememberedAddresses() {
         try {
-            return InetAddress.getByName(host);
+            return daemon.rememberedAddresses().stream().map(PeerAddress::toString).toList();
+        } catch (IOException e) {
+            throw new Error.Failed("cannot read the remembered addresses: " + e.getMessage());
+        }
+    }
+
+    /** {@code HOST[:PORT]}, or GSConnect's {@code lan://HOST[:PORT]}; the port is the device's discovery port. */
+    private static PeerAddress peerAddress(String address) {
+        try {
+            return PeerAddress.parse(address);
+        } catch (IllegalArgumentException e) {
+            throw new Error.InvalidArgument(e.getMessage());
+        }
+    }
+
+    private static InetAddress resolve(PeerAddress peer, String address) {
+        try {
+            return peer.resolve();
         } catch (UnknownHostException e) {
-            throw new Error.InvalidArgument("Connect: cannot resolve host \"" + host + "\" of " + address);
+            throw new Error.InvalidArgument("cannot look up the host \"" + peer.host() + "\" of " + address);
         }
     }
 

@@ -23,7 +23,6 @@ public final class Device {
     private final String id;
     private final DeviceServices services;
     private final Pairing pairing;
-    private final ReconnectBackoff reconnectBackoff = new ReconnectBackoff();
     private volatile Identity identity;
     private volatile Link link;
     private volatile PairedDevice pairedRecord;
@@ -234,10 +233,6 @@ public final class Device {
 
     Pairing pairing() {
         return pairing;
-    }
-
-    ReconnectBackoff reconnectBackoff() {
-        return reconnectBackoff;
     }
 
     PairedDevice pairedRecord() {

@@ -18,12 +18,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.UnknownHostException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -194,33 +190,12 @@ public final class DeviceManager implements AutoCloseable {
         return List.of();
     }
 
-    /**
-     * Addresses of absent paired devices whose turn it is to be asked to connect (each backs off
-     * on its own). An address a connected device is using now is skipped: whoever answers there is
-     * that device, and every answer would replace its live link.
-     */
-    public List<InetAddress> reconnectTargets() {
-        Instant now = Instant.now();
-        Set<InetAddress> inUse = new HashSet<>();
-        for (Device device : devices.values()) {
+    /** The connected device whose link comes from {@code address}, if any. */
+    public Optional<Device> connectedAt(InetAddress address) {
+        return devices.values().stream().filter(device -> {
             Link link = device.link();
-            if (link != null && link.isOpen()) {
-                inUse.add(link.remoteAddress());
-            }
-        }
-        List<InetAddress> targets = new ArrayList<>();
-        for (Device device : devices.values()) {
-            if (!device.isPaired() || device.isReachable() || !device.reconnectBackoff().due(now)) {
-                continue;
-            }
-            Optional<InetAddress> address = device.lastConnection().flatMap(DeviceManager::hostOf);
-            if (address.isEmpty() || inUse.contains(address.get())) {
-                continue;
-            }
-            device.reconnectBackoff().attempted(now);
-            targets.add(address.get());
-        }
-        return targets;
+            return link != null && link.isOpen() && link.remoteAddress().equals(address);
+        }).findFirst();
     }
 
     /** Decides whether a freshly authenticated link is trusted; refused links are closed here. */
@@ -288,7 +263,6 @@ public final class DeviceManager implements AutoCloseable {
                 device.isPaired() ? "paired" : "not paired");
         services.events().publish(new DeviceEvent.Connected(id, device.name()));
         if (device.isPaired()) {
-            device.reconnectBackoff().reset();
             protocols.record(id, link.identity().protocolVersion());
             rememberConnection(device, link);
             services.router().connected(device);
@@ -485,15 +459,6 @@ public final class DeviceManager implements AutoCloseable {
     private void refuse(Link link, String reason) {
         LOG.warn("{}: refused link from {}: {}", link.deviceId(), link.remoteAddress().getHostAddress(), reason);
         link.close();
-    }
-
-    private static Optional<InetAddress> hostOf(String lanUri) {
-        try {
-            String host = URI.create(lanUri).getHost();
-            return host == null ? Optional.empty() : Optional.of(InetAddress.getByName(host));
-        } catch (IllegalArgumentException | UnknownHostException e) {
-            return Optional.empty();
-        }
     }
 
     @Override

@@ -275,7 +275,7 @@ public final class LanLinkProvider implements AutoCloseable {
             Identity peer = clearPeer;
             // Protocol 8 repeats the identity inside TLS; a peer that saw our 8 but speaks 7 will not.
             if (ours.protocolVersion() >= 8 && clearPeer.protocolVersion() >= 8) {
-                peer = exchangeIdentities(ssl, reader, ours, clearPeer);
+                peer = exchangeIdentities(ssl, reader, ours, clearPeer, direction);
             }
             ssl.setSoTimeout(0);
             if (!deadline.stop()) {
@@ -291,14 +291,29 @@ public final class LanLinkProvider implements AutoCloseable {
         }
     }
 
-    private static Identity exchangeIdentities(SSLSocket ssl, LineReader reader, Identity ours, Identity clearPeer)
-            throws IOException {
+    /**
+     * Every TLS server we know of (kdeconnect-kde, Android, GSConnect, Valent, ourselves) writes its identity
+     * first and then reads. kdeconnectd 25.04 as TLS server starts reading only after its write, and
+     * loses bytes that arrived before: so as TLS client we answer only once its identity is here,
+     * which also means it is listening. As TLS server we write first, like everyone else; a client
+     * that waits for us (as we do) then cannot deadlock with us.
+     */
+    private static Identity exchangeIdentities(SSLSocket ssl, LineReader reader, Identity ours, Identity clearPeer,
+                                               Link.Direction direction) throws IOException {
         OutputStream out = ssl.getOutputStream();
-        out.write(PacketCodec.encode(ours.toPacket()));
-        out.flush();
+        byte[] identity = PacketCodec.encode(ours.toPacket());
+        boolean tlsServer = direction == Link.Direction.OUTGOING;
+        if (tlsServer) {
+            out.write(identity);
+            out.flush();
+        }
         byte[] line = reader.readLine(PacketCodec.MAX_IDENTITY_LINE);
         if (line == null) {
             throw new IOException("closed before sending its identity over TLS");
+        }
+        if (!tlsServer) {
+            out.write(identity);
+            out.flush();
         }
         Identity secured;
         try {

@@ -6,6 +6,7 @@ import io.github.gsbridge.dbus.DbusService;
 import io.github.gsbridge.device.DeviceEvent;
 import io.github.gsbridge.lan.Link;
 import io.github.gsbridge.lan.RawPeer;
+import io.github.gsbridge.lan.PortRange;
 import io.github.gsbridge.plugin.ping.PingPlugin;
 import io.github.gsbridge.testsupport.BusFixture;
 import io.github.gsbridge.testsupport.LoopbackNode;
@@ -22,6 +23,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +106,31 @@ class CliTest {
             assertEquals(2, run.status(), List.of(args) + "\n" + run);
             assertTrue(run.err().contains("Usage: gsbridge"), run.toString());
         }
+    }
+
+    @Test
+    void connectAsksAHostRemembersItListsItAndForgetsIt() throws Exception {
+        // gamma listens where alpha never announces: only "connect" brings them together.
+        PortRange gammaPorts = Ports.freeRange(7);
+        String address = "127.0.0.1:" + gammaPorts.first();
+        try (LoopbackNode gamma = LoopbackNode.startStandard(dir, "gamma", gammaPorts, Ports.freeRange(1).first())) {
+            assertTrue(ok(gsbridge("connect", address)).out().contains("gsbridge connect --forget " + address));
+            gamma.awaitConnected(fx.alpha);
+        }
+        assertEquals(address + "\n", ok(gsbridge("connect", "--list")).out());
+        assertTrue(Files.readString(fx.alpha.home().resolve("gsbridge/addresses.json")).contains(address));
+        assertEquals("Forgot " + address + ".\n", ok(gsbridge("connect", "--forget", address)).out());
+        failed(gsbridge("connect", "--forget", address), address + " was not remembered");
+        ok(gsbridge("connect", "--once", "127.0.0.1:" + Ports.freeRange(1).first()));
+        assertEquals("No remembered addresses.\n", ok(gsbridge("connect", "--list")).out());
+        Run unknown = failed(gsbridge("connect", "no-such-host.invalid"), "cannot look up the host \"no-such-host.invalid\"");
+        assertFalse(unknown.err().contains("RememberAddress"), unknown.toString());
+        failed(gsbridge("connect", "127.0.0.1:99999"), "port 99999 is out of range");
+        assertEquals(2, gsbridge("connect").status());
+
+        fx.alpha.daemon().deactivate("GSConnect holds the ports");
+        failed(gsbridge("connect", "--once", address), "does not hold the KDE Connect ports now (GSConnect holds the ports)");
+        assertTrue(ok(gsbridge("connect", address)).out().startsWith("Remembered " + address + "; gsbridge does not hold"));
     }
 
     @Test

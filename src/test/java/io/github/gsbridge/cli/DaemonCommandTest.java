@@ -1,6 +1,7 @@
 package io.github.gsbridge.cli;
 
 import io.github.gsbridge.lan.PortRange;
+import io.github.gsbridge.testsupport.GsbridgeProcess;
 import io.github.gsbridge.testsupport.Ports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,7 @@ class DaemonCommandTest {
         builder.environment().clear();
         builder.environment().put("HOME", home.toString());
         builder.environment().put("PATH", "/usr/bin:/bin");
+        builder.environment().put("DBUS_SYSTEM_BUS_ADDRESS", GsbridgeProcess.NO_SYSTEM_BUS);
         return builder.start();
     }
 

@@ -72,7 +72,7 @@ class GsconnectPairingStoreTest {
         PortRange ports = Ports.freeRange(7);
         DaemonOptions options = new DaemonOptions(Optional.of("desk"), "desktop", IdentityLoader.Choice.GSCONNECT,
                 dir.resolve("config"), Path.of(gsconnect.environment().get("XDG_CONFIG_HOME")).resolve("gsconnect"),
-                slowDconf.toString(), LoopbackNode.lanConfig(ports, Ports.freeRange(1).first()), false, Set.of());
+                slowDconf.toString(), LoopbackNode.lanConfig(ports, Ports.freeRange(1).first()), false, Set.of(), false);
         EventBus bus = new EventBus();
         EventRecorder events = new EventRecorder(bus);
         Daemon daemon = Daemon.start(options, bus, new Transfers(bus), new Plugins(List.of(new PingPlugin(bus))));

@@ -43,7 +43,7 @@ class PairedDevicesAtStartTest {
         Path config = Files.createDirectories(dir.resolve("gsbridge"));
         writePairings(config, Map.of(phoneId, "Pixel 7"));
         DaemonOptions options = new DaemonOptions(Optional.of("desktop"), "desktop", IdentityLoader.Choice.OWN,
-                config, dir.resolve("gsconnect"), "dconf", LoopbackNode.lanConfig(Ports.freeRange(7), 1), false, Set.of());
+                config, dir.resolve("gsconnect"), "dconf", LoopbackNode.lanConfig(Ports.freeRange(7), 1), false, Set.of(), false);
         EventBus events = new EventBus();
         try (PrivateBus bus = PrivateBus.start(dir.resolve("bus"));
              Daemon daemon = Daemon.create(options, events, new Transfers(events),

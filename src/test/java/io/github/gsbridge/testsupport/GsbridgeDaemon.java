@@ -40,6 +40,7 @@ public final class GsbridgeDaemon implements AutoCloseable {
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().retainAll(List.of("PATH"));
+        builder.environment().put("DBUS_SYSTEM_BUS_ADDRESS", GsbridgeProcess.NO_SYSTEM_BUS);
         builder.environment().putAll(env);
         return new GsbridgeDaemon(builder.start(), log);
     }

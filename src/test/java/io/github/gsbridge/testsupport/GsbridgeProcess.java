@@ -29,6 +29,12 @@ public final class GsbridgeProcess implements AutoCloseable {
     /** Extra JVM options for the child daemons, e.g. a flight recording while benchmarking. */
     public static final String JVM_ARGS_PROPERTY = "gsbridge.child.jvmArgs";
 
+    /**
+     * The system bus child daemons get unless the test gives one: none. On the host's own bus a
+     * desktop's Avahi would publish the test daemons on the machine's real networks.
+     */
+    public static final String NO_SYSTEM_BUS = "unix:path=/nonexistent/gsbridge-test-has-no-system-bus";
+
     private final Process process;
     private final Writer stdin;
     private final Path log;
@@ -67,6 +73,7 @@ public final class GsbridgeProcess implements AutoCloseable {
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
         builder.environment().keySet().retainAll(List.of("PATH", "LANG"));
+        builder.environment().put("DBUS_SYSTEM_BUS_ADDRESS", NO_SYSTEM_BUS);
         builder.environment().putAll(env);
         return new GsbridgeProcess(builder.start(), log);
     }

@@ -53,7 +53,7 @@ public record LoopbackNode(String name, Daemon daemon, EventRecorder events, Tra
     public static LoopbackNode start(Path home, String name, LanConfig lan, PortRange ports,
                                      Function<Wiring, List<Plugin>> plugins) throws Exception {
         DaemonOptions options = new DaemonOptions(Optional.of(name), "desktop", IdentityLoader.Choice.OWN,
-                home.resolve("gsbridge"), home.resolve("gsconnect"), "dconf", lan, false, Set.of());
+                home.resolve("gsbridge"), home.resolve("gsconnect"), "dconf", lan, false, Set.of(), false);
         EventBus bus = new EventBus();
         EventRecorder events = new EventRecorder(bus);
         Transfers transfers = new Transfers(bus);

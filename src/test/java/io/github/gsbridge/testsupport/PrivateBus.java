@@ -22,12 +22,22 @@ public final class PrivateBus implements AutoCloseable {
 
     /** Starts a bus whose socket is {@code dir/bus}; {@code prefix} is prepended to the command (e.g. ip netns exec). */
     public static PrivateBus start(Path dir, List<String> prefix) throws IOException, InterruptedException {
+        return start(dir, prefix, "--session");
+    }
+
+    /** As {@link #start(Path, List)} with the policy of {@code configFile} (a system bus's, say). */
+    public static PrivateBus start(Path dir, List<String> prefix, Path configFile)
+            throws IOException, InterruptedException {
+        return start(dir, prefix, "--config-file=" + configFile.toAbsolutePath());
+    }
+
+    private static PrivateBus start(Path dir, List<String> prefix, String kind) throws IOException, InterruptedException {
         String daemon = RealComponents.requireOnPath("dbus-daemon");
         Files.createDirectories(dir);
         Path socket = dir.resolve("bus");
         Files.deleteIfExists(socket);
         List<String> command = new ArrayList<>(prefix);
-        command.addAll(List.of(daemon, "--session", "--nofork", "--nopidfile",
+        command.addAll(List.of(daemon, kind, "--nofork", "--nopidfile",
                 "--address=unix:path=" + socket));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)

@@ -1,5 +1,8 @@
 package io.github.gsbridge.credentials;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -7,16 +10,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
-/** gsbridge's own state files: readable by the user only, replaced whole so a crash never leaves half a file. */
-final class PrivateFiles {
-    private PrivateFiles() {}
+/** gsbridge's own state files: JSON, mode 0600, replaced in one step so a crash never leaves half a file. */
+public final class PrivateJsonFile {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    static void writeAtomically(Path file, byte[] content) throws IOException {
+    private PrivateJsonFile() {}
+
+    public static void write(Path file, Object value) throws IOException {
         Files.createDirectories(file.getParent());
         Path temp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
-            Files.write(temp, content);
+            JSON.writeValue(temp.toFile(), value);
             try {
                 Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
