@@ -73,7 +73,10 @@ final class Commands {
             int start = usage.indexOf("\n\n");
             String text = start < 0 ? "" : usage.substring(start + 2).replaceAll("\\s+", " ").strip();
             int end = text.indexOf(". ");
-            return end < 0 ? text : text.substring(0, end + 1);
+            String sentence = end < 0 ? text : text.substring(0, end + 1);
+            // A long first sentence is cut at its first clause, so that the list stays one line a command.
+            int clause = sentence.indexOf(", ");
+            return sentence.length() > 80 && clause > 0 ? sentence.substring(0, clause) + "." : sentence;
         }
     }
 
