@@ -7,7 +7,10 @@ import io.github.gsbridge.credentials.IdentityLoader;
 import io.github.gsbridge.credentials.IdentitySource;
 import io.github.gsbridge.credentials.LocalIdentity;
 import io.github.gsbridge.credentials.ProtocolHistory;
+import io.github.gsbridge.desktop.DesktopFace;
+import io.github.gsbridge.desktop.DesktopLauncher;
 import io.github.gsbridge.desktop.FreedesktopNotifier;
+import io.github.gsbridge.desktop.NotificationKind;
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceEvent;
 import io.github.gsbridge.device.DeviceManager;
@@ -125,6 +128,9 @@ public final class Daemon implements AutoCloseable {
         }) : Mdns.none();
         NetworkMonitor.start(timers, this::networkChanged).ifPresent(closeWithDaemon::add);
         closeWithDaemon.add(events.subscribe(this::followAwayDevices)::run);
+        // Known before the D-Bus API is offered and while GSConnect holds the ports, so that devices,
+        // watch and GetManagedObjects list them from the start.
+        reloadPairings();
     }
 
     /** Loads the identity and sets everything up, holding no port yet; see {@link #activate()}. */
@@ -136,8 +142,11 @@ public final class Daemon implements AutoCloseable {
                 ? Optional.empty() : Optional.of(new GsconnectPairingStore(dconf));
         FreedesktopNotifier desktop = new FreedesktopNotifier();
         Plugins plugins = Plugins.standard(events, transfers, new XdgDownloadDirectories(System.getenv(), gsconnect),
-                desktop, options.desktopNotifications());
+                desktop, options.desktopNotifications().contains(NotificationKind.PHONE));
         Daemon daemon = create(options, dconf, events, transfers, plugins);
+        DesktopFace face = new DesktopFace(desktop, new DesktopLauncher(), events, daemon.devices()::find,
+                options.desktopNotifications());
+        daemon.closeWithDaemon.add(face);
         daemon.closeWithDaemon.add(desktop);
         return daemon;
     }

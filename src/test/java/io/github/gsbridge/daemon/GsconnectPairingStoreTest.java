@@ -73,7 +73,7 @@ class GsconnectPairingStoreTest {
         PortRange ports = Ports.freeRange(7);
         DaemonOptions options = new DaemonOptions(Optional.of("desk"), "desktop", IdentityLoader.Choice.GSCONNECT,
                 dir.resolve("config"), Path.of(gsconnect.environment().get("XDG_CONFIG_HOME")).resolve("gsconnect"),
-                slowDconf.toString(), LoopbackNode.lanConfig(ports, Ports.freeRange(1).first()), false, false, false,
+                slowDconf.toString(), LoopbackNode.lanConfig(ports, Ports.freeRange(1).first()), false, Set.of(), false,
                 OptionalInt.of(8));
         EventBus bus = new EventBus();
         EventRecorder events = new EventRecorder(bus);
