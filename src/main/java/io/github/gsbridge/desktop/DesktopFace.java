@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 /**
@@ -75,13 +76,22 @@ public final class DesktopFace implements AutoCloseable {
         if (event instanceof TransferEvent.Changed changed && !changed.transfer().isFinished()) {
             return; // progress, many times a second
         }
-        calls.execute(() -> {
+        later(() -> {
             try {
                 handle(event);
             } catch (RuntimeException e) {
                 LOG.warn("desktop notification for {} failed", event, e);
             }
         });
+    }
+
+    /** Runs {@code call} on the notification thread; once closing, events still arriving are let go. */
+    private void later(Runnable call) {
+        try {
+            calls.execute(call);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("closing: no desktop notification any more");
+        }
     }
 
     private void handle(Event event) {
@@ -116,12 +126,12 @@ public final class DesktopFace implements AutoCloseable {
         Listener answer = new Listener() {
             @Override
             public void action(String key) {
-                calls.execute(() -> answer(device.get(), key));
+                later(() -> answer(device.get(), key));
             }
 
             @Override
             public void closed(int reason) {
-                calls.execute(() -> pairNotices.remove(deviceId));
+                later(() -> pairNotices.remove(deviceId));
             }
         };
         Notice notice = Notice.of(APP_NAME, name + " wants to pair", whatToCompare(device.get()))
