@@ -6,8 +6,8 @@
 #   ~/.config/systemd/user/gsbridge.service            systemd user unit (enabled and started when possible)
 #   ~/.local/share/dbus-1/services/io.github.gsbridge.service   D-Bus activation
 #   ~/.local/share/dbus-1/interfaces/io.github.gsbridge.*.xml   the D-Bus API description
-#   ~/.local/share/nautilus-python/extensions/gsbridge-nautilus.py  "Send to" in Nautilus
-#   ~/.local/share/nautilus/scripts/Send to phone      the same for Nautilus without nautilus-python
+#   ~/.local/share/nautilus-python/extensions/gsbridge-nautilus.py  "Send to" in Nautilus (with nautilus-python)
+#   ~/.local/share/nautilus/scripts/Send to phone      the same, only for Nautilus without nautilus-python
 #   ~/.config/autostart/gsbridge.desktop               only when there is no systemd user manager
 # XDG_DATA_HOME and XDG_CONFIG_HOME move ~/.local/share and ~/.config as usual.
 # Running it again updates everything; --uninstall removes all of it (gsbridge's identity and
@@ -19,7 +19,8 @@ usage() {
 Usage: ./install.sh [--jar PATH] [--uninstall]
 
 Installs gsbridge for the current user (no root needed).
-  --jar PATH    install this jar (default: target/gsbridge.jar, built with Maven when missing)
+  --jar PATH    install this jar (default: target/gsbridge.jar, built with Maven when missing
+                or older than the sources)
   --uninstall   remove everything a previous install put in place
 USAGE
 }
@@ -51,6 +52,22 @@ launcher=$bin_dir/gsbridge
 # Whether a systemd user manager answers (not so in containers, or sessions started without it).
 have_systemd() {
     command -v systemctl >/dev/null 2>&1 && systemctl --user show-environment >/dev/null 2>&1
+}
+
+# Whether Nautilus can load Python extensions: nautilus-python's loader module, where the
+# distributions put Nautilus 43+ extensions. GSBRIDGE_NAUTILUS_EXTENSION_DIRS replaces the list.
+have_nautilus_python() {
+    for dir in ${GSBRIDGE_NAUTILUS_EXTENSION_DIRS:-/usr/lib/nautilus/extensions-4 /usr/lib/*/nautilus/extensions-4 /usr/lib64/nautilus/extensions-4}; do
+        [ -e "$dir/libnautilus-python.so" ] && return 0
+    done
+    return 1
+}
+
+# The folder of the entry not installed, when an earlier install made it and left it empty.
+remove_empty_dirs_of_nautilus() {
+    for dir in "$extension_dir" "$data/nautilus-python" "$script_dir" "$data/nautilus"; do
+        rmdir "$dir" 2>/dev/null || true
+    done
 }
 
 # Directories we may have created, deepest first; removed only when empty (in a fresh home the
@@ -102,19 +119,26 @@ fi
 
 if [ -z "$jar" ]; then
     jar=$here/target/gsbridge.jar
+    # Install what the sources say: a jar older than any source (after a git pull, say) is rebuilt.
+    stale=""
     if [ ! -f "$jar" ]; then
+        stale="is missing"
+    elif [ -n "$(find "$here/pom.xml" "$here/src/main" -newer "$jar" -print 2>/dev/null | head -n 1)" ]; then
+        stale="is older than the sources"
+    fi
+    if [ -n "$stale" ]; then
         if ! command -v mvn >/dev/null 2>&1; then
-            echo "install.sh: $jar is missing and Maven (mvn) is not installed to build it." >&2
+            echo "install.sh: $jar $stale and Maven (mvn) is not installed to build it." >&2
             echo "Install Maven (e.g. \"sudo apt install maven\"), or pass a built jar with --jar." >&2
             exit 1
         fi
-        echo "Building gsbridge with Maven..."
+        echo "Building gsbridge with Maven ($jar $stale)..."
         (cd "$here" && mvn -q -DskipTests package)
     fi
 fi
 [ -f "$jar" ] || { echo "install.sh: no jar at $jar" >&2; exit 1; }
 
-mkdir -p "$jar_dir" "$bin_dir" "$unit_dir" "$dbus_dir" "$interface_dir" "$extension_dir" "$script_dir"
+mkdir -p "$jar_dir" "$bin_dir" "$unit_dir" "$dbus_dir" "$interface_dir"
 cp "$jar" "$jar_dir/gsbridge.jar.new" && mv "$jar_dir/gsbridge.jar.new" "$jar_dir/gsbridge.jar"
 
 # Whether this java starts with these options (some exist only in newer updates of Java 17).
@@ -212,11 +236,22 @@ sed "s|^Exec=.*|Exec=$launcher daemon|" "$here/dbus/io.github.gsbridge.service" 
 for name in Manager1 Device1 Transfer1; do
     cp "$here/dbus/io.github.gsbridge.$name.xml" "$interface_dir/"
 done
-cp "$here/desktop/nautilus/gsbridge-nautilus.py" "$extension_dir/"
-cp "$here/desktop/nautilus/Send to phone" "$script_dir/"
-chmod 755 "$script_dir/Send to phone"
+# One "Send to" entry in Nautilus, not two: the extension where nautilus-python can load it, the
+# script (Scripts menu) only where it cannot. Running install.sh again after installing
+# nautilus-python swaps the one for the other.
+if have_nautilus_python; then
+    mkdir -p "$extension_dir"
+    cp "$here/desktop/nautilus/gsbridge-nautilus.py" "$extension_dir/"
+    rm -f "$script_dir/Send to phone"
+else
+    mkdir -p "$script_dir"
+    cp "$here/desktop/nautilus/Send to phone" "$script_dir/"
+    chmod 755 "$script_dir/Send to phone"
+    rm -f "$extension_dir/gsbridge-nautilus.py"
+fi
+remove_empty_dirs_of_nautilus
 
-echo "Installed gsbridge: $launcher"
+echo "Installed $("$launcher" --version): $launcher"
 if have_systemd; then
     rm -f "$autostart_dir/gsbridge.desktop"
     systemctl --user daemon-reload
@@ -233,8 +268,9 @@ case ":$PATH:" in
     *":$bin_dir:"*) ;;
     *) echo "Note: $bin_dir is not on your PATH; add it to run \"gsbridge\" by name." ;;
 esac
-if ! python3 -c 'import gi; gi.require_version("Nautilus", "4.0")' >/dev/null 2>&1; then
-    echo "Note: the Nautilus \"Send to\" item needs your distribution's nautilus-python package"
-    echo "(Debian, Ubuntu: python3-nautilus; Fedora: nautilus-python); the script \"Send to phone\" works without it."
+if ! have_nautilus_python; then
+    echo "Note: Nautilus gets \"Send to phone\" in its Scripts menu. For a \"Send to DEVICE\" item in the file menu,"
+    echo "install your distribution's nautilus-python package (Debian, Ubuntu: python3-nautilus; Fedora:"
+    echo "nautilus-python) and run install.sh again."
 fi
 echo 'gsbridge waits while GSConnect holds the KDE Connect ports; "gsbridge takeover" switches GSConnect off (see README).'

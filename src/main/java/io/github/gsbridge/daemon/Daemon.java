@@ -1,13 +1,20 @@
 package io.github.gsbridge.daemon;
 
 import io.github.gsbridge.credentials.Dconf;
+import io.github.gsbridge.credentials.GsconnectInstallation;
 import io.github.gsbridge.credentials.GsconnectPairingStore;
-import io.github.gsbridge.credentials.ProtocolHistory;
 import io.github.gsbridge.credentials.IdentityLoader;
+import io.github.gsbridge.credentials.IdentitySource;
 import io.github.gsbridge.credentials.LocalIdentity;
+import io.github.gsbridge.credentials.ProtocolHistory;
+import io.github.gsbridge.desktop.DesktopFace;
+import io.github.gsbridge.desktop.DesktopLauncher;
 import io.github.gsbridge.desktop.FreedesktopNotifier;
+import io.github.gsbridge.desktop.NotificationKind;
 import io.github.gsbridge.device.Device;
+import io.github.gsbridge.device.DeviceEvent;
 import io.github.gsbridge.device.DeviceManager;
+import io.github.gsbridge.event.Event;
 import io.github.gsbridge.event.EventBus;
 import io.github.gsbridge.lan.LanLinkProvider;
 import io.github.gsbridge.lan.NetworkMonitor;
@@ -36,7 +43,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The running daemon: plugins, devices, transfers and events live as long as the process; the LAN
@@ -48,7 +54,6 @@ public final class Daemon implements AutoCloseable {
     /** Protocol we announce; peers announcing 7 get protocol 7 behaviour. */
     public static final int PROTOCOL_VERSION = 8;
     /** GSConnect unicasts to paired but disconnected devices this often, so phones come back without a broadcast. */
-    private static final long RECONNECT_INTERVAL_SECONDS = 5;
     /** In gsbridge's own folder whichever identity is used: GSConnect's dconf has no place for it. */
     private static final String PROTOCOL_HISTORY_FILE = "protocol-versions.json";
 
@@ -93,8 +98,6 @@ public final class Daemon implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        timers.scheduleWithFixedDelay(this::reconnectPaired, RECONNECT_INTERVAL_SECONDS, RECONNECT_INTERVAL_SECONDS,
-                TimeUnit.SECONDS);
         this.dialer = new Dialer(new Dialer.Sender() {
             @Override
             public boolean active() {
@@ -124,6 +127,10 @@ public final class Daemon implements AutoCloseable {
             }
         }) : Mdns.none();
         NetworkMonitor.start(timers, this::networkChanged).ifPresent(closeWithDaemon::add);
+        closeWithDaemon.add(events.subscribe(this::followAwayDevices)::run);
+        // Known before the D-Bus API is offered and while GSConnect holds the ports, so that devices,
+        // watch and GetManagedObjects list them from the start.
+        reloadPairings();
     }
 
     /** Loads the identity and sets everything up, holding no port yet; see {@link #activate()}. */
@@ -135,8 +142,11 @@ public final class Daemon implements AutoCloseable {
                 ? Optional.empty() : Optional.of(new GsconnectPairingStore(dconf));
         FreedesktopNotifier desktop = new FreedesktopNotifier();
         Plugins plugins = Plugins.standard(events, transfers, new XdgDownloadDirectories(System.getenv(), gsconnect),
-                desktop, options.desktopNotifications());
+                desktop, options.desktopNotifications().contains(NotificationKind.PHONE));
         Daemon daemon = create(options, dconf, events, transfers, plugins);
+        DesktopFace face = new DesktopFace(desktop, new DesktopLauncher(), events, daemon.devices()::find,
+                options.desktopNotifications());
+        daemon.closeWithDaemon.add(face);
         daemon.closeWithDaemon.add(desktop);
         return daemon;
     }
@@ -190,13 +200,15 @@ public final class Daemon implements AutoCloseable {
         localIdentity = reloaded;
         identity = identityFor(reloaded);
         devices.replaceCredentials(reloaded.certificate(), tls, reloaded.pairings());
-        devices.reloadPairings();
+        reloadPairings();
         LanLinkProvider provider = new LanLinkProvider(options.lan(), tls, () -> identity, devices::onLink);
+        provider.preferConnectsTo(devices::isPaired);
         provider.start();
         lan = provider;
         setState(DaemonState.Kind.ACTIVE, "listening on TCP " + provider.tcpPort() + " and UDP " + provider.udpPort());
-        LOG.info("gsbridge {} \"{}\" ({} identity) is up: TCP {}, UDP {}", identity.deviceId(), identity.deviceName(),
-                reloaded.source().label(), provider.tcpPort(), provider.udpPort());
+        LOG.info("gsbridge {} \"{}\" ({} identity, protocol {}) is up: TCP {}, UDP {}", identity.deviceId(),
+                identity.deviceName(), reloaded.source().label(), identity.protocolVersion(), provider.tcpPort(),
+                provider.udpPort());
         provider.announce();
         mdns.publish(identity, provider.udpPort());
         dialer.redialAll("gsbridge took the ports");
@@ -422,16 +434,94 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    private void reconnectPaired() {
-        for (InetAddress address : devices.reconnectTargets()) {
-            announceTo(address);
+    /** Re-reads the pairings (the store changed behind our back) and dials paired devices that are away. */
+    public void reloadPairings() {
+        devices.reloadPairings();
+        for (Device device : devices.devices()) {
+            if (device.isPaired() && !device.isReachable()) {
+                dialer.addIfAbsent(awayKey(device.id()), new AwayDevice(device.id()));
+            }
+        }
+    }
+
+    /** A paired device that leaves is asked to come back; one that is here or unpaired is not. */
+    private void followAwayDevices(Event event) {
+        if (event instanceof DeviceEvent.Disconnected gone) {
+            devices.find(gone.deviceId()).filter(d -> d.id().equals(gone.deviceId()) && d.isPaired())
+                    .ifPresent(device -> dialer.add(awayKey(device.id()), new AwayDevice(device.id())));
+        } else if (event instanceof DeviceEvent.Connected here) {
+            dialer.remove(awayKey(here.deviceId()));
+        } else if (event instanceof DeviceEvent.Unpaired unpaired) {
+            dialer.remove(awayKey(unpaired.deviceId()));
+        }
+    }
+
+    private static String awayKey(String deviceId) {
+        return "paired:" + deviceId;
+    }
+
+    /**
+     * A paired device that is not connected, at the address it was last seen at. Nothing is sent
+     * there while another connected device uses that address: whoever answers would be that
+     * device (DHCP, a reinstalled PC), and each answer would replace its live link.
+     */
+    private final class AwayDevice implements Dialer.Target {
+        private final String id;
+
+        AwayDevice(String id) {
+            this.id = id;
+        }
+
+        private Optional<Device> device() {
+            return devices.find(id).filter(d -> d.id().equals(id));
+        }
+
+        @Override
+        public String label() {
+            return device().map(Device::toString).orElse(id);
+        }
+
+        @Override
+        public InetAddress resolve() throws UnknownHostException {
+            InetAddress address = device().filter(Device::isPaired).flatMap(Device::lastConnection)
+                    .map(Daemon::hostOf).orElse(null);
+            if (address == null) {
+                throw new UnknownHostException("no address known for it");
+            }
+            return address;
+        }
+
+        @Override
+        public int port() {
+            return options.lan().peerUdpPort();
+        }
+
+        @Override
+        public boolean linked(InetAddress address) {
+            return device().map(Device::isReachable).orElse(true) || devices.connectedAt(address).isPresent();
         }
     }
 
     private Identity identityFor(LocalIdentity local) {
         String name = Identity.sanitizeName(options.name().or(local::configuredName).orElseGet(Daemon::hostName));
         return Identity.of(local.deviceId(), name.isBlank() ? "gsbridge" : name, options.deviceType(),
-                PROTOCOL_VERSION, plugins.incomingTypes(), plugins.outgoingTypes());
+                protocolFor(local), plugins.incomingTypes(), plugins.outgoingTypes());
+    }
+
+    /**
+     * With GSConnect's identity we speak what the installed GSConnect speaks: phones and KDE
+     * desktops remember the highest protocol a paired device used and refuse a lower one, so a
+     * phone that met us speaking 8 would refuse GSConnect 54 (protocol 7) once it has the ports back.
+     */
+    private int protocolFor(LocalIdentity local) {
+        if (options.protocol().isPresent()) {
+            return options.protocol().getAsInt();
+        }
+        if (local.source() == IdentitySource.GSCONNECT) {
+            return Math.min(PROTOCOL_VERSION, GsconnectInstallation.protocolVersion(System.getenv())
+                    .orElse(PROTOCOL_VERSION));
+        }
+        return PROTOCOL_VERSION;
     }
 
     private static LocalIdentity loadIdentity(DaemonOptions options, Dconf dconf) throws CredentialsException {

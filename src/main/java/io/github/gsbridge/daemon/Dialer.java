@@ -16,9 +16,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Sends our identity to devices at known addresses (the user's remembered ones, peers found
- * through mDNS) until they link to us: at once, then again after 5 s, 10 s, 20 s ... up to
- * every 5 minutes. A network change starts every target over at once. A target that is linked
- * is only looked at again every 5 minutes, so an idle daemon wakes up rarely.
+ * through mDNS, paired devices that went away) until they link to us: at once, then every 5 s
+ * for a minute (a device restarting or a daemon handing over comes back within that), then
+ * after 10 s, 20 s ... up to every 5 minutes, so that an address that now belongs to someone else,
+ * or a peer that can never link with us, is not asked all day. A network change starts every
+ * target over at once. A target that is linked is only looked at again every 5 minutes, so an
+ * idle daemon wakes up rarely.
  *
  * <p>Everything runs on one thread of its own: a host name lookup that hangs (a VPN's DNS
  * server gone) delays only the dialling, never the daemon's other timers.
@@ -26,6 +29,8 @@ import java.util.concurrent.TimeUnit;
 final class Dialer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dialer.class);
     static final Duration FIRST_RETRY = Duration.ofSeconds(5);
+    /** Tries at {@link #FIRST_RETRY} before the waits start to double. */
+    static final int STEADY_TRIES = 12;
     static final Duration LONGEST_WAIT = Duration.ofMinutes(5);
 
     /** A place to dial. */
@@ -62,6 +67,17 @@ final class Dialer implements AutoCloseable {
             Thread t = new Thread(runnable, "dialer");
             t.setDaemon(true);
             return t;
+        });
+    }
+
+    /** Dials {@code target} unless a target under the same key is dialled already. */
+    void addIfAbsent(String key, Target target) {
+        run(() -> {
+            if (!dials.containsKey(key)) {
+                Dial dial = new Dial(target);
+                dials.put(key, dial);
+                dial.now("new");
+            }
         });
     }
 
@@ -160,7 +176,8 @@ final class Dialer implements AutoCloseable {
 
     /** How long to wait after {@code failures} tries in a row that did not link. */
     static Duration waitAfter(int failures) {
-        Duration wait = FIRST_RETRY.multipliedBy(1L << Math.min(failures - 1, 10));
+        int doublings = Math.max(0, Math.min(failures - STEADY_TRIES, 10));
+        Duration wait = FIRST_RETRY.multipliedBy(1L << doublings);
         return wait.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : wait;
     }
 

@@ -68,7 +68,7 @@ final class GsconnectSync implements AutoCloseable {
     }
 
     private void apply() {
-        daemon.devices().reloadPairings();
+        daemon.reloadPairings();
         if (nameChanged && daemon.options().name().isEmpty()
                 && daemon.localIdentity().pairings() instanceof GsconnectPairingStore store) {
             nameChanged = false;

@@ -23,7 +23,6 @@ public final class Device {
     private final String id;
     private final DeviceServices services;
     private final Pairing pairing;
-    private final ReconnectBackoff reconnectBackoff = new ReconnectBackoff();
     private volatile Identity identity;
     private volatile Link link;
     private volatile PairedDevice pairedRecord;
@@ -115,6 +114,10 @@ public final class Device {
 
     public void requestPair() throws DeviceException {
         pairing.request();
+        // Requesting while the device asks accepts instead, which Paired reports.
+        if (pairing.state() == Pairing.State.REQUESTED_BY_US) {
+            services.events().publish(new DeviceEvent.PairRequestSent(id, verificationKey().orElse("")));
+        }
     }
 
     public void acceptPair() throws DeviceException {
@@ -230,10 +233,6 @@ public final class Device {
 
     Pairing pairing() {
         return pairing;
-    }
-
-    ReconnectBackoff reconnectBackoff() {
-        return reconnectBackoff;
     }
 
     PairedDevice pairedRecord() {

@@ -18,15 +18,13 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.UnknownHostException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -34,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * All devices we know, and the trust decision for every new link: a paired device must present
@@ -107,10 +106,17 @@ public final class DeviceManager implements AutoCloseable {
             return;
         }
         for (PairedDevice record : stored.values()) {
-            Device device = devices.computeIfAbsent(record.id(), id -> new Device(id, services));
+            boolean[] added = new boolean[1];
+            Device device = devices.computeIfAbsent(record.id(), id -> {
+                added[0] = true;
+                return new Device(id, services);
+            });
             PairedDevice previous = device.pairedRecord();
             device.setPairedRecord(record);
             device.pairing().restorePaired();
+            if (added[0] || previous == null) {
+                services.events().publish(new DeviceEvent.Known(device.id()));
+            }
             if (previous != null && !previous.certificatePem().equals(record.certificatePem()) && device.link() != null) {
                 LOG.info("{}: pinned certificate changed in {}; reconnecting", device, services.store().describe());
                 device.link().close();
@@ -148,6 +154,11 @@ public final class DeviceManager implements AutoCloseable {
         return List.copyOf(devices.values());
     }
 
+    public boolean isPaired(String deviceId) {
+        Device device = devices.get(deviceId);
+        return device != null && device.isPaired();
+    }
+
     /** A device by id, or by name when exactly one known device has it. */
     public Optional<Device> find(String idOrName) {
         Device byId = devices.get(idOrName);
@@ -159,32 +170,37 @@ public final class DeviceManager implements AutoCloseable {
     }
 
     /**
-     * Addresses of absent paired devices whose turn it is to be asked to connect (each backs off
-     * on its own). An address a connected device is using now is skipped: whoever answers there is
-     * that device, and every answer would replace its live link.
+     * The devices a person may mean by {@code query}: the one with that id, else those with that
+     * name, else that name in any case, else those whose name or id begins with it (any case).
+     * More than one means the query is ambiguous.
      */
-    public List<InetAddress> reconnectTargets() {
-        Instant now = Instant.now();
-        Set<InetAddress> inUse = new HashSet<>();
-        for (Device device : devices.values()) {
+    public List<Device> matching(String query) {
+        Device byId = devices.get(query);
+        if (byId != null) {
+            return List.of(byId);
+        }
+        String lower = query.toLowerCase(Locale.ROOT);
+        List<Predicate<Device>> stages = List.of(
+                d -> d.name().equals(query),
+                d -> d.name().toLowerCase(Locale.ROOT).equals(lower),
+                d -> !lower.isEmpty() && (d.name().toLowerCase(Locale.ROOT).startsWith(lower)
+                        || d.id().toLowerCase(Locale.ROOT).startsWith(lower)));
+        for (Predicate<Device> stage : stages) {
+            List<Device> found = devices.values().stream().filter(stage)
+                    .sorted(Comparator.comparing(Device::name)).toList();
+            if (!found.isEmpty()) {
+                return found;
+            }
+        }
+        return List.of();
+    }
+
+    /** The connected device whose link comes from {@code address}, if any. */
+    public Optional<Device> connectedAt(InetAddress address) {
+        return devices.values().stream().filter(device -> {
             Link link = device.link();
-            if (link != null && link.isOpen()) {
-                inUse.add(link.remoteAddress());
-            }
-        }
-        List<InetAddress> targets = new ArrayList<>();
-        for (Device device : devices.values()) {
-            if (!device.isPaired() || device.isReachable() || !device.reconnectBackoff().due(now)) {
-                continue;
-            }
-            Optional<InetAddress> address = device.lastConnection().flatMap(DeviceManager::hostOf);
-            if (address.isEmpty() || inUse.contains(address.get())) {
-                continue;
-            }
-            device.reconnectBackoff().attempted(now);
-            targets.add(address.get());
-        }
-        return targets;
+            return link != null && link.isOpen() && link.remoteAddress().equals(address);
+        }).findFirst();
     }
 
     /** Decides whether a freshly authenticated link is trusted; refused links are closed here. */
@@ -252,7 +268,6 @@ public final class DeviceManager implements AutoCloseable {
                 device.isPaired() ? "paired" : "not paired");
         services.events().publish(new DeviceEvent.Connected(id, device.name()));
         if (device.isPaired()) {
-            device.reconnectBackoff().reset();
             protocols.record(id, link.identity().protocolVersion());
             rememberConnection(device, link);
             services.router().connected(device);
@@ -449,15 +464,6 @@ public final class DeviceManager implements AutoCloseable {
     private void refuse(Link link, String reason) {
         LOG.warn("{}: refused link from {}: {}", link.deviceId(), link.remoteAddress().getHostAddress(), reason);
         link.close();
-    }
-
-    private static Optional<InetAddress> hostOf(String lanUri) {
-        try {
-            String host = URI.create(lanUri).getHost();
-            return host == null ? Optional.empty() : Optional.of(InetAddress.getByName(host));
-        } catch (IllegalArgumentException | UnknownHostException e) {
-            return Optional.empty();
-        }
     }
 
     @Override

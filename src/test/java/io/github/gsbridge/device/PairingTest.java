@@ -292,65 +292,6 @@ class PairingTest {
     }
 
     @Test
-    void theRequestStaysWhileAReconnectTargetsAnAddressInUse() throws Exception {
-        startDesk();
-        Phone live = phone(LocalCertificate.generate(LocalCertificate.newDeviceId()), 8);
-        live.askToPair(now());
-        // A paired device that is away, last seen at the address the live phone uses now.
-        LocalCertificate awayCertificate = LocalCertificate.generate(LocalCertificate.newDeviceId());
-        String away = awayCertificate.deviceId();
-        DeviceManager devices = desk.daemon().devices();
-        Path store = desk.home().resolve("gsbridge/devices.json");
-        new ObjectMapper().writeValue(store.toFile(), List.of(Map.of("id", away, "name", "away", "type", "phone",
-                "certificatePem", Pem.encode(awayCertificate.certificate()),
-                "lastConnection", "lan://" + live.link.remoteAddress().getHostAddress() + ":1716")));
-        devices.reloadPairings();
-        assertTrue(devices.reconnectTargets().isEmpty(),
-                "the address belongs to a connected device: asking it would only replace that device's link");
-        assertEquals(Pairing.State.REQUESTED_BY_PEER, live.onDesk().pairingState());
-    }
-
-    @Test
-    void anAbsentDeviceIsAskedLessAndLessOften() throws Exception {
-        startDesk();
-        LocalCertificate awayCertificate = LocalCertificate.generate(LocalCertificate.newDeviceId());
-        Path store = desk.home().resolve("gsbridge/devices.json");
-        new ObjectMapper().writeValue(store.toFile(), List.of(Map.of("id", awayCertificate.deviceId(), "name", "away",
-                "type", "phone", "certificatePem", Pem.encode(awayCertificate.certificate()),
-                "lastConnection", "lan://127.0.0.2:1716")));
-        DeviceManager devices = desk.daemon().devices();
-        devices.reloadPairings();
-        // The daemon's own timer asks too; whichever asks first, the next one must wait.
-        long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
-        while (devices.reconnectTargets().isEmpty()) {
-            assertTrue(System.nanoTime() < deadline, "the absent device is never asked to connect");
-            Thread.sleep(100);
-        }
-        assertTrue(devices.reconnectTargets().isEmpty(), "not again before its interval ran out");
-    }
-
-    @Test
-    void theReconnectIntervalGrowsToMinutesAndStartsOverOnceConnected() {
-        ReconnectBackoff backoff = new ReconnectBackoff();
-        java.time.Instant t = java.time.Instant.parse("2026-12-05T00:00:00Z");
-        List<Long> intervals = new ArrayList<>();
-        for (int attempt = 0; attempt < 9; attempt++) {
-            assertTrue(backoff.due(t));
-            backoff.attempted(t);
-            long seconds = 0;
-            while (!backoff.due(t.plusSeconds(seconds))) {
-                seconds++;
-            }
-            intervals.add(seconds);
-            t = t.plusSeconds(seconds);
-        }
-        assertEquals(List.of(5L, 10L, 20L, 40L, 80L, 160L, 300L, 300L, 300L), intervals);
-        backoff.reset();
-        backoff.attempted(t);
-        assertTrue(backoff.due(t.plusSeconds(5)));
-    }
-
-    @Test
     void acceptingARequestThatNobodyMadeFails() throws Exception {
         startDesk();
         Phone phone = phone(LocalCertificate.generate(LocalCertificate.newDeviceId()), 8);

@@ -78,7 +78,7 @@ class HandshakeAbuseTest {
     }
 
     /** Waits until the daemon ends the connection: end of stream, or a reset. */
-    private static void awaitDropped(Socket socket) throws IOException {
+    static void awaitDropped(Socket socket) throws IOException {
         socket.setSoTimeout((int) DROP_WAIT.toMillis());
         InputStream in = socket.getInputStream();
         try {

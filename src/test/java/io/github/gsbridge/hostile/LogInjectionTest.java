@@ -13,13 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +88,7 @@ class LogInjectionTest {
         for (Packet packet : List.of(identity("tcp" + FORGED, null), identity(valid, "tcp-target" + FORGED))) {
             try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), ports.first() + 1)) {
                 socket.getOutputStream().write(PacketCodec.encode(packet));
-                awaitDropped(socket);
+                HandshakeAbuseTest.awaitDropped(socket);
             }
         }
 
@@ -116,18 +114,6 @@ class LogInjectionTest {
             assertTrue(System.nanoTime() < deadline, "no log line with " + Arrays.toString(fragments) + ":\n"
                     + daemon.logTail(20));
             Thread.sleep(50);
-        }
-    }
-
-    private static void awaitDropped(Socket socket) throws IOException {
-        socket.setSoTimeout((int) WAIT.toMillis());
-        InputStream in = socket.getInputStream();
-        try {
-            while (in.read() >= 0) {
-                // nothing comes before an identity is accepted
-            }
-        } catch (SocketException e) {
-            // reset: dropped as well
         }
     }
 }

@@ -6,6 +6,7 @@ import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceException;
 import io.github.gsbridge.event.Event;
 import io.github.gsbridge.event.EventBus;
+import io.github.gsbridge.lan.PayloadUpload;
 import io.github.gsbridge.plugin.Plugin;
 import io.github.gsbridge.plugin.notification.NotificationPackets.Cancelled;
 import io.github.gsbridge.plugin.notification.NotificationPackets.Posted;
@@ -32,9 +33,18 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Notifications both ways: ours to the device ({@code kdeconnect.notification}, withdraw with
@@ -58,8 +68,17 @@ public final class NotificationPlugin implements Plugin {
     public static final long MAX_RECEIVED_CHARS_PER_DEVICE = 1024 * 1024;
     /** Our notifications kept per device for re-sending; each may hold an icon in memory. */
     public static final int MAX_SENT_PER_DEVICE = 100;
+    /**
+     * How long one icon may take, either way, from offer to last byte. Icons are small: one that
+     * trickles in longer is given up, and its notification is shown without it.
+     */
+    public static final Duration ICON_DEADLINE = Duration.ofSeconds(15);
+    /** Icon transfers waiting per device; past it a notification goes without its icon. */
+    static final int MAX_QUEUED_ICONS_PER_DEVICE = 16;
     /** Icons received, by device and hash: Android sends an icon's bytes only when it changed. */
     private static final int MAX_CACHED_ICONS = 64;
+    /** Desktop action keys of the phone's buttons; the prefix keeps a button called "default" from meaning a click. */
+    private static final String ACTION_KEY = "phone-action:";
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
     /** A notification to send; an empty id gets a generated one. */
@@ -106,8 +125,14 @@ public final class NotificationPlugin implements Plugin {
     private final Map<Key, Integer> desktopIds = new HashMap<>();
     /** D-Bus calls may wait on a slow server: never on a link thread, and in order. */
     private final ExecutorService desktopCalls = Executors.newSingleThreadExecutor(daemonThreads("notification-desktop"));
-    /** Icon transfers block until the peer connects, or until it gives up. */
-    private final ExecutorService payloads = Executors.newFixedThreadPool(2, daemonThreads("notification-payload"));
+    /**
+     * Icon transfers block until the device connects or gives up, so each device has its own
+     * thread for them: one device's slow icons hold up only its own notifications.
+     */
+    private final Map<String, ThreadPoolExecutor> iconTransfers = new ConcurrentHashMap<>();
+    /** Ends icon transfers at {@link #ICON_DEADLINE}. */
+    private final ScheduledExecutorService iconDeadlines = Executors.newSingleThreadScheduledExecutor(
+            daemonThreads("notification-icon-deadline"));
 
     public NotificationPlugin(EventBus events, DesktopNotifier desktop, boolean forwardToDesktop) {
         this.events = events;
@@ -212,10 +237,13 @@ public final class NotificationPlugin implements Plugin {
         LOG.debug("{}: notification {} from {}", device, id, posted.notification().appName());
         events.publish(new NotificationPosted(device.id(), posted.notification()));
         if (packet.hasPayload() && posted.payloadHash().isPresent() && cachedIcon(device, posted).isEmpty()) {
-            payloads.execute(() -> {
+            boolean queued = iconTransfer(device, () -> {
                 fetchIcon(device, packet, posted.payloadHash().get());
                 forward(device, id);
             });
+            if (!queued) {
+                forward(device, id);
+            }
         } else {
             forward(device, id);
         }
@@ -360,14 +388,45 @@ public final class NotificationPlugin implements Plugin {
             throw new DeviceException(device.id() + " does not accept " + NOTIFICATION);
         }
         byte[] icon = entry.icon().get();
-        payloads.execute(() -> {
-            try {
-                device.sendWithPayload(packet, new ByteArrayInputStream(icon), icon.length, done -> { });
-            } catch (DeviceException e) {
-                LOG.info("{}: {} {}: icon not taken (normal when the device has it cached): {}", device,
-                        NOTIFICATION, entry.id(), e.getMessage());
+        boolean queued = iconTransfer(device, () -> {
+            try (PayloadUpload upload = device.offerPayload(packet, icon.length)) {
+                ScheduledFuture<?> deadline = iconDeadlines.schedule(upload::close, ICON_DEADLINE.toMillis(),
+                        TimeUnit.MILLISECONDS);
+                try {
+                    upload.transfer(new ByteArrayInputStream(icon), icon.length, done -> { }, ICON_DEADLINE);
+                } finally {
+                    deadline.cancel(false);
+                }
+            } catch (IOException | DeviceException e) {
+                LOG.info("{}: {} {}: icon not taken within {} s (normal when the device has it cached): {}",
+                        device, NOTIFICATION, entry.id(), ICON_DEADLINE.toSeconds(), e.getMessage());
             }
         });
+        if (!queued) {
+            device.send(NotificationPackets.notification(entry.id(), entry.notification(), Optional.empty(),
+                    entry.time(), silent));
+        }
+    }
+
+    /**
+     * Runs an icon transfer on {@code device}'s own thread; false, with a log line, when too many
+     * of its icons wait already (then the notification goes on without one).
+     */
+    private boolean iconTransfer(Device device, Runnable transfer) {
+        ThreadPoolExecutor executor = iconTransfers.computeIfAbsent(device.id(), id -> {
+            ThreadPoolExecutor perDevice = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
+                    new ArrayBlockingQueue<>(MAX_QUEUED_ICONS_PER_DEVICE), daemonThreads("notification-icon"));
+            perDevice.allowCoreThreadTimeOut(true);
+            return perDevice;
+        });
+        try {
+            executor.execute(transfer);
+            return true;
+        } catch (RejectedExecutionException e) {
+            LOG.info("{}: {}: more than {} icons waiting; this notification goes without its icon", device,
+                    NOTIFICATION, MAX_QUEUED_ICONS_PER_DEVICE);
+            return false;
+        }
     }
 
     private static byte[] readIcon(Device device, Path file) throws DeviceException {
@@ -407,10 +466,21 @@ public final class NotificationPlugin implements Plugin {
             return;
         }
         byte[] icon;
+        AtomicBoolean late = new AtomicBoolean();
         try (InputStream in = device.openPayload(packet)) {
-            icon = in.readAllBytes();
+            // Closing the stream is what ends a read blocked on a device that trickles.
+            ScheduledFuture<?> deadline = iconDeadlines.schedule(() -> {
+                late.set(true);
+                closeQuietly(in);
+            }, ICON_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                icon = in.readAllBytes();
+            } finally {
+                deadline.cancel(false);
+            }
         } catch (IOException | DeviceException e) {
-            LOG.info("{}: {}: icon not received: {}", device, NOTIFICATION, e.getMessage());
+            LOG.info("{}: {}: icon not received{}: {}", device, NOTIFICATION,
+                    late.get() ? " within " + ICON_DEADLINE.toSeconds() + " s" : "", e.getMessage());
             return;
         }
         if (!NotificationPackets.payloadHash(icon).equals(hash.toLowerCase(Locale.ROOT))) {
@@ -448,13 +518,60 @@ public final class NotificationPlugin implements Plugin {
             String body = n.text().isEmpty() ? n.title() : n.text();
             int replaces = desktopIds.getOrDefault(key, 0);
             Optional<byte[]> icon = cachedIcon(device, posted);
-            int shown = icon.isPresent()
-                    ? desktop.show(device.name(), summary, body, icon.get(), replaces)
-                    : desktop.show(device.name(), summary, body, replaces);
+            List<DesktopNotifier.Action> buttons = new ArrayList<>();
+            n.actions().forEach(action -> buttons.add(new DesktopNotifier.Action(ACTION_KEY + action, action)));
+            int shown = desktop.show(DesktopNotifier.Notice.of(device.name(), summary, body).withIcon(icon)
+                    .withActions(buttons, new DesktopListener(device, n)).replacing(replaces));
             if (shown != 0) {
                 desktopIds.put(key, shown);
             }
         });
+    }
+
+    /**
+     * The desktop's copy acts on the phone: its buttons press the phone's, and a dismissal by the
+     * user dismisses the phone's notification, as GSConnect and KDE do.
+     */
+    private final class DesktopListener implements DesktopNotifier.Listener {
+        private final Device device;
+        private final DeviceNotification notification;
+        /** Servers close a notification after a button press, as if the user dismissed it: that is no dismissal. */
+        private volatile boolean pressed;
+
+        DesktopListener(Device device, DeviceNotification notification) {
+            this.device = device;
+            this.notification = notification;
+        }
+
+        @Override
+        public void action(String key) {
+            if (!key.startsWith(ACTION_KEY)) {
+                return;
+            }
+            pressed = true;
+            try {
+                activate(device, notification.id(), key.substring(ACTION_KEY.length()));
+            } catch (DeviceException | IllegalArgumentException e) {
+                LOG.info("{}: button {} of notification {} pressed on the desktop, not passed on: {}", device,
+                        key.substring(ACTION_KEY.length()), notification.id(), e.getMessage());
+            }
+        }
+
+        @Override
+        public void closed(int reason) {
+            desktopCalls.execute(() -> {
+                desktopIds.remove(new Key(device.id(), notification.id()));
+                if (reason != DesktopNotifier.DISMISSED || pressed || !notification.clearable()) {
+                    return;
+                }
+                try {
+                    dismiss(device, notification.id());
+                } catch (DeviceException e) {
+                    LOG.info("{}: notification {} dismissed on the desktop, not on the device: {}", device,
+                            notification.id(), e.getMessage());
+                }
+            });
+        }
     }
 
     private void removed(Device device, String id) {
@@ -468,6 +585,14 @@ public final class NotificationPlugin implements Plugin {
                 desktop.close(shown);
             }
         });
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            LOG.debug("closing an icon payload failed: {}", e.getMessage());
+        }
     }
 
     private LinkedHashMap<String, Posted> receivedOf(String deviceId) {
