@@ -104,8 +104,45 @@ class GsbridgeMenuProvider(GObject.GObject, Nautilus.MenuProvider):
         except GLib.Error as error:
             message = Gio.DBusError.get_remote_error(error) or ""
             detail = error.message
-            if Gio.DBusError.is_remote_error(error):
-                Gio.DBusError.strip_remote_error(error)
-                detail = error.message
+            # PyGObject hands a copy to strip_remote_error, so the prefix is cut here.
+            prefix = "GDBus.Error:%s: " % message
+            if message and detail.startswith(prefix):
+                detail = detail[len(prefix):]
             print("gsbridge: sending to %s failed: %s %s" % (device_name, message, detail), file=sys.stderr)
             self.results.append(("error", device_name, detail))
+            self._notify("Not sent to %s" % device_name, detail)
+
+    def _notify(self, summary, body):
+        """A refusal (device gone, file unreadable) is told where the user looks: not in a log.
+        Transfers that start are reported by gsbridge itself when they end."""
+        self.pending += 1
+        Gio.bus_get(Gio.BusType.SESSION, None, self._on_bus_for_notification, (summary, body))
+
+    def _on_bus_for_notification(self, _source, result, text):
+        try:
+            bus = Gio.bus_get_finish(result)
+        except GLib.Error as error:
+            self.pending -= 1
+            print("gsbridge: cannot tell the desktop: %s" % error.message, file=sys.stderr)
+            return
+        summary, body = text
+        bus.call(
+            "org.freedesktop.Notifications",
+            "/org/freedesktop/Notifications",
+            "org.freedesktop.Notifications",
+            "Notify",
+            GLib.Variant("(susssasa{sv}i)", ("gsbridge", 0, "", summary, body, [], {}, -1)),
+            None,
+            Gio.DBusCallFlags.NONE,
+            -1,
+            None,
+            self._on_notified,
+            None,
+        )
+
+    def _on_notified(self, bus, result, _data):
+        self.pending -= 1
+        try:
+            bus.call_finish(result)
+        except GLib.Error as error:
+            print("gsbridge: no desktop notification: %s" % error.message, file=sys.stderr)

@@ -7,6 +7,7 @@ import io.github.gsbridge.credentials.Dconf;
 import io.github.gsbridge.credentials.DconfException;
 import io.github.gsbridge.credentials.GVariantText;
 import io.github.gsbridge.credentials.GsconnectDconf;
+import io.github.gsbridge.daemon.DaemonOptions;
 import io.github.gsbridge.dbus.DbusService;
 import io.github.gsbridge.dbus.Device1;
 import io.github.gsbridge.dbus.Manager1;
@@ -35,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 /** The client commands: each talks to the daemon over D-Bus only. */
 final class Commands {
     private static final String GSCONNECT_EXTENSION = "gsconnect@andyholmes.github.io";
+    private static final String ENABLED_KEY = GsconnectDconf.PATH + "enabled";
     /** Hand-over happens within 2 s; allow for a slow GSConnect shutdown on top. */
     private static final Duration STATE_WAIT = Duration.ofSeconds(15);
 
@@ -54,7 +56,29 @@ final class Commands {
     }
 
     /** A client command: its usage text, the options it takes, and what it does. */
-    record Command(String usage, Map<String, String> valueOptions, Set<String> flags, Body body) { }
+    record Command(String usage, Map<String, String> valueOptions, Set<String> flags, Body body,
+                   boolean needsDaemon) {
+        /** A command that talks to the running daemon. */
+        Command(String usage, Map<String, String> valueOptions, Set<String> flags, Body body) {
+            this(usage, valueOptions, flags, body, true);
+        }
+
+        /** The usage's first line without "gsbridge ", e.g. "pair -d DEV". */
+        String synopsis() {
+            return usage.lines().findFirst().orElse("").replaceFirst("^gsbridge ", "");
+        }
+
+        /** The first sentence of the usage's description, for the command list of gsbridge --help. */
+        String summary() {
+            int start = usage.indexOf("\n\n");
+            String text = start < 0 ? "" : usage.substring(start + 2).replaceAll("\\s+", " ").strip();
+            int end = text.indexOf(". ");
+            String sentence = end < 0 ? text : text.substring(0, end + 1);
+            // A long first sentence is cut at its first clause, so that the list stays one line a command.
+            int clause = sentence.indexOf(", ");
+            return sentence.length() > 80 && clause > 0 ? sentence.substring(0, clause) + "." : sentence;
+        }
+    }
 
     @FunctionalInterface
     interface Body {
@@ -68,8 +92,8 @@ final class Commands {
                 Map.of(), Set.of("--json"), Commands::devices));
         ALL.put("status", new Command("gsbridge status\n\nShows the daemon's identity, state and port.",
                 Map.of(), Set.of(), Commands::status));
-        ALL.put("pair", new Command("gsbridge pair -d DEV\n\nAsks DEV to pair, shows the verification key and waits "
-                + "until the device's user answers.", DEVICE, Set.of(), Commands::pair));
+        ALL.put("pair", new Command("gsbridge pair -d DEV\n\nAsks DEV to pair and waits for the answer. It shows the "
+                + "verification key to compare with the one on the device.", DEVICE, Set.of(), Commands::pair));
         ALL.put("unpair", new Command("gsbridge unpair -d DEV\n\nForgets the pairing with DEV (on both sides).",
                 DEVICE, Set.of(), (c, a, b) -> c.simple(a, b, "Unpair", "Unpaired")));
         ALL.put("accept", new Command("gsbridge accept -d DEV\n\nAccepts DEV's pair request.",
@@ -81,7 +105,7 @@ final class Commands {
         ALL.put("ring", new Command("gsbridge ring -d DEV\n\nMakes DEV ring.",
                 DEVICE, Set.of(), (c, a, b) -> c.simple(a, b, "Ring", "Ringing")));
         ALL.put("share", new Command("gsbridge share -d DEV FILE...\n\nSends files to DEV and waits until they "
-                + "arrived; exit status 0 only when every file did.", DEVICE, Set.of(), Commands::share));
+                + "arrived. The exit status is 0 only when every file did.", DEVICE, Set.of(), Commands::share));
         ALL.put("share-url", new Command("gsbridge share-url -d DEV URL\n\nOpens URL on DEV.",
                 DEVICE, Set.of(), Commands::shareUrl));
         ALL.put("share-text", new Command("gsbridge share-text -d DEV TEXT\n\nSends TEXT to DEV.",
@@ -94,17 +118,18 @@ final class Commands {
                         "--app", "--app", "--id", "--id", "--icon", "--icon"), Set.of(), Commands::notify));
         ALL.put("withdraw", new Command("gsbridge withdraw -d DEV ID\n\nRemoves the notification ID we sent to DEV.",
                 DEVICE, Set.of(), Commands::withdraw));
-        ALL.put("reply", new Command("gsbridge reply -d DEV ID MESSAGE\n\nAnswers DEV's notification ID (a chat "
-                + "message, say) with MESSAGE.", DEVICE, Set.of(), Commands::reply));
+        ALL.put("reply", new Command("gsbridge reply -d DEV ID MESSAGE\n\nAnswers DEV's notification ID with MESSAGE. "
+                + "ID is a chat message, say.", DEVICE, Set.of(), Commands::reply));
         ALL.put("action", new Command("gsbridge action -d DEV ID ACTION\n\nPresses the button ACTION of DEV's "
-                + "notification ID (\"gsbridge notifications\" lists them).", DEVICE, Set.of(), Commands::action));
+                + "notification ID. \"gsbridge notifications\" lists them.", DEVICE, Set.of(), Commands::action));
         ALL.put("notifications", new Command("gsbridge notifications -d DEV [--json]\n\nLists DEV's notifications.",
                 DEVICE, Set.of("--json"), Commands::notifications));
         ALL.put("takeover", new Command("""
                 gsbridge takeover
 
-                Switches GSConnect off (its "enabled" key, and the GNOME Shell extension where
-                gnome-extensions exists) and waits until gsbridge holds the KDE Connect ports.""",
+                Switches GSConnect off and waits until gsbridge holds the KDE Connect ports. It
+                sets GSConnect's "enabled" key, and disables the GNOME Shell extension where
+                gnome-extensions exists.""",
                 Map.of(), Set.of(), Commands::takeover));
         ALL.put("release", new Command("""
                 gsbridge release
@@ -112,6 +137,12 @@ final class Commands {
                 Gives the KDE Connect ports back and switches GSConnect on again. gsbridge stays
                 waiting until "gsbridge takeover" or until GSConnect has come and gone.""",
                 Map.of(), Set.of(), Commands::release));
+        ALL.put("doctor", new Command("""
+                gsbridge doctor [--json]
+
+                Checks what gsbridge needs and says what to do about each problem. The exit
+                status is 1 when a check fails. It works without the daemon.""",
+                Map.of(), Set.of("--json"), Commands::doctor, false));
         ALL.put("connect", new Command("""
                 gsbridge connect [--once] HOST[:PORT]
                 gsbridge connect --list
@@ -124,8 +155,8 @@ final class Commands {
                 after network changes until the device connects; --once does not remember it.
                 --list shows the remembered addresses; --forget stops trying one.""",
                 Map.of("--forget", "--forget"), Set.of("--once", "--list"), Commands::connect));
-        ALL.put("watch", new Command("gsbridge watch [--json]\n\nPrints events as they happen until interrupted "
-                + "or until the daemon stops.", Map.of(), Set.of("--json"), (c, a, b) -> new Watch(c.console).run(a, b)));
+        ALL.put("watch", new Command("gsbridge watch [--json]\n\nPrints events as they happen. It stops on Ctrl-C "
+                + "or when the daemon stops.", Map.of(), Set.of("--json"), (c, a, b) -> new Watch(c.console).run(a, b)));
     }
 
     /** Runs a client command; returns the exit status (0 ok, 1 failed, 2 usage). */
@@ -140,17 +171,20 @@ final class Commands {
         } catch (Arguments.UsageException e) {
             return usage(name, command, console, e.getMessage());
         }
-        try (BusClient bus = BusClient.open(console.env())) {
+        BusClient bus = null;
+        try {
+            bus = command.needsDaemon() ? BusClient.open(console.env()) : null;
             command.body().run(new Commands(console), args, bus);
             return 0;
         } catch (Arguments.UsageException e) {
             return usage(name, command, console, e.getMessage());
-        } catch (CliFailure e) {
+        } catch (CliFailure | DBusExecutionException e) {
             console.err().println("gsbridge " + name + ": " + e.getMessage());
             return 1;
-        } catch (DBusExecutionException e) {
-            console.err().println("gsbridge " + name + ": " + e.getMessage());
-            return 1;
+        } finally {
+            if (bus != null) {
+                bus.close();
+            }
         }
     }
 
@@ -222,6 +256,20 @@ final class Commands {
                 BusClient.value(manager, "IdentitySource").orElse(""), Plain.of(manager.get("TcpPort")));
     }
 
+    private void doctor(Arguments args, BusClient unused) throws CliFailure, Arguments.UsageException {
+        noMore(args);
+        List<Doctor.Check> checks = new Doctor(console.env()).run();
+        if (args.flag("--json")) {
+            print(Doctor.json(checks));
+        } else {
+            console.out().print(Doctor.table(checks));
+        }
+        long failed = checks.stream().filter(c -> c.result() == Doctor.Result.FAIL).count();
+        if (failed > 0) {
+            throw new CliFailure(failed + (failed == 1 ? " check failed" : " checks failed"));
+        }
+    }
+
     private void connect(Arguments args, BusClient bus) throws CliFailure, Arguments.UsageException {
         Manager1 manager = bus.manager();
         if (args.flag("--list")) {
@@ -267,6 +315,7 @@ final class Commands {
 
     private void takeover(Arguments args, BusClient bus) throws CliFailure, Arguments.UsageException {
         noMore(args);
+        recordGsconnectSwitches();
         switchGsconnect(false);
         bus.manager().TakeOver();
         String reason = awaitState(bus, "active");
@@ -278,7 +327,93 @@ final class Commands {
         bus.manager().Release();
         awaitState(bus, "waiting");
         console.out().println("gsbridge released the KDE Connect ports.");
-        switchGsconnect(true);
+        restoreGsconnectSwitches();
+    }
+
+    /** Where takeover notes GSConnect's switches as it found them; release puts them back and removes it. */
+    private Path takeoverRecord() {
+        return DaemonOptions.parse(List.of(), console.env()).configDir().resolve("gsconnect-before-takeover");
+    }
+
+    /**
+     * Notes the enabled key (absent: never set) and whether the Shell extension was enabled,
+     * unless an earlier takeover did: then GSConnect is off already, and the first record is the truth.
+     */
+    private void recordGsconnectSwitches() throws CliFailure {
+        Path record = takeoverRecord();
+        if (Files.exists(record)) {
+            return;
+        }
+        java.util.Properties found = new java.util.Properties();
+        try {
+            new Dconf("dconf", console.env()).read(ENABLED_KEY).ifPresent(value -> found.setProperty("enabled", value));
+        } catch (DconfException e) {
+            console.out().println("GSConnect: could not read " + ENABLED_KEY + ": " + e.getMessage());
+        }
+        found.setProperty("extension", extensionEnabled() ? "enabled" : "not enabled");
+        try {
+            Files.createDirectories(record.getParent());
+            try (var out = Files.newBufferedWriter(record)) {
+                found.store(out, "GSConnect's switches before gsbridge takeover; gsbridge release restores them");
+            }
+        } catch (IOException e) {
+            throw new CliFailure("cannot note GSConnect's switches in " + record + ": " + e.getMessage());
+        }
+    }
+
+    private void restoreGsconnectSwitches() throws CliFailure {
+        Path record = takeoverRecord();
+        if (!Files.exists(record)) {
+            console.out().println("GSConnect: left as it is; gsbridge takeover did not switch it off.");
+            return;
+        }
+        java.util.Properties found = new java.util.Properties();
+        try (var in = Files.newBufferedReader(record)) {
+            found.load(in);
+        } catch (IOException e) {
+            throw new CliFailure("cannot read " + record + ": " + e.getMessage());
+        }
+        String enabled = found.getProperty("enabled");
+        try {
+            Dconf dconf = new Dconf("dconf", console.env());
+            if (enabled == null) {
+                dconf.reset(ENABLED_KEY);
+                console.out().println("GSConnect: reset " + ENABLED_KEY + " (it was never set before takeover).");
+            } else {
+                dconf.write(ENABLED_KEY, enabled);
+                console.out().println("GSConnect: set " + ENABLED_KEY + " to " + enabled + ", as before takeover.");
+            }
+        } catch (DconfException | IllegalArgumentException e) {
+            console.out().println("GSConnect: could not restore " + ENABLED_KEY + ": " + e.getMessage());
+        }
+        if ("enabled".equals(found.getProperty("extension"))) {
+            gnomeExtensions("enable");
+        }
+        try {
+            Files.delete(record);
+        } catch (IOException e) {
+            throw new CliFailure("cannot remove " + record + ": " + e.getMessage());
+        }
+    }
+
+    /** Whether gnome-extensions reports GSConnect's Shell extension as enabled (GNOME 43: ENABLED, 45+: ACTIVE). */
+    private boolean extensionEnabled() {
+        if (!onPath("gnome-extensions")) {
+            return false;
+        }
+        try {
+            Process process = new ProcessBuilder("gnome-extensions", "info", GSCONNECT_EXTENSION)
+                    .redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0
+                    && output.lines().map(String::strip).anyMatch(line -> line.equals("State: ENABLED")
+                    || line.equals("State: ACTIVE") || line.equals("Enabled: Yes"));
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Waits until the daemon reports {@code state}; returns its reason, or fails with the one it keeps giving. */
@@ -308,14 +443,16 @@ final class Commands {
      * reports what it did; one that cannot run is reported and skipped.
      */
     private void switchGsconnect(boolean on) {
-        String key = GsconnectDconf.PATH + "enabled";
         try {
-            new Dconf("dconf", console.env()).write(key, GVariantText.formatBoolean(on));
-            console.out().println("GSConnect: set " + key + " to " + on + ".");
+            new Dconf("dconf", console.env()).write(ENABLED_KEY, GVariantText.formatBoolean(on));
+            console.out().println("GSConnect: set " + ENABLED_KEY + " to " + on + ".");
         } catch (DconfException | IllegalArgumentException e) {
-            console.out().println("GSConnect: could not set " + key + ": " + e.getMessage());
+            console.out().println("GSConnect: could not set " + ENABLED_KEY + ": " + e.getMessage());
         }
-        String verb = on ? "enable" : "disable";
+        gnomeExtensions(on ? "enable" : "disable");
+    }
+
+    private void gnomeExtensions(String verb) {
         if (!onPath("gnome-extensions")) {
             console.out().println("GSConnect: no gnome-extensions here; the extension itself was left as it is.");
             return;

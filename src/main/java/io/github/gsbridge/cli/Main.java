@@ -13,46 +13,44 @@ import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** Entry point of the {@code gsbridge} command: the daemon, and the clients that talk to it over D-Bus. */
 public final class Main {
-    private static final String USAGE = """
-            Usage: gsbridge COMMAND [OPTIONS]
+    /** Built from the commands themselves, so that no command is left out of it. */
+    static final String USAGE = usage();
 
-            Commands (DEV is a device id or name; COMMAND --help for details):
-              devices [--json]              the devices gsbridge knows
-              status                        the daemon's identity, state and port
-              pair -d DEV                   ask DEV to pair and wait for the answer
-              unpair -d DEV                 forget the pairing with DEV
-              accept -d DEV                 accept DEV's pair request
-              reject -d DEV                 reject DEV's pair request
-              ping -d DEV [MESSAGE]         ping DEV
-              ring -d DEV                   make DEV ring
-              share -d DEV FILE...          send files and wait until they arrived
-              share-url -d DEV URL          open a URL on DEV
-              share-text -d DEV TEXT        send text to DEV
-              notify -d DEV --title T --text B [--app A] [--id ID] [--icon PNG]
-                                            show a notification on DEV; prints its id
-              withdraw -d DEV ID            remove a notification we sent
-              reply -d DEV ID MESSAGE       answer DEV's notification ID
-              action -d DEV ID ACTION       press a button of DEV's notification ID
-              notifications -d DEV [--json] DEV's notifications
-              watch [--json]                print events as they happen
-              connect HOST[:PORT]           ask the device at HOST to connect, now and after each
-                                            start (--once: now only; --list, --forget HOST)
-              daemon [OPTIONS]              run the daemon in the foreground (gsbridge daemon --help)
-              --help                        this text
-              --version                     print the version
+    private static String usage() {
+        StringBuilder out = new StringBuilder("""
+                Usage: gsbridge COMMAND [OPTIONS]
 
-            All commands but daemon talk to the running daemon over the D-Bus session bus.
-            Exit status: 0 done, 1 failed, 2 usage error.
-            """;
+                Commands (DEV is a device's name, any case, a unique beginning of it, or its id;
+                COMMAND --help for details):
+                """);
+        Commands.ALL.forEach((name, command) -> line(out, command.synopsis(), command.summary()));
+        line(out, "daemon [OPTIONS]", "Runs the daemon in the foreground (gsbridge daemon --help).");
+        line(out, "--help", "This text.");
+        line(out, "--version", "Prints the version.");
+        return out.append("""
+
+                All commands but daemon talk to the running daemon over the D-Bus session bus.
+                Exit status: 0 done, 1 failed, 2 usage error.
+                """).toString();
+    }
+
+    private static void line(StringBuilder out, String synopsis, String summary) {
+        String padded = "  " + synopsis;
+        out.append(padded.length() < 32 ? String.format("%-32s", padded) : padded + "\n" + " ".repeat(32))
+                .append(summary).append('\n');
+    }
 
     private Main() {}
 
@@ -69,8 +67,7 @@ public final class Main {
         String command = args.get(0);
         List<String> rest = args.subList(1, args.size());
         if (command.equals("--version")) {
-            String version = Main.class.getPackage().getImplementationVersion();
-            console.out().println("gsbridge " + (version == null ? "(development build)" : version));
+            console.out().println("gsbridge " + version());
             return 0;
         }
         if (command.equals("daemon")) {
@@ -83,6 +80,19 @@ public final class Main {
             return 2;
         }
         return Commands.run(command, client, rest, console);
+    }
+
+    /** The project version Maven wrote into version.properties at build time. */
+    static String version() {
+        Properties properties = new Properties();
+        try (InputStream in = Main.class.getResourceAsStream("/io/github/gsbridge/version.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            // reported below as unknown
+        }
+        return properties.getProperty("version", "(version unknown: built without Maven)");
     }
 
     private static int daemon(List<String> args, Console console) {

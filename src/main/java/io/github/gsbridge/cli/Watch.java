@@ -13,6 +13,10 @@ import org.freedesktop.dbus.interfaces.Properties;
 import org.freedesktop.dbus.messages.DBusSignal;
 import org.freedesktop.dbus.types.Variant;
 
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,7 +112,11 @@ final class Watch {
                 console.err().println("gsbridge watch: cannot write " + event + ": " + e.getMessage());
             }
         } else {
-            console.out().println(line(event));
+            String line = line(event);
+            if (line == null) {
+                return;
+            }
+            console.out().println(line);
         }
         console.out().flush();
     }
@@ -172,6 +180,7 @@ final class Watch {
             return null;
         }
         Map<String, Object> ordered = new LinkedHashMap<>();
+        ordered.put("time", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
         ordered.put("event", event.remove("event"));
         ordered.put("object", object);
         if (names.containsKey(object)) {
@@ -181,16 +190,86 @@ final class Watch {
         return ordered;
     }
 
-    /** The plain line: "NAME: EVENT key=value ...", or the object path where no device name applies. */
+    /** The plain line: the local time, then what happened in words, by device name. */
     private static String line(Map<String, Object> event) {
-        StringBuilder line = new StringBuilder();
-        Object subject = event.containsKey("device") ? event.get("device") : event.get("object");
-        line.append(subject).append(": ").append(event.get("event"));
-        event.forEach((key, value) -> {
-            if (!key.equals("event") && !key.equals("object") && !key.equals("device")) {
-                line.append(' ').append(key).append('=').append(value);
+        String time = LocalTime.ofInstant(Instant.parse(String.valueOf(event.get("time"))), ZoneId.systemDefault())
+                .truncatedTo(ChronoUnit.SECONDS).toString();
+        String text = sentence(event);
+        return text == null ? null : time + "  " + text;
+    }
+
+    /** What the event means to a person, or null for what only a script cares about (progress, fingerprints). */
+    private static String sentence(Map<String, Object> e) {
+        Object who = e.containsKey("device") ? e.get("device") : e.get("object");
+        return switch (String.valueOf(e.get("event"))) {
+            case "DeviceAdded" -> who + " (" + e.get("id") + "): " + (Boolean.TRUE.equals(e.get("paired"))
+                    ? "paired" : "not paired") + ", " + (Boolean.TRUE.equals(e.get("reachable")) ? "reachable"
+                    : "not reachable");
+            case "DeviceRemoved" -> who + " is no longer known";
+            case "TransferAdded" -> "transfer " + transferNumber(e.get("object")) + ": "
+                    + ("in".equals(e.get("direction")) ? "receiving " : "sending ") + files(e.get("files"));
+            case "TransferRemoved" -> null;
+            case "PropertiesChanged" -> changed(who, e);
+            case "PairRequested" -> who + " asks to pair; compare the key " + e.get("verificationKey")
+                    + ", then \"gsbridge accept -d " + who + "\" or \"gsbridge reject -d " + who + "\"";
+            case "PingReceived" -> who + ": ping" + (String.valueOf(e.get("message")).isEmpty() ? ""
+                    : " \"" + e.get("message") + "\"");
+            case "FileReceived" -> who + " sent a file: " + e.get("path");
+            case "UrlReceived" -> who + " sent a link: " + e.get("url");
+            case "TextReceived" -> who + " sent text: " + e.get("text");
+            case "NotificationPosted" -> who + " shows a notification " + e.get("id") + ": "
+                    + notification(e.get("notification"));
+            case "NotificationRemoved" -> who + " removed its notification " + e.get("id");
+            default -> who + ": " + e.get("event");
+        };
+    }
+
+    private static String changed(Object who, Map<String, Object> e) {
+        List<String> parts = new ArrayList<>();
+        if (Device1.NAME.equals(e.get("interface"))) {
+            if (e.get("reachable") instanceof Boolean reachable) {
+                parts.add(reachable ? "connected" : "disconnected");
             }
-        });
-        return line.toString();
+            if (e.get("paired") instanceof Boolean paired) {
+                parts.add(paired ? "paired" : "not paired any more");
+            }
+            if (e.containsKey("name")) {
+                parts.add("now called " + e.get("name"));
+            }
+            return parts.isEmpty() ? null : who + " " + String.join(", ", parts);
+        }
+        Object state = e.get("state");
+        if (state == null) {
+            return null; // progress
+        }
+        String error = String.valueOf(e.getOrDefault("error", ""));
+        return "transfer " + transferNumber(e.get("object")) + " " + state
+                + (error.isEmpty() || !"failed".equals(state) ? "" : ": " + error);
+    }
+
+    private static String transferNumber(Object path) {
+        String text = String.valueOf(path);
+        return text.substring(text.lastIndexOf('/') + 1);
+    }
+
+    private static String files(Object files) {
+        if (files instanceof List<?> list && !list.isEmpty()) {
+            return list.size() == 1 ? String.valueOf(list.get(0)) : list.size() + " files";
+        }
+        return "files";
+    }
+
+    private static String notification(Object notification) {
+        if (!(notification instanceof Map<?, ?> map)) {
+            return String.valueOf(notification);
+        }
+        StringBuilder out = new StringBuilder();
+        for (String key : List.of("appName", "title", "text")) {
+            Object value = map.get(key);
+            if (value != null && !String.valueOf(value).isEmpty()) {
+                out.append(out.length() == 0 ? "" : " - ").append(value);
+            }
+        }
+        return out.toString();
     }
 }

@@ -1,11 +1,16 @@
 package io.github.gsbridge.daemon;
 
 import io.github.gsbridge.credentials.Dconf;
+import io.github.gsbridge.credentials.GsconnectInstallation;
 import io.github.gsbridge.credentials.GsconnectPairingStore;
 import io.github.gsbridge.credentials.IdentityLoader;
+import io.github.gsbridge.credentials.IdentitySource;
 import io.github.gsbridge.credentials.LocalIdentity;
 import io.github.gsbridge.credentials.ProtocolHistory;
+import io.github.gsbridge.desktop.DesktopFace;
+import io.github.gsbridge.desktop.DesktopLauncher;
 import io.github.gsbridge.desktop.FreedesktopNotifier;
+import io.github.gsbridge.desktop.NotificationKind;
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceEvent;
 import io.github.gsbridge.device.DeviceManager;
@@ -123,6 +128,9 @@ public final class Daemon implements AutoCloseable {
         }) : Mdns.none();
         NetworkMonitor.start(timers, this::networkChanged).ifPresent(closeWithDaemon::add);
         closeWithDaemon.add(events.subscribe(this::followAwayDevices)::run);
+        // Known before the D-Bus API is offered and while GSConnect holds the ports, so that devices,
+        // watch and GetManagedObjects list them from the start.
+        reloadPairings();
     }
 
     /** Loads the identity and sets everything up, holding no port yet; see {@link #activate()}. */
@@ -134,8 +142,11 @@ public final class Daemon implements AutoCloseable {
                 ? Optional.empty() : Optional.of(new GsconnectPairingStore(dconf));
         FreedesktopNotifier desktop = new FreedesktopNotifier();
         Plugins plugins = Plugins.standard(events, transfers, new XdgDownloadDirectories(System.getenv(), gsconnect),
-                desktop, options.desktopNotifications());
+                desktop, options.desktopNotifications().contains(NotificationKind.PHONE));
         Daemon daemon = create(options, dconf, events, transfers, plugins);
+        DesktopFace face = new DesktopFace(desktop, new DesktopLauncher(), events, daemon.devices()::find,
+                options.desktopNotifications());
+        daemon.closeWithDaemon.add(face);
         daemon.closeWithDaemon.add(desktop);
         return daemon;
     }
@@ -191,11 +202,13 @@ public final class Daemon implements AutoCloseable {
         devices.replaceCredentials(reloaded.certificate(), tls, reloaded.pairings());
         reloadPairings();
         LanLinkProvider provider = new LanLinkProvider(options.lan(), tls, () -> identity, devices::onLink);
+        provider.preferConnectsTo(devices::isPaired);
         provider.start();
         lan = provider;
         setState(DaemonState.Kind.ACTIVE, "listening on TCP " + provider.tcpPort() + " and UDP " + provider.udpPort());
-        LOG.info("gsbridge {} \"{}\" ({} identity) is up: TCP {}, UDP {}", identity.deviceId(), identity.deviceName(),
-                reloaded.source().label(), provider.tcpPort(), provider.udpPort());
+        LOG.info("gsbridge {} \"{}\" ({} identity, protocol {}) is up: TCP {}, UDP {}", identity.deviceId(),
+                identity.deviceName(), reloaded.source().label(), identity.protocolVersion(), provider.tcpPort(),
+                provider.udpPort());
         provider.announce();
         mdns.publish(identity, provider.udpPort());
         dialer.redialAll("gsbridge took the ports");
@@ -492,7 +505,23 @@ public final class Daemon implements AutoCloseable {
     private Identity identityFor(LocalIdentity local) {
         String name = Identity.sanitizeName(options.name().or(local::configuredName).orElseGet(Daemon::hostName));
         return Identity.of(local.deviceId(), name.isBlank() ? "gsbridge" : name, options.deviceType(),
-                PROTOCOL_VERSION, plugins.incomingTypes(), plugins.outgoingTypes());
+                protocolFor(local), plugins.incomingTypes(), plugins.outgoingTypes());
+    }
+
+    /**
+     * With GSConnect's identity we speak what the installed GSConnect speaks: phones and KDE
+     * desktops remember the highest protocol a paired device used and refuse a lower one, so a
+     * phone that met us speaking 8 would refuse GSConnect 54 (protocol 7) once it has the ports back.
+     */
+    private int protocolFor(LocalIdentity local) {
+        if (options.protocol().isPresent()) {
+            return options.protocol().getAsInt();
+        }
+        if (local.source() == IdentitySource.GSCONNECT) {
+            return Math.min(PROTOCOL_VERSION, GsconnectInstallation.protocolVersion(System.getenv())
+                    .orElse(PROTOCOL_VERSION));
+        }
+        return PROTOCOL_VERSION;
     }
 
     private static LocalIdentity loadIdentity(DaemonOptions options, Dconf dconf) throws CredentialsException {

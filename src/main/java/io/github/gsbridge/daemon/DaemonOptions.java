@@ -1,6 +1,7 @@
 package io.github.gsbridge.daemon;
 
 import io.github.gsbridge.credentials.IdentityLoader;
+import io.github.gsbridge.desktop.NotificationKind;
 import io.github.gsbridge.lan.LanConfig;
 import io.github.gsbridge.lan.PortRange;
 
@@ -8,10 +9,13 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 
 /** Options of {@code gsbridge daemon}; every default follows GSConnect and the KDE Connect ports. */
 public record DaemonOptions(
@@ -23,8 +27,9 @@ public record DaemonOptions(
         String dconfExecutable,
         LanConfig lan,
         boolean force,
-        boolean desktopNotifications,
-        boolean mdns) {
+        Set<NotificationKind> desktopNotifications,
+        boolean mdns,
+        OptionalInt protocol) {
 
     public static final String USAGE = """
             Usage: gsbridge daemon [OPTIONS]
@@ -50,9 +55,19 @@ public record DaemonOptions(
               --peer-payload-ports N-M
                                     payload ports of peers we fetch from (default: 1739-1764)
               --force               keep the ports even when GSConnect starts (it then cannot bind them)
+              --no-notify KINDS     show no desktop notifications of these kinds (comma-separated):
+                                      pairing  = pair requests, with Accept and Reject
+                                      received = files, links and text a device sent
+                                      sent     = how a transfer to a device ended
+                                      phone    = the devices' own notifications
+                                      ping     = pings
+                                      all      = none at all
               --no-desktop-notifications
-                                    do not show the devices' notifications on this desktop
+                                    the same as --no-notify phone
               --no-mdns             neither publish nor look for devices through Avahi (mDNS)
+              --protocol 7|8        protocol version to speak (default: 8, or what the installed
+                                      GSConnect speaks when using its identity, so that handing
+                                      the ports back never looks like a downgrade to a phone)
               --verbose             debug logging
             """;
 
@@ -75,8 +90,9 @@ public record DaemonOptions(
         PortRange payloadPorts = defaults.payloadPorts();
         List<InetAddress> broadcast = new ArrayList<>();
         boolean force = false;
-        boolean desktopNotifications = true;
+        Set<NotificationKind> desktopNotifications = EnumSet.allOf(NotificationKind.class);
         boolean mdns = true;
+        OptionalInt protocol = OptionalInt.empty();
         PortRange peerTcpPorts = defaults.peerTcpPorts();
         PortRange peerPayloadPorts = defaults.peerPayloadPorts();
 
@@ -90,7 +106,7 @@ public record DaemonOptions(
                 continue;
             }
             if (option.equals("--no-desktop-notifications")) {
-                desktopNotifications = false;
+                desktopNotifications.remove(NotificationKind.PHONE);
                 continue;
             }
             if (option.equals("--no-mdns")) {
@@ -111,6 +127,7 @@ public record DaemonOptions(
                 case "--config-dir" -> configDir = Path.of(value);
                 case "--gsconnect-dir" -> gsconnectDir = Path.of(value);
                 case "--dconf" -> dconf = value;
+                case "--no-notify" -> desktopNotifications.removeAll(NotificationKind.parseList(value));
                 case "--udp-port" -> udpPort = PortRange.parse(value).first();
                 case "--peer-udp-port" -> peerUdpPort = PortRange.parse(value).first();
                 case "--tcp-ports" -> tcpPorts = PortRange.parse(value);
@@ -118,12 +135,20 @@ public record DaemonOptions(
                 case "--broadcast" -> broadcast.add(parseAddress(value));
                 case "--peer-tcp-ports" -> peerTcpPorts = PortRange.parse(value);
                 case "--peer-payload-ports" -> peerPayloadPorts = PortRange.parse(value);
+                case "--protocol" -> protocol = OptionalInt.of(parseProtocol(value));
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
         return new DaemonOptions(name, type, identity, configDir, gsconnectDir, dconf,
                 new LanConfig(udpPort, peerUdpPort, tcpPorts, payloadPorts, broadcast, peerTcpPorts, peerPayloadPorts),
-                force, desktopNotifications, mdns);
+                force, Set.copyOf(desktopNotifications), mdns, protocol);
+    }
+
+    private static int parseProtocol(String value) {
+        if (!value.equals("7") && !value.equals("8")) {
+            throw new IllegalArgumentException("--protocol takes 7 or 8, not \"" + value + "\"");
+        }
+        return Integer.parseInt(value);
     }
 
     public static boolean verbose(List<String> args) {

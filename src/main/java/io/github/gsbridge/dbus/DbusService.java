@@ -248,7 +248,7 @@ public final class DbusService implements AutoCloseable {
     }
 
     private void onDeviceEvent(DeviceEvent event) {
-        String deviceId = deviceIdOf(event);
+        String deviceId = event.deviceId();
         Optional<Device> device = daemon.devices().find(deviceId).filter(d -> d.id().equals(deviceId));
         if (device.isEmpty()) {
             // Unpaired devices are forgotten when they disconnect; so is their object.
@@ -263,21 +263,6 @@ public final class DbusService implements AutoCloseable {
         if (event instanceof DeviceEvent.PairRequested request) {
             object.emit(() -> new Device1.PairRequested(object.getObjectPath(), request.verificationKey()));
         }
-    }
-
-    private static String deviceIdOf(DeviceEvent event) {
-        if (event instanceof DeviceEvent.Connected e) {
-            return e.deviceId();
-        } else if (event instanceof DeviceEvent.Disconnected e) {
-            return e.deviceId();
-        } else if (event instanceof DeviceEvent.PairRequested e) {
-            return e.deviceId();
-        } else if (event instanceof DeviceEvent.Paired e) {
-            return e.deviceId();
-        } else if (event instanceof DeviceEvent.Unpaired e) {
-            return e.deviceId();
-        }
-        return ((DeviceEvent.PairingFailed) event).deviceId();
     }
 
     private void withDevice(String deviceId, Consumer<DeviceObject> action) {

@@ -351,11 +351,11 @@ final class DeviceObject extends BusObject implements Device1, GtkActions {
     /** Runs an operation on the device; every failure becomes a D-Bus error naming the operation and the device. */
     private <T> T query(String operation, DeviceCall<T> action) {
         Device device = daemon.devices().find(id).filter(d -> d.id().equals(id)).orElseThrow(() ->
-                new Error.UnknownDevice(operation + " on " + id + " failed: gsbridge no longer knows this device"));
+                new Error.UnknownDevice("gsbridge no longer knows the device " + id));
         try {
             return action.run(device);
         } catch (DeviceException | RuntimeException e) {
-            throw Errors.map(operation, device.name() + " (" + id + ")", e);
+            throw Errors.map(operation, device.name(), id, e);
         } finally {
             update();
         }

@@ -21,6 +21,7 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** {@code /io/github/gsbridge}: {@code io.github.gsbridge.Manager1} and the ObjectManager of devices and transfers. */
 final class ManagerObject extends BusObject implements Manager1, ObjectManager {
@@ -136,13 +137,16 @@ final class ManagerObject extends BusObject implements Manager1, ObjectManager {
 
     @Override
     public DBusPath FindDevice(String nameOrId) {
-        Device device = daemon.devices().find(nameOrId).orElseThrow(() -> {
-            long sameName = daemon.devices().devices().stream().filter(d -> d.name().equals(nameOrId)).count();
-            return new Error.UnknownDevice(sameName > 1
-                    ? sameName + " devices are named \"" + nameOrId + "\"; use the device id"
-                    : "no device with the id or name \"" + nameOrId + "\"");
-        });
-        return new DBusPath(service.ensureExported(device).getObjectPath());
+        List<Device> found = daemon.devices().matching(nameOrId);
+        if (found.isEmpty()) {
+            throw new Error.UnknownDevice("no device is called \"" + nameOrId + "\"");
+        }
+        if (found.size() > 1) {
+            throw new Error.UnknownDevice("\"" + nameOrId + "\" could be " + found.stream()
+                    .map(d -> d.name() + " (" + d.id() + ")").collect(Collectors.joining(", "))
+                    + "; give more of the name, or the id");
+        }
+        return new DBusPath(service.ensureExported(found.get(0)).getObjectPath());
     }
 
     @Override

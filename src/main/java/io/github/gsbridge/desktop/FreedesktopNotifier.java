@@ -1,9 +1,12 @@
 package io.github.gsbridge.desktop;
 
+import io.github.gsbridge.dbus.SessionBus;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
+import org.freedesktop.dbus.interfaces.DBus;
+import org.freedesktop.dbus.messages.DBusSignal;
 import org.freedesktop.dbus.types.UInt32;
 import org.freedesktop.dbus.types.Variant;
 import org.slf4j.Logger;
@@ -15,13 +18,19 @@ import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 
 /**
- * {@link DesktopNotifier} on the session bus's {@code org.freedesktop.Notifications}. Connects on
+ * {@link DesktopNotifier} on the session bus's {@code org.freedesktop.Notifications}, with the
+ * server's ActionInvoked and NotificationClosed signals passed to each notice's listener. Connects on
  * first use; without a bus it stays off (a session's bus does not appear later), without a server
  * it asks again each time (a notification server may start after us), and after losing the bus it
  * connects once more. Until something is shown, {@link #show} returns 0. Failures are logged (the
@@ -36,6 +45,7 @@ public final class FreedesktopNotifier implements DesktopNotifier, AutoCloseable
     private static final int CONNECT_TIMEOUT_MS = 1000;
     /** The server's default expiry. */
     private static final int DEFAULT_TIMEOUT = -1;
+    private static final int NEVER_EXPIRE = 0;
 
     private final Optional<String> address;
     private DBusConnection connection;
@@ -44,6 +54,14 @@ public final class FreedesktopNotifier implements DesktopNotifier, AutoCloseable
     private Boolean bodyMarkup;
     private boolean failing;
     private boolean noBus;
+    /** What to tell about the notifications we show, by server id. */
+    private final Map<Integer, Listener> listeners = new HashMap<>();
+    /** Listeners run here: they may call back into this notifier, or into the daemon, and take time. */
+    private final ExecutorService callbacks = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "desktop-notification-actions");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /** On the session bus named by {@code DBUS_SESSION_BUS_ADDRESS}. */
     public FreedesktopNotifier() {
@@ -56,20 +74,34 @@ public final class FreedesktopNotifier implements DesktopNotifier, AutoCloseable
     }
 
     @Override
-    public synchronized int show(String appName, String summary, String body, int replacesId) {
-        return notify(appName, summary, body, Map.of(), replacesId);
-    }
-
-    @Override
-    public synchronized int show(String appName, String summary, String body, byte[] pngIcon, int replacesId) {
-        Map<String, Variant<?>> hints = imageData(pngIcon)
-                .<Map<String, Variant<?>>>map(image -> Map.of("image-data", new Variant<>(image, "(iiibiiay)")))
-                .orElse(Map.of());
-        return notify(appName, summary, body, hints, replacesId);
+    public synchronized int show(Notice notice) {
+        Map<String, Variant<?>> hints = new HashMap<>();
+        notice.pngIcon().flatMap(FreedesktopNotifier::imageData)
+                .ifPresent(image -> hints.put("image-data", new Variant<>(image, "(iiibiiay)")));
+        if (notice.resident()) {
+            // Without it GNOME Shell and dunst drop a pair request from view long before it expires.
+            hints.put("urgency", new Variant<>((byte) 2));
+        }
+        List<String> actions = new ArrayList<>();
+        for (Action action : notice.actions()) {
+            actions.add(action.key());
+            actions.add(action.label());
+        }
+        int id = notify(notice.appName(), notice.summary(), notice.body(), actions, hints,
+                notice.resident() ? NEVER_EXPIRE : DEFAULT_TIMEOUT, notice.replacesId());
+        if (id != 0) {
+            if (notice.listener() == Listener.NONE) {
+                listeners.remove(id);
+            } else {
+                listeners.put(id, notice.listener());
+            }
+        }
+        return id;
     }
 
     @Override
     public synchronized void close(int id) {
+        listeners.remove(id);
         Notifications current = server();
         if (current == null) {
             return;
@@ -81,7 +113,8 @@ public final class FreedesktopNotifier implements DesktopNotifier, AutoCloseable
         }
     }
 
-    private int notify(String appName, String summary, String body, Map<String, Variant<?>> hints, int replacesId) {
+    private int notify(String appName, String summary, String body, List<String> actions,
+                       Map<String, Variant<?>> hints, int timeout, int replacesId) {
         Notifications current = server();
         if (current == null) {
             return 0;
@@ -94,12 +127,51 @@ public final class FreedesktopNotifier implements DesktopNotifier, AutoCloseable
                         info.getVendor(), bodyMarkup ? ", which reads markup" : "");
             }
             UInt32 id = current.Notify(appName, new UInt32(Integer.toUnsignedLong(replacesId)), "", summary,
-                    bodyMarkup ? escapeMarkup(body) : body, List.of(), hints, DEFAULT_TIMEOUT);
+                    bodyMarkup ? escapeMarkup(body) : body, actions, hints, timeout);
             failing = false;
             return id.intValue();
         } catch (DBusExecutionException e) {
             failed("Notify", e);
             return 0;
+        }
+    }
+
+    /**
+     * A signal about one of ours: handled on {@link #callbacks}, and only when it comes from the
+     * server (any program on the bus may send these signals; a forged Accept must not pair).
+     */
+    private void signalled(DBusSignal signal, int id, Consumer<Listener> call, boolean last) {
+        callbacks.execute(() -> {
+            Listener listener;
+            synchronized (this) {
+                listener = last ? listeners.remove(id) : listeners.get(id);
+                if (listener == null) {
+                    return;
+                }
+                if (!fromServer(signal.getSource())) {
+                    LOG.warn("ignored {} for desktop notification {} from {}, which is not the notification server",
+                            signal.getName(), Integer.toUnsignedString(id), signal.getSource());
+                    if (last) {
+                        listeners.put(id, listener);
+                    }
+                    return;
+                }
+            }
+            try {
+                call.accept(listener);
+            } catch (RuntimeException e) {
+                LOG.warn("handling {} of desktop notification {} failed", signal.getName(), Integer.toUnsignedString(id), e);
+            }
+        });
+    }
+
+    private boolean fromServer(String sender) {
+        try {
+            DBus bus = connection.getRemoteObject("org.freedesktop.DBus", "/org/freedesktop/DBus", DBus.class);
+            return bus.GetNameOwner(Notifications.BUS_NAME).equals(sender);
+        } catch (DBusException | RuntimeException e) {
+            LOG.debug("cannot tell who owns {}: {}", Notifications.BUS_NAME, e.getMessage());
+            return false;
         }
     }
 
@@ -109,11 +181,19 @@ public final class FreedesktopNotifier implements DesktopNotifier, AutoCloseable
             return server;
         }
         try {
-            DBusConnectionBuilder builder = address.isPresent()
-                    ? DBusConnectionBuilder.forAddress(address.get()) : DBusConnectionBuilder.forSessionBus();
-            connection = builder.withShared(false).transportConfig().withTimeout(CONNECT_TIMEOUT_MS).back().build();
+            Optional<String> target = address.or(() -> SessionBus.address(System.getenv()));
+            if (target.isEmpty()) {
+                noBus = true;
+                report("no session bus (DBUS_SESSION_BUS_ADDRESS is not set): no desktop notifications");
+                return null;
+            }
+            connection = DBusConnectionBuilder.forAddress(target.get()).withShared(false).transportConfig().withTimeout(CONNECT_TIMEOUT_MS).back().build();
             server = connection.getRemoteObject(Notifications.BUS_NAME, Notifications.OBJECT_PATH,
                     Notifications.class);
+            connection.addSigHandler(Notifications.ActionInvoked.class,
+                    signal -> signalled(signal, signal.id(), listener -> listener.action(signal.actionKey()), false));
+            connection.addSigHandler(Notifications.NotificationClosed.class,
+                    signal -> signalled(signal, signal.id(), listener -> listener.closed(signal.reason()), true));
             return server;
         } catch (DBusException | RuntimeException e) {
             disconnect();
@@ -149,11 +229,14 @@ public final class FreedesktopNotifier implements DesktopNotifier, AutoCloseable
         connection = null;
         server = null;
         bodyMarkup = null;
+        // The ids were the lost server's; its signals for them will never come.
+        listeners.clear();
     }
 
     @Override
     public synchronized void close() {
         disconnect();
+        callbacks.shutdown();
     }
 
     /** The spec's markup is a subset of XML: these three would be read as markup otherwise. */

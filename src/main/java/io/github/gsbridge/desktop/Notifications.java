@@ -4,7 +4,9 @@ import org.freedesktop.dbus.Struct;
 import org.freedesktop.dbus.Tuple;
 import org.freedesktop.dbus.annotations.DBusInterfaceName;
 import org.freedesktop.dbus.annotations.Position;
+import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.interfaces.DBusInterface;
+import org.freedesktop.dbus.messages.DBusSignal;
 import org.freedesktop.dbus.types.UInt32;
 import org.freedesktop.dbus.types.Variant;
 
@@ -28,6 +30,46 @@ public interface Notifications extends DBusInterface {
     List<String> GetCapabilities();
 
     ServerInformation<String, String, String, String> GetServerInformation();
+
+    /** The user pressed a button; {@code actionKey} is the key given to Notify. */
+    final class ActionInvoked extends DBusSignal {
+        private final UInt32 id;
+        private final String actionKey;
+
+        public ActionInvoked(String path, UInt32 id, String actionKey) throws DBusException {
+            super(path, id, actionKey);
+            this.id = id;
+            this.actionKey = actionKey;
+        }
+
+        public int id() {
+            return id.intValue();
+        }
+
+        public String actionKey() {
+            return actionKey;
+        }
+    }
+
+    /** A notification went away; reason 1 expired, 2 dismissed by the user, 3 CloseNotification, 4 other. */
+    final class NotificationClosed extends DBusSignal {
+        private final UInt32 id;
+        private final UInt32 reason;
+
+        public NotificationClosed(String path, UInt32 id, UInt32 reason) throws DBusException {
+            super(path, id, reason);
+            this.id = id;
+            this.reason = reason;
+        }
+
+        public int id() {
+            return id.intValue();
+        }
+
+        public int reason() {
+            return reason.intValue();
+        }
+    }
 
     /**
      * GetServerInformation's four out arguments (all strings). dbus-java reads the D-Bus types of a

@@ -114,6 +114,10 @@ public final class Device {
 
     public void requestPair() throws DeviceException {
         pairing.request();
+        // Requesting while the device asks accepts instead, which Paired reports.
+        if (pairing.state() == Pairing.State.REQUESTED_BY_US) {
+            services.events().publish(new DeviceEvent.PairRequestSent(id, verificationKey().orElse("")));
+        }
     }
 
     public void acceptPair() throws DeviceException {

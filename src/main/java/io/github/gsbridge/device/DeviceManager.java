@@ -21,8 +21,10 @@ import java.net.InetAddress;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -30,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * All devices we know, and the trust decision for every new link: a paired device must present
@@ -103,10 +106,17 @@ public final class DeviceManager implements AutoCloseable {
             return;
         }
         for (PairedDevice record : stored.values()) {
-            Device device = devices.computeIfAbsent(record.id(), id -> new Device(id, services));
+            boolean[] added = new boolean[1];
+            Device device = devices.computeIfAbsent(record.id(), id -> {
+                added[0] = true;
+                return new Device(id, services);
+            });
             PairedDevice previous = device.pairedRecord();
             device.setPairedRecord(record);
             device.pairing().restorePaired();
+            if (added[0] || previous == null) {
+                services.events().publish(new DeviceEvent.Known(device.id()));
+            }
             if (previous != null && !previous.certificatePem().equals(record.certificatePem()) && device.link() != null) {
                 LOG.info("{}: pinned certificate changed in {}; reconnecting", device, services.store().describe());
                 device.link().close();
@@ -144,6 +154,11 @@ public final class DeviceManager implements AutoCloseable {
         return List.copyOf(devices.values());
     }
 
+    public boolean isPaired(String deviceId) {
+        Device device = devices.get(deviceId);
+        return device != null && device.isPaired();
+    }
+
     /** A device by id, or by name when exactly one known device has it. */
     public Optional<Device> find(String idOrName) {
         Device byId = devices.get(idOrName);
@@ -152,6 +167,32 @@ public final class DeviceManager implements AutoCloseable {
         }
         List<Device> byName = devices.values().stream().filter(d -> d.name().equals(idOrName)).toList();
         return byName.size() == 1 ? Optional.of(byName.get(0)) : Optional.empty();
+    }
+
+    /**
+     * The devices a person may mean by {@code query}: the one with that id, else those with that
+     * name, else that name in any case, else those whose name or id begins with it (any case).
+     * More than one means the query is ambiguous.
+     */
+    public List<Device> matching(String query) {
+        Device byId = devices.get(query);
+        if (byId != null) {
+            return List.of(byId);
+        }
+        String lower = query.toLowerCase(Locale.ROOT);
+        List<Predicate<Device>> stages = List.of(
+                d -> d.name().equals(query),
+                d -> d.name().toLowerCase(Locale.ROOT).equals(lower),
+                d -> !lower.isEmpty() && (d.name().toLowerCase(Locale.ROOT).startsWith(lower)
+                        || d.id().toLowerCase(Locale.ROOT).startsWith(lower)));
+        for (Predicate<Device> stage : stages) {
+            List<Device> found = devices.values().stream().filter(stage)
+                    .sorted(Comparator.comparing(Device::name)).toList();
+            if (!found.isEmpty()) {
+                return found;
+            }
+        }
+        return List.of();
     }
 
     /** The connected device whose link comes from {@code address}, if any. */

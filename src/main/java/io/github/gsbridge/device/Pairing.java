@@ -97,7 +97,7 @@ public final class Pairing {
                 Packet packet = pairPacket(true);
                 packet.body().put("timestamp", now);
                 Link link = device.sendUnchecked(packet);
-                request = new Request(link.peerCertificate(), link.identity().protocolVersion(), now);
+                request = new Request(link.peerCertificate(), link.protocolVersion(), now);
                 state = State.REQUESTED_BY_US;
                 startTimeout();
                 LOG.info("{}: pair request sent", device);
@@ -187,7 +187,7 @@ public final class Pairing {
             }
             case NOT_PAIRED -> {
                 OptionalLong timestamp = packet.wholeNumber("timestamp");
-                int version = link.identity().protocolVersion();
+                int version = link.protocolVersion();
                 if (version >= 8) {
                     if (timestamp.isEmpty()) {
                         LOG.warn("{}: ignored protocol 8 pair request without a timestamp", device);

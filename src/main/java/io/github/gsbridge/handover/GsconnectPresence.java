@@ -1,7 +1,7 @@
 package io.github.gsbridge.handover;
 
+import io.github.gsbridge.dbus.SessionBus;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
-import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.interfaces.DBus;
 import org.slf4j.Logger;
@@ -28,12 +28,19 @@ final class GsconnectPresence implements AutoCloseable {
 
     /** Starts watching; empty when there is no session bus (then nobody can tell us about GSConnect). */
     static Optional<GsconnectPresence> watch(Consumer<Boolean> onChange) {
+        // Without an address dbus-java falls back to X11 autolaunch and reports a missing DISPLAY,
+        // which tells the user nothing; the daemon already said that there is no session bus.
+        Optional<String> address = SessionBus.address(System.getenv());
+        if (address.isEmpty()) {
+            LOG.info("without a session bus gsbridge cannot see GSConnect; it takes the ports whenever they are free");
+            return Optional.empty();
+        }
         DBusConnection connection;
         try {
-            connection = DBusConnectionBuilder.forSessionBus().withShared(false).build();
+            connection = SessionBus.connect(address.get());
         } catch (DBusException | RuntimeException e) {
-            LOG.warn("no session bus ({}): cannot watch for GSConnect; the ports are taken whenever they are free",
-                    e.getMessage());
+            LOG.warn("cannot connect to the session bus at {} ({}): cannot watch for GSConnect; the ports are taken "
+                    + "whenever they are free", address.get(), e.getMessage());
             return Optional.empty();
         }
         GsconnectPresence presence = new GsconnectPresence(connection);

@@ -18,13 +18,13 @@ import java.util.Set;
  * (the network namespace of this process). Processes of other users are reported without a name
  * when their descriptors cannot be read.
  */
-final class PortHolders {
+public final class PortHolders {
     private static final Logger LOG = LoggerFactory.getLogger(PortHolders.class);
     private static final String TCP_LISTEN = "0A";
 
     /** A socket bound to the port, and who owns it when we can tell. */
-    record Holder(String protocol, int port, long pid, String program) {
-        String describe() {
+    public record Holder(String protocol, int port, long pid, String program) {
+        public String describe() {
             String who = pid > 0 ? program + " (pid " + pid + ")" : "another program (not ours to inspect)";
             return protocol + " port " + port + " is held by " + who;
         }
@@ -36,12 +36,12 @@ final class PortHolders {
         this.proc = proc;
     }
 
-    static PortHolders system() {
+    public static PortHolders system() {
         return new PortHolders(Path.of("/proc"));
     }
 
     /** Holders of UDP {@code udpPort} (any bound socket) and TCP {@code tcpPort} (listening), except us. */
-    List<Holder> find(int udpPort, int tcpPort) {
+    public List<Holder> find(int udpPort, int tcpPort) {
         Set<Long> udp = inodes(List.of("net/udp", "net/udp6"), udpPort, false);
         Set<Long> tcp = inodes(List.of("net/tcp", "net/tcp6"), tcpPort, true);
         List<Holder> holders = new ArrayList<>();

@@ -29,6 +29,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -41,7 +42,8 @@ import java.util.function.Supplier;
  */
 public final class LanLinkProvider implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LanLinkProvider.class);
-    private static final int CONNECT_TIMEOUT_MS = 5000;
+    /** On a LAN a connection is set up in milliseconds; an address that does not answer holds a thread no longer. */
+    private static final int CONNECT_TIMEOUT_MS = 2000;
     /** A peer that opened TCP but does not send its identity is dropped after this (slow-loris). */
     private static final int IDENTITY_TIMEOUT_MS = 5000;
     private static final int TLS_TIMEOUT_MS = 10_000;
@@ -57,6 +59,16 @@ public final class LanLinkProvider implements AutoCloseable {
      * limit a single host holding 80 slow connections keeps everyone else out.
      */
     private static final int MAX_HANDSHAKES_PER_ADDRESS = 4;
+    /**
+     * Connections we open after announcements, with their own threads: anyone can send UDP
+     * announcements with any source address, and when these shared the incoming handshakes'
+     * threads, ten spoofed datagrams a second kept a paired phone from connecting at all.
+     */
+    private static final int MAX_CONNECTS = 4;
+    private static final int MAX_QUEUED_CONNECTS = 16;
+    /** Connections to paired devices, apart again, so that a flood of strangers' announcements cannot delay them. */
+    private static final int MAX_PREFERRED_CONNECTS = 2;
+    private static final int MAX_QUEUED_PREFERRED_CONNECTS = 8;
 
     private final LanConfig config;
     private final TlsSockets tls;
@@ -64,6 +76,9 @@ public final class LanLinkProvider implements AutoCloseable {
     private final Consumer<Link> onLink;
     private final Discovery discovery;
     private final ThreadPoolExecutor handshakes;
+    private final ThreadPoolExecutor connects;
+    private final ThreadPoolExecutor preferredConnects;
+    private volatile Predicate<String> preferred = deviceId -> false;
     private final ScheduledThreadPoolExecutor deadlines;
     private final Set<InetSocketAddress> connecting = ConcurrentHashMap.newKeySet();
     /** Incoming handshakes by remote address; an address without any has no entry. */
@@ -81,15 +96,9 @@ public final class LanLinkProvider implements AutoCloseable {
         this.ourIdentity = ourIdentity;
         this.onLink = onLink;
         this.discovery = new Discovery(config, () -> ourIdentity.get().withTcpPort(tcpPort()), this::onAnnouncement);
-        // All threads are core threads: with a core of 0 the pool runs a single thread until its
-        // queue is full, so each slow handshake held up every one behind it.
-        this.handshakes = new ThreadPoolExecutor(MAX_HANDSHAKES, MAX_HANDSHAKES, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(MAX_QUEUED_HANDSHAKES), runnable -> {
-                    Thread thread = new Thread(runnable, "lan-handshake");
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        handshakes.allowCoreThreadTimeOut(true);
+        this.handshakes = pool(MAX_HANDSHAKES, MAX_QUEUED_HANDSHAKES, "lan-handshake");
+        this.connects = pool(MAX_CONNECTS, MAX_QUEUED_CONNECTS, "lan-connect");
+        this.preferredConnects = pool(MAX_PREFERRED_CONNECTS, MAX_QUEUED_PREFERRED_CONNECTS, "lan-connect");
         this.deadlines = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "lan-handshake-deadline");
             thread.setDaemon(true);
@@ -97,6 +106,24 @@ public final class LanLinkProvider implements AutoCloseable {
         });
         // Nearly every handshake ends in time; its cancelled deadline must not wait in the queue.
         deadlines.setRemoveOnCancelPolicy(true);
+    }
+
+    private static ThreadPoolExecutor pool(int threads, int queued, String name) {
+        // All threads are core threads: with a core of 0 the pool runs a single thread until its
+        // queue is full, so each slow handshake held up every one behind it.
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(queued), runnable -> {
+                    Thread thread = new Thread(runnable, name);
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /** Connections to devices {@code deviceIds} accepts (the paired ones) get threads of their own. */
+    public void preferConnectsTo(Predicate<String> deviceIds) {
+        preferred = deviceIds;
     }
 
     /** Binds the TCP listener and the UDP port; throws if either is taken. */
@@ -142,8 +169,9 @@ public final class LanLinkProvider implements AutoCloseable {
         if (!connecting.add(target)) {
             return;
         }
+        boolean isPreferred = preferred.test(peer.deviceId());
         try {
-            handshakes.execute(() -> {
+            (isPreferred ? preferredConnects : connects).execute(() -> {
                 try {
                     connectOut(target, peer);
                 } finally {
@@ -152,7 +180,12 @@ public final class LanLinkProvider implements AutoCloseable {
             });
         } catch (RejectedExecutionException e) {
             connecting.remove(target);
-            LOG.warn("{}: not connecting to {}: too many handshakes in progress", peer.deviceId(), target);
+            if (isPreferred) {
+                LOG.warn("{}: not connecting to {}: too many connections in progress", peer.deviceId(), target);
+            } else {
+                // Announcements cost nothing to forge: a line for each would be a flood of its own.
+                LOG.debug("{}: not connecting to {}: too many connections in progress", peer.deviceId(), target);
+            }
         }
     }
 
@@ -281,7 +314,7 @@ public final class LanLinkProvider implements AutoCloseable {
             if (!deadline.stop()) {
                 throw new SocketTimeoutException(deadline.reason(null));
             }
-            Link link = new Link(peer, ssl, tcp, reader, peerCertificate, direction, lastPort);
+            Link link = new Link(peer, ours.protocolVersion(), ssl, tcp, reader, peerCertificate, direction, lastPort);
             LOG.debug("{}: TLS {} with {} established", peer.deviceId(), ssl.getSession().getProtocol(),
                     ssl.getSession().getCipherSuite());
             onLink.accept(link);
@@ -370,6 +403,8 @@ public final class LanLinkProvider implements AutoCloseable {
         Sockets.closeQuietly(server);
         discovery.close();
         handshakes.shutdownNow();
+        connects.shutdownNow();
+        preferredConnects.shutdownNow();
         deadlines.shutdownNow();
         if (acceptor != null) {
             try {

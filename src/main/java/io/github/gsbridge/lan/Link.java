@@ -69,14 +69,16 @@ public final class Link {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object writeLock = new Object();
     private final OutputStream out;
+    private final int protocolVersion;
     private volatile Duration writeStallLimit = WRITE_STALL_LIMIT;
     /** {@link System#nanoTime()} when the write in progress last got bytes out. */
     private volatile long lastWriteProgress;
     private volatile boolean writeStalled;
 
-    Link(Identity identity, SSLSocket socket, Socket tcp, LineReader reader, X509Certificate peerCertificate,
-         Direction direction, int lastConnectionPort) throws IOException {
+    Link(Identity identity, int ourProtocolVersion, SSLSocket socket, Socket tcp, LineReader reader,
+         X509Certificate peerCertificate, Direction direction, int lastConnectionPort) throws IOException {
         this.identity = identity;
+        this.protocolVersion = Math.min(ourProtocolVersion, identity.protocolVersion());
         this.socket = socket;
         this.tcp = tcp;
         this.reader = reader;
@@ -98,6 +100,11 @@ public final class Link {
 
     public Identity identity() {
         return identity;
+    }
+
+    /** The protocol both sides speak on this link: the lower of the two announced versions. */
+    public int protocolVersion() {
+        return protocolVersion;
     }
 
     public String deviceId() {

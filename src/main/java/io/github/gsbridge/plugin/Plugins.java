@@ -43,7 +43,7 @@ public final class Plugins implements PacketRouter {
                                    DesktopNotifier desktop, boolean forwardNotifications) {
         return new Plugins(List.of(
                 new PingPlugin(events),
-                new SharePlugin(events, transfers, downloads, desktop),
+                new SharePlugin(events, transfers, downloads),
                 new NotificationPlugin(events, desktop, forwardNotifications),
                 new FindMyPhonePlugin()));
     }

@@ -1,6 +1,5 @@
 package io.github.gsbridge.bench;
 
-import io.github.gsbridge.desktop.DesktopNotifier;
 import io.github.gsbridge.device.DeviceEvent;
 import io.github.gsbridge.lan.PortRange;
 import io.github.gsbridge.plugin.ping.PingPlugin;
@@ -65,7 +64,6 @@ public final class LoopbackShareBenchmark {
     private static LoopbackNode node(Path home, String name, PortRange ports, int peerUdpPort) throws Exception {
         return LoopbackNode.start(home, name, ports, peerUdpPort, wiring -> List.of(new PingPlugin(wiring.events()),
                 new SharePlugin(wiring.events(), wiring.transfers(),
-                        new XdgDownloadDirectories(Map.of("HOME", home.toString()), Optional.empty()),
-                        DesktopNotifier.none())));
+                        new XdgDownloadDirectories(Map.of("HOME", home.toString()), Optional.empty()))));
     }
 }

@@ -1,9 +1,6 @@
 package io.github.gsbridge.bench;
 
-import io.github.gsbridge.lan.PortRange;
-import io.github.gsbridge.testsupport.GsbridgeDaemon;
-import io.github.gsbridge.testsupport.Ports;
-import io.github.gsbridge.testsupport.PrivateBus;
+import io.github.gsbridge.cli.Main;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,10 +8,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Time from starting {@code gsbridge daemon} (a new JVM, own identity, a private session bus) to
- * active: ports bound ("is up" in its log) and the D-Bus name owned. The first run of a home
- * generates its identity; later runs load it. Prints seconds per run; asserts nothing. JVM
- * options for the daemon come from {@code gsbridge.child.jvmArgs}. Usage: StartupBenchmark [runs, default 5]
+ * Time from starting {@code gsbridge daemon} (a new JVM on this build's classes, own identity, a
+ * private session bus) to active: ports bound ("is up" in its log) and the D-Bus name owned.
+ * Needs no root and no install; {@code bench/footprint.sh} measures the installed launcher
+ * instead. The first run generates the identity; later runs load it. Prints the median of the
+ * later runs; asserts nothing. JVM options for the daemon come from {@code gsbridge.child.jvmArgs}.
+ * Usage: StartupBenchmark [runs, default 5]
  */
 public final class StartupBenchmark {
     private StartupBenchmark() {}
@@ -22,26 +21,18 @@ public final class StartupBenchmark {
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         Path dir = Files.createTempDirectory("gsbridge-startup");
-        String jvmArgs = System.getProperty("gsbridge.child.jvmArgs", "").strip();
-        try (PrivateBus bus = PrivateBus.start(dir.resolve("bus"))) {
-            Path home = dir.resolve("home");
-            for (int run = 1; run <= runs; run++) {
-                PortRange ports = Ports.freeRange(4);
-                long start = System.nanoTime();
-                try (GsbridgeDaemon daemon = GsbridgeDaemon.start(dir.resolve("run" + run), List.of(), Map.of(
-                        "HOME", home.toString(), "DBUS_SESSION_BUS_ADDRESS", bus.address(),
-                        "JDK_JAVA_OPTIONS", jvmArgs), List.of("--identity", "own",
-                        "--udp-port", String.valueOf(ports.first()), "--tcp-ports", String.valueOf(ports.first() + 1),
-                        "--payload-ports", (ports.first() + 2) + "-" + ports.last(), "--broadcast", "127.0.0.1",
-                        "--no-desktop-notifications"))) {
-                    daemon.awaitLog("is up");
-                    double up = (System.nanoTime() - start) / 1e9;
-                    daemon.awaitLog(GsbridgeDaemon.ON_THE_BUS);
-                    double onBus = (System.nanoTime() - start) / 1e9;
-                    System.out.printf("run %d%s: ports bound after %.2f s, D-Bus name owned after %.2f s%n", run,
-                            run == 1 ? " (new identity)" : "", up, onBus);
-                }
-            }
+        String javaCommand = ProcessHandle.current().info().command().orElse("java");
+        try {
+            List<double[]> starts = FootprintBenchmark.startUp(
+                    List.of(javaCommand, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "daemon"),
+                    Map.of("HOME", dir.resolve("home").toString(),
+                            "JDK_JAVA_OPTIONS", System.getProperty("gsbridge.child.jvmArgs", "").strip()),
+                    dir, runs);
+            List<double[]> loads = starts.subList(Math.min(1, starts.size() - 1), starts.size());
+            System.out.printf("ports bound after %s s, D-Bus name owned after %s s (median [min-max] of %d runs"
+                    + " after the first)%n", FootprintBenchmark.summary(loads.stream().mapToDouble(s -> s[0]).toArray(),
+                    "%.2f"), FootprintBenchmark.summary(loads.stream().mapToDouble(s -> s[1]).toArray(), "%.2f"),
+                    loads.size());
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -247,8 +247,8 @@ class CliTest {
         beta.events().await(PingPlugin.PingReceived.class, e -> e.message().equals("hello there"), BusFixture.WAIT);
         ok(gsbridge("ping", "--device", beta.id()));
         beta.events().await(PingPlugin.PingReceived.class, e -> e.message().isEmpty(), BusFixture.WAIT);
-        failed(gsbridge("ping", "-d", "gamma"), "no device with the id or name \"gamma\"");
-        failed(gsbridge("ring", "-d", "beta"), "Ring on beta");
+        failed(gsbridge("ping", "-d", "gamma"), "gsbridge ping: no device is called \"gamma\" (\"gsbridge devices\" lists");
+        failed(gsbridge("ring", "-d", "beta"), "gsbridge ring: Cannot ring beta: it does not accept");
     }
 
     @Test
@@ -275,11 +275,48 @@ class CliTest {
         JsonNode ping = out.await(l -> l.contains("\"PingReceived\""));
         assertEquals("watched", ping.get("message").asText());
         assertEquals("gamma", ping.get("device").asText());
+        java.time.Instant when = java.time.Instant.parse(ping.get("time").asText());
+        assertTrue(java.time.Duration.between(when, java.time.Instant.now()).abs().toSeconds() < 60,
+                "each event carries when it happened: " + ping);
 
         fx.service.close();
         assertEquals(1, watching.status().get(30, TimeUnit.SECONDS));
         assertTrue(watching.err().toString(StandardCharsets.UTF_8).contains("gsbridge stopped"),
                 watching.err().toString());
+    }
+
+    @Test
+    void helpListsEveryCommand() {
+        String help = ok(gsbridge("--help")).out();
+        for (String command : Commands.ALL.keySet()) {
+            assertTrue(help.contains("\n  " + command + " "), command + " missing from:\n" + help);
+        }
+    }
+
+    @Test
+    void aDeviceIsFoundByAnyCaseAndByAUniqueBeginning() throws Exception {
+        fx.pairedBeta();
+        assertEquals("Pinged beta.\n", ok(gsbridge("ping", "-d", "BETA")).out());
+        assertEquals("Pinged beta.\n", ok(gsbridge("ping", "-d", "be")).out());
+        LoopbackNode bert = fx.startPeer("bert", io.github.gsbridge.testsupport.Ports.freeRange(7));
+        assertTrue(failed(gsbridge("ping", "-d", "be"), "\"be\" could be ").err().contains("beta ("));
+        failed(gsbridge("ping", "-d", "ber"), "Cannot ping bert: it is not paired");
+        assertFalse(gsbridge("ping", "-d", "ber").err().contains(bert.id()), "the id the user did not type is left out");
+    }
+
+    @Test
+    void watchTellsWhatHappensInWords() throws Exception {
+        LoopbackNode beta = fx.pairedBeta();
+        Background watching = background("watch");
+        LineStream out = watching.out();
+        out.awaitLine(l -> l.matches("\\d\\d:\\d\\d:\\d\\d  beta \\(" + beta.id() + "\\): paired, reachable"));
+        beta.daemon().plugins().get(PingPlugin.class).ping(beta.device(fx.alpha.id()), Optional.of("hello"));
+        out.awaitLine(l -> l.matches("\\d\\d:\\d\\d:\\d\\d  beta: ping \"hello\""));
+        beta.close();
+        out.awaitLine(l -> l.matches("\\d\\d:\\d\\d:\\d\\d  beta disconnected"));
+        assertFalse(out.toString().contains("PropertiesChanged"), out.toString());
+        fx.service.close();
+        watching.status().get(30, TimeUnit.SECONDS);
     }
 
     /** Collects output lines and lets the test wait for one. */
@@ -296,6 +333,11 @@ class CliTest {
         public synchronized void write(byte[] b, int off, int len) {
             text.append(new String(b, off, len, StandardCharsets.UTF_8));
             notifyAll();
+        }
+
+        @Override
+        public synchronized String toString() {
+            return text.toString();
         }
 
         synchronized JsonNode await(Predicate<String> match) throws Exception {

@@ -93,6 +93,7 @@ class TakeoverCommandTest {
 
     @Test
     void takeoverSwitchesGsconnectOffAndReleaseSwitchesItBackOn() throws Exception {
+        home.dconf().write(ENABLED, "true");
         CompletableFuture<Run> takeover = CompletableFuture.supplyAsync(() -> gsbridge("takeover"));
         awaitEnabled(false);
         gsconnect.stopService();
@@ -105,12 +106,45 @@ class TakeoverCommandTest {
         Run released = gsbridge("release");
         assertEquals(0, released.status(), released.out());
         assertTrue(released.out().contains("gsbridge released the KDE Connect ports."), released.out());
-        assertTrue(released.out().contains("GSConnect: set " + ENABLED + " to true."), released.out());
+        assertTrue(released.out().contains("GSConnect: set " + ENABLED + " to true, as before takeover."), released.out());
         String status = gsbridge("status").out();
         assertTrue(status.contains("state: waiting (released on request"), status);
         // The extension starts GSConnect, which can bind 1716 since gsbridge let go.
         awaitEnabled(true);
         gsconnect.startService();
         assertTrue(gsbridge("status").out().contains("GSConnect is running"));
+    }
+
+    @Test
+    void releaseLeavesGsconnectOffForAUserWhoHadItOff() throws Exception {
+        home.dconf().write(ENABLED, "false");
+        CompletableFuture<Run> takeover = CompletableFuture.supplyAsync(() -> gsbridge("takeover"));
+        gsconnect.stopService();
+        Run taken = takeover.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(0, taken.status(), taken.out());
+        // A second takeover must not note "off" as what the user had.
+        assertEquals(0, gsbridge("takeover").status());
+
+        Run released = gsbridge("release");
+        assertEquals(0, released.status(), released.out());
+        assertTrue(released.out().contains("GSConnect: set " + ENABLED + " to false, as before takeover."),
+                released.out());
+        assertEquals(Optional.of("false"), home.dconf().read(ENABLED));
+
+        Run again = gsbridge("release");
+        assertTrue(again.out().contains("GSConnect: left as it is"), again.out());
+        assertEquals(Optional.of("false"), home.dconf().read(ENABLED));
+    }
+
+    @Test
+    void aKeyNeverSetIsResetAgain() throws Exception {
+        home.dconf().reset(ENABLED);
+        CompletableFuture<Run> takeover = CompletableFuture.supplyAsync(() -> gsbridge("takeover"));
+        awaitEnabled(false);
+        gsconnect.stopService();
+        assertEquals(0, takeover.get(WAIT.toSeconds(), TimeUnit.SECONDS).status());
+        Run released = gsbridge("release");
+        assertTrue(released.out().contains("GSConnect: reset " + ENABLED), released.out());
+        assertEquals(Optional.empty(), home.dconf().read(ENABLED));
     }
 }

@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -72,7 +73,8 @@ class GsconnectPairingStoreTest {
         PortRange ports = Ports.freeRange(7);
         DaemonOptions options = new DaemonOptions(Optional.of("desk"), "desktop", IdentityLoader.Choice.GSCONNECT,
                 dir.resolve("config"), Path.of(gsconnect.environment().get("XDG_CONFIG_HOME")).resolve("gsconnect"),
-                slowDconf.toString(), LoopbackNode.lanConfig(ports, Ports.freeRange(1).first()), false, false, false);
+                slowDconf.toString(), LoopbackNode.lanConfig(ports, Ports.freeRange(1).first()), false, Set.of(), false,
+                OptionalInt.of(8));
         EventBus bus = new EventBus();
         EventRecorder events = new EventRecorder(bus);
         Daemon daemon = Daemon.start(options, bus, new Transfers(bus), new Plugins(List.of(new PingPlugin(bus))));

@@ -133,7 +133,7 @@ class DbusApiTest {
         assertEquals(DbusService.devicePath(beta.id()), manager.FindDevice(beta.id()).getPath());
         assertEquals(DbusService.devicePath(beta.id()), manager.FindDevice("beta").getPath());
         Error.UnknownDevice unknown = assertThrows(Error.UnknownDevice.class, () -> manager.FindDevice("gamma"));
-        assertTrue(unknown.getMessage().contains("no device with the id or name \"gamma\""), unknown.getMessage());
+        assertEquals("no device is called \"gamma\"", unknown.getMessage());
         ManagedProcess.Result viaGdbus = fx.gdbus.call(DbusService.BUS_NAME, DbusService.MANAGER_PATH,
                 Manager1.NAME + ".FindDevice", "gamma");
         assertTrue(viaGdbus.stderr().contains("io.github.gsbridge.Error.UnknownDevice"), viaGdbus.toString());
@@ -177,7 +177,7 @@ class DbusApiTest {
         LoopbackNode beta = fx.startBeta();
         String path = DbusService.devicePath(beta.id());
         Error.NotPaired notPaired = assertThrows(Error.NotPaired.class, () -> device(beta).Ping("too early"));
-        assertTrue(notPaired.getMessage().contains("Ping on beta (" + beta.id() + ")"), notPaired.getMessage());
+        assertEquals("Cannot ping beta: it is not paired", notPaired.getMessage());
 
         device(beta).RequestPair();
         String key = beta.events().await(DeviceEvent.PairRequested.class, e -> e.deviceId().equals(fx.alpha.id()),
@@ -261,7 +261,7 @@ class DbusApiTest {
         LoopbackNode beta = pairedBeta();
         // beta is a desktop: it takes no kdeconnect.findmyphone.request.
         Error.Failed error = assertThrows(Error.Failed.class, () -> device(beta).Ring());
-        assertTrue(error.getMessage().startsWith("Ring on beta (" + beta.id() + ") failed: "), error.getMessage());
+        assertTrue(error.getMessage().startsWith("Cannot ring beta: it does not accept "), error.getMessage());
     }
 
     @Test

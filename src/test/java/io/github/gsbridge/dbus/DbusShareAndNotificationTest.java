@@ -88,7 +88,7 @@ class DbusShareAndNotificationTest {
                 List.of(dir + "/folder"), List.of("https://example.org/a.txt"), List.of("file://host/%zz"))) {
             Error.InvalidArgument error = assertThrows(Error.InvalidArgument.class, () -> device.ShareFiles(bad, false),
                     bad.toString());
-            assertTrue(error.getMessage().startsWith("ShareFiles on beta"), error.getMessage());
+            assertTrue(error.getMessage().startsWith("Cannot send files to beta: "), error.getMessage());
         }
     }
 

@@ -6,6 +6,7 @@ import io.github.gsbridge.testsupport.BusFixture;
 import io.github.gsbridge.testsupport.BusMonitor;
 import io.github.gsbridge.testsupport.LoopbackNode;
 import io.github.gsbridge.testsupport.ManagedProcess;
+import io.github.gsbridge.testsupport.NotificationServer;
 import io.github.gsbridge.testsupport.Ports;
 import io.github.gsbridge.testsupport.RealComponents;
 import org.junit.jupiter.api.AfterEach;
@@ -114,6 +115,18 @@ class NautilusExtensionTest {
             // Nautilus gives escaped URIs, which is how Java spells a file URI too.
             assertTrue(log.contains("string \"" + first.toUri().toASCIIString() + "\""), log);
             assertTrue(log.contains("string \"" + second.toUri().toASCIIString() + "\""), log);
+        }
+
+        // A send refused at once (gamma went away after the menu was built) is told on the desktop.
+        try (NotificationServer server = NotificationServer.start(fx.bus.address(), List.of("body"))) {
+            gamma.close();
+            fx.alpha.events().await(io.github.gsbridge.device.DeviceEvent.Disconnected.class,
+                    e -> e.deviceId().equals(gamma.id()), Duration.ofSeconds(10));
+            JsonNode results = ask("activate Send to device/gamma");
+            assertEquals("error", results.get(1).get(0).asText(), results.toString());
+            NotificationServer.Call told = server.await(c -> c.member().equals("Notify"), Duration.ofSeconds(10));
+            assertEquals("Not sent to gamma", told.summary());
+            assertEquals("Cannot send files to gamma: it is not connected", told.body());
         }
     }
 }

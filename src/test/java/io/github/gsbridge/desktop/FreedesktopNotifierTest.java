@@ -14,6 +14,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -74,7 +75,7 @@ class FreedesktopNotifierTest {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(image, "png", png);
         try (NotificationServer server = NotificationServer.start(bus.address(), List.of("body"))) {
-            notifier.show("phone", "app", "with icon", png.toByteArray(), 0);
+            notifier.show(DesktopNotifier.Notice.of("phone", "app", "with icon").withIcon(Optional.of(png.toByteArray())));
             Variant<?> hint = server.calls().get(0).hints().get("image-data");
             assertEquals("(iiibiiay)", hint.getSig());
             Object[] fields = (Object[]) hint.getValue();
@@ -83,7 +84,7 @@ class FreedesktopNotifierTest {
             assertEquals(List.of((byte) 0xff, (byte) 0, (byte) 0, (byte) 0x80, (byte) 0, (byte) 0xff, (byte) 0,
                     (byte) 0xff), fields[6]);
 
-            notifier.show("phone", "app", "not an image", new byte[] {1, 2, 3}, 0);
+            notifier.show(DesktopNotifier.Notice.of("phone", "app", "not an image").withIcon(Optional.of(new byte[] {1, 2, 3})));
             assertTrue(server.calls().get(1).hints().isEmpty(), "undecodable icons are left out");
         }
     }

@@ -1,5 +1,7 @@
 package io.github.gsbridge.hostile;
 
+import io.github.gsbridge.device.DeviceEvent;
+import io.github.gsbridge.lan.Link;
 import io.github.gsbridge.lan.RawPeer;
 import io.github.gsbridge.testsupport.Heap;
 import io.github.gsbridge.testsupport.LoopbackNode;
@@ -20,6 +22,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -30,20 +33,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Thousands of UDP announcements a second, each from a new fake device id, all from 127.0.0.2 and
  * all naming a TCP port this test listens on. Connection attempts stay at the per-address rate,
  * threads and heap stay flat, and a real peer announcing from 127.0.0.1 meanwhile still links.
+ * And announcements as spoofed ones come, each from another address, naming a port that never
+ * answers: the paired phone still gets through.
  */
 class DiscoveryFloodTest {
     private static final int DATAGRAMS = 50_000;
     private static final int PER_SECOND = 10_000;
+    /** Links on loopback take milliseconds; this only tells "got through" from "kept out". */
+    private static final Duration PAIRED_LINK_WAIT = Duration.ofSeconds(5);
 
     @TempDir
     Path dir;
 
     private HostileDaemon daemon;
     private Bait bait;
+    private LocalCertificate paired;
 
     @BeforeEach
     void setUp() throws Exception {
-        daemon = HostileDaemon.start(dir, List.of());
+        paired = LocalCertificate.generate(LocalCertificate.newDeviceId());
+        daemon = HostileDaemon.start(dir, List.of(paired));
         bait = new Bait(InetAddress.getByName("127.0.0.2"), 0);
     }
 
@@ -55,6 +64,40 @@ class DiscoveryFloodTest {
         if (daemon != null) {
             daemon.close();
         }
+    }
+
+    /**
+     * Ten announcements a second from ever other addresses (as spoofed ones come), each naming a
+     * port that never answers: the daemon connects out to each. Meanwhile the paired phone
+     * connects twenty times, and announces itself once, and gets through every time.
+     */
+    @Test
+    void spoofedAnnouncementsDoNotKeepAPairedDeviceOut() throws Exception {
+        try (Tarpit tarpit = new Tarpit();
+             SpoofedFlood flood = new SpoofedFlood(daemon.node.udpPort(), tarpit.port())) {
+            RawPeer phone = daemon.peer(paired);
+            Link link = phone.awaitLink(HostileDaemon.WAIT);
+            // Long enough for the daemon's connections to the tarpit to pile up.
+            Thread.sleep(3000);
+            for (int attempt = 0; attempt <= 20; attempt++) {
+                daemon.events().clear();
+                link.close();
+                phone.awaitClosed(link, HostileDaemon.WAIT);
+                // Once the daemon saw the link go, the phone's last connection attempt has ended too.
+                daemon.events().await(DeviceEvent.Disconnected.class, e -> e.deviceId().equals(paired.deviceId()),
+                        HostileDaemon.WAIT);
+                phone.forgetHistory();
+                if (attempt < 20) {
+                    phone.connectTo(LoopbackNode.LOOPBACK, daemon.node.announcement());
+                } else {
+                    // The other way round: the daemon connects to the phone that announced itself.
+                    phone.announceTo(InetAddress.getLoopbackAddress());
+                }
+                link = phone.awaitLink(PAIRED_LINK_WAIT);
+            }
+            assertTrue(flood.sent() >= 30, "the flood ran: " + flood.sent() + " announcements");
+        }
+        daemon.assertStillServing();
     }
 
     @Test

@@ -95,7 +95,7 @@ final class HostileDaemon implements AutoCloseable {
         try {
             node = LoopbackNode.start(config, "gsbridge-hostile", lan.apply(ports), ports, wiring -> List.of(
                     new PingPlugin(wiring.events()),
-                    new SharePlugin(wiring.events(), wiring.transfers(), id -> downloads, DesktopNotifier.none()),
+                    new SharePlugin(wiring.events(), wiring.transfers(), id -> downloads),
                     new NotificationPlugin(wiring.events(), DesktopNotifier.none(), false)));
             RawPeer bystander = connectPeer(node, bystanderCertificate);
             HostileDaemon daemon = new HostileDaemon(node, root, downloads, log, bystander,

@@ -35,8 +35,11 @@ class SoakTest {
     private static final int PINGS = 100_000;
     private static final int FIRST_PINGS = 1000;
     private static final int PINGS_PER_LINK = (PINGS - FIRST_PINGS) / RECONNECTS;
-    /** Handshake pools keep up to this many idle threads for a while, in the daemon and in the phone. */
-    private static final int HANDSHAKE_THREADS = 2 * 16;
+    /**
+     * Handshake and connection pools keep up to this many idle threads for a while, in the daemon
+     * and in the phone: 16 for incoming handshakes, 4 + 2 for outgoing connections.
+     */
+    private static final int POOL_THREADS = 2 * (16 + 4 + 2);
     private static final long HEAP_MARGIN_MIN = 8L * 1024 * 1024;
 
     @TempDir
@@ -86,14 +89,14 @@ class SoakTest {
             long othersStart = others(threadsStart);
             long othersEnd = others(threadsEnd);
             log.printf("soak: %d reconnects, %d pings in %.1f s; heap after GC %s after %d pings, %s at the end "
-                            + "(allowed %s); threads %d (+%d handshake) at start, %d (+%d handshake) at the end%n",
+                            + "(allowed %s); threads %d (+%d pooled) at start, %d (+%d pooled) at the end%n",
                     RECONNECTS, PINGS, seconds, Heap.mib(heapStart), FIRST_PINGS, Heap.mib(heapEnd),
-                    Heap.mib(heapStart + margin), othersStart, handshake(threadsStart), othersEnd,
-                    handshake(threadsEnd));
+                    Heap.mib(heapStart + margin), othersStart, pooled(threadsStart), othersEnd,
+                    pooled(threadsEnd));
             assertTrue(heapEnd <= heapStart + margin, "heap grew from " + Heap.mib(heapStart) + " to "
                     + Heap.mib(heapEnd));
             assertTrue(othersEnd <= othersStart + 1, "threads left behind: " + threadsStart + " -> " + threadsEnd);
-            assertTrue(handshake(threadsEnd) <= HANDSHAKE_THREADS, "handshake threads: " + threadsEnd);
+            assertTrue(pooled(threadsEnd) <= POOL_THREADS, "pooled threads: " + threadsEnd);
         } finally {
             System.setErr(log);
         }
@@ -114,11 +117,11 @@ class SoakTest {
                 .collect(Collectors.groupingBy(Thread::getName, Collectors.counting()));
     }
 
-    private static long handshake(Map<String, Long> threads) {
-        return threads.getOrDefault("lan-handshake", 0L);
+    private static long pooled(Map<String, Long> threads) {
+        return threads.getOrDefault("lan-handshake", 0L) + threads.getOrDefault("lan-connect", 0L);
     }
 
     private static long others(Map<String, Long> threads) {
-        return threads.values().stream().mapToLong(Long::longValue).sum() - handshake(threads);
+        return threads.values().stream().mapToLong(Long::longValue).sum() - pooled(threads);
     }
 }

@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConnectByAddressTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String NAME = "gsbridge-connect";
-    private static final Pattern UP = Pattern.compile("gsbridge (\\S+) \"" + NAME + "\" \\(own identity\\) is up");
+    private static final Pattern UP = Pattern.compile("gsbridge (\\S+) \"" + NAME + "\" \\(own identity, protocol \\d\\) is up");
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path tmp;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import io.github.gsbridge.daemon.Daemon;
 import io.github.gsbridge.daemon.DaemonOptions;
+import io.github.gsbridge.daemon.FatalErrors;
 import io.github.gsbridge.daemon.Service;
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceException;
@@ -55,7 +56,9 @@ public final class DaemonDriver {
     public static void main(String[] args) throws Exception {
         EscapingServiceProvider.select();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        // The same composition as `gsbridge daemon`: ports taken when free, GSConnect watched.
+        // The same composition as `gsbridge daemon`: ports taken when free, GSConnect watched, and
+        // an Error on any thread ends the process.
+        FatalErrors.install();
         Service service = Service.start(DaemonOptions.parse(Arrays.asList(args), System.getenv()));
         Daemon daemon = service.daemon();
         daemon.events().subscribe(event -> emit(out, "EVENT " + describe(event)));

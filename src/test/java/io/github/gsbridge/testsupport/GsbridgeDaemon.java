@@ -32,12 +32,17 @@ public final class GsbridgeDaemon implements AutoCloseable {
     /** {@code prefix} wraps the command (e.g. ip netns exec NS); {@code env} replaces the environment except PATH. */
     public static GsbridgeDaemon start(Path dir, List<String> prefix, Map<String, String> env, List<String> args)
             throws IOException {
-        Files.createDirectories(dir);
-        Path log = dir.resolve("daemon.log");
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "daemon"));
         command.addAll(args);
+        return launch(dir, command, env);
+    }
+
+    /** Runs {@code command} as the daemon, e.g. the launcher install.sh wrote; {@code env} as for {@link #start}. */
+    public static GsbridgeDaemon launch(Path dir, List<String> command, Map<String, String> env) throws IOException {
+        Files.createDirectories(dir);
+        Path log = dir.resolve("daemon.log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().retainAll(List.of("PATH"));
         builder.environment().put("DBUS_SYSTEM_BUS_ADDRESS", GsbridgeProcess.NO_SYSTEM_BUS);
@@ -59,6 +64,10 @@ public final class GsbridgeDaemon implements AutoCloseable {
             }
             Thread.sleep(50);
         }
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     public int awaitExit() throws InterruptedException, IOException {

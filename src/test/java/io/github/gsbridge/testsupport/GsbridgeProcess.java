@@ -58,15 +58,19 @@ public final class GsbridgeProcess implements AutoCloseable {
      */
     public static GsbridgeProcess start(Path dir, List<String> prefix, Map<String, String> env, List<String> args)
             throws IOException, InterruptedException {
+        String jvmArgs = System.getProperty(JVM_ARGS_PROPERTY, "").strip();
+        return start(dir, jvmArgs.isEmpty() ? List.of() : List.of(jvmArgs.split("\\s+")), prefix, env, args);
+    }
+
+    /** As above, with these JVM options rather than those of {@link #JVM_ARGS_PROPERTY}. */
+    public static GsbridgeProcess start(Path dir, List<String> jvmArgs, List<String> prefix, Map<String, String> env,
+                                        List<String> args) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path log = dir.resolve("daemon.log");
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(prefix);
         command.add(java);
-        String jvmArgs = System.getProperty(JVM_ARGS_PROPERTY, "").strip();
-        if (!jvmArgs.isEmpty()) {
-            command.addAll(List.of(jvmArgs.split("\\s+")));
-        }
+        command.addAll(jvmArgs);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=" + System.getProperty(LOG_LEVEL_PROPERTY, "debug"),
                 DaemonDriver.class.getName()));

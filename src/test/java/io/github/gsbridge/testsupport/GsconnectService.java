@@ -64,7 +64,8 @@ public final class GsconnectService implements AutoCloseable {
         return gsconnect;
     }
 
-    private static int freeDisplay() {
+    /** An X display number no X server uses now. */
+    static int freeDisplay() {
         for (int attempt = 0; attempt < 100; attempt++) {
             int candidate = ThreadLocalRandom.current().nextInt(100, 900);
             if (!Files.exists(Path.of("/tmp/.X" + candidate + "-lock"))) {

@@ -20,6 +20,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -52,7 +54,8 @@ public record LoopbackNode(String name, Daemon daemon, EventRecorder events, Tra
     public static LoopbackNode start(Path home, String name, LanConfig lan, PortRange ports,
                                      Function<Wiring, List<Plugin>> plugins) throws Exception {
         DaemonOptions options = new DaemonOptions(Optional.of(name), "desktop", IdentityLoader.Choice.OWN,
-                home.resolve("gsbridge"), home.resolve("gsconnect"), "dconf", lan, false, false, false);
+                home.resolve("gsbridge"), home.resolve("gsconnect"), "dconf", lan, false, Set.of(), false,
+                OptionalInt.empty());
         EventBus bus = new EventBus();
         EventRecorder events = new EventRecorder(bus);
         Transfers transfers = new Transfers(bus);

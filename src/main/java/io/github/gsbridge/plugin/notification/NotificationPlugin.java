@@ -77,6 +77,8 @@ public final class NotificationPlugin implements Plugin {
     static final int MAX_QUEUED_ICONS_PER_DEVICE = 16;
     /** Icons received, by device and hash: Android sends an icon's bytes only when it changed. */
     private static final int MAX_CACHED_ICONS = 64;
+    /** Desktop action keys of the phone's buttons; the prefix keeps a button called "default" from meaning a click. */
+    private static final String ACTION_KEY = "phone-action:";
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
     /** A notification to send; an empty id gets a generated one. */
@@ -516,13 +518,60 @@ public final class NotificationPlugin implements Plugin {
             String body = n.text().isEmpty() ? n.title() : n.text();
             int replaces = desktopIds.getOrDefault(key, 0);
             Optional<byte[]> icon = cachedIcon(device, posted);
-            int shown = icon.isPresent()
-                    ? desktop.show(device.name(), summary, body, icon.get(), replaces)
-                    : desktop.show(device.name(), summary, body, replaces);
+            List<DesktopNotifier.Action> buttons = new ArrayList<>();
+            n.actions().forEach(action -> buttons.add(new DesktopNotifier.Action(ACTION_KEY + action, action)));
+            int shown = desktop.show(DesktopNotifier.Notice.of(device.name(), summary, body).withIcon(icon)
+                    .withActions(buttons, new DesktopListener(device, n)).replacing(replaces));
             if (shown != 0) {
                 desktopIds.put(key, shown);
             }
         });
+    }
+
+    /**
+     * The desktop's copy acts on the phone: its buttons press the phone's, and a dismissal by the
+     * user dismisses the phone's notification, as GSConnect and KDE do.
+     */
+    private final class DesktopListener implements DesktopNotifier.Listener {
+        private final Device device;
+        private final DeviceNotification notification;
+        /** Servers close a notification after a button press, as if the user dismissed it: that is no dismissal. */
+        private volatile boolean pressed;
+
+        DesktopListener(Device device, DeviceNotification notification) {
+            this.device = device;
+            this.notification = notification;
+        }
+
+        @Override
+        public void action(String key) {
+            if (!key.startsWith(ACTION_KEY)) {
+                return;
+            }
+            pressed = true;
+            try {
+                activate(device, notification.id(), key.substring(ACTION_KEY.length()));
+            } catch (DeviceException | IllegalArgumentException e) {
+                LOG.info("{}: button {} of notification {} pressed on the desktop, not passed on: {}", device,
+                        key.substring(ACTION_KEY.length()), notification.id(), e.getMessage());
+            }
+        }
+
+        @Override
+        public void closed(int reason) {
+            desktopCalls.execute(() -> {
+                desktopIds.remove(new Key(device.id(), notification.id()));
+                if (reason != DesktopNotifier.DISMISSED || pressed || !notification.clearable()) {
+                    return;
+                }
+                try {
+                    dismiss(device, notification.id());
+                } catch (DeviceException e) {
+                    LOG.info("{}: notification {} dismissed on the desktop, not on the device: {}", device,
+                            notification.id(), e.getMessage());
+                }
+            });
+        }
     }
 
     private void removed(Device device, String id) {

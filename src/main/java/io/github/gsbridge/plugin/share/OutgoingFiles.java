@@ -9,8 +9,11 @@ import io.github.gsbridge.wire.Packet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -156,7 +159,7 @@ final class OutgoingFiles {
                     LOG.info("{}: {} of {} cancelled", device, SharePlugin.REQUEST, source.path());
                 } else {
                     LOG.warn("{}: {} of {} failed: {}", device, SharePlugin.REQUEST, source.path(), e.getMessage());
-                    transfer.fail(source.path() + ": " + e.getMessage());
+                    transfer.fail(source.path().getFileName() + ": " + reason(device.name(), e));
                 }
                 return;
             }
@@ -165,6 +168,21 @@ final class OutgoingFiles {
         }
         LOG.info("{}: shared {} file(s), {} bytes (transfer {})", device, sources.size(), sent, transfer.id());
         transfer.complete();
+    }
+
+    /** Why a file did not go, as the user would put it (Transfer1.Error and the desktop notification show it). */
+    static String reason(String device, Exception e) {
+        if (e instanceof DeviceException.NotReachable) {
+            return device + " is no longer connected";
+        }
+        if (e instanceof SocketTimeoutException) {
+            // Both the 30 s to start and the 60 s without progress: the phone is away, asleep or refusing.
+            return device + " did not take the file in time; is it awake, and is KDE Connect open on it?";
+        }
+        if (e instanceof SocketException || e instanceof EOFException) {
+            return "the connection to " + device + " broke off";
+        }
+        return e.getMessage();
     }
 
     /** False when the transfer ended during the pause: cancelled, or the daemon is shutting down. */

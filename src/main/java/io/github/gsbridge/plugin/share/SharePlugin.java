@@ -1,7 +1,6 @@
 package io.github.gsbridge.plugin.share;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.gsbridge.desktop.DesktopNotifier;
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceException;
 import io.github.gsbridge.event.Event;
@@ -26,7 +25,6 @@ public final class SharePlugin implements Plugin {
     private static final Logger LOG = LoggerFactory.getLogger(SharePlugin.class);
     public static final String REQUEST = "kdeconnect.share.request";
     public static final String UPDATE = "kdeconnect.share.request.update";
-    private static final String APP_NAME = "gsbridge";
 
     /** A file of an incoming transfer was written under its final name. */
     public record FileReceived(String deviceId, long transferId, String path) implements Event { }
@@ -36,13 +34,11 @@ public final class SharePlugin implements Plugin {
     public record TextReceived(String deviceId, String text) implements Event { }
 
     private final EventBus events;
-    private final DesktopNotifier notifier;
     private final IncomingFiles incoming;
     private final OutgoingFiles outgoing;
 
-    public SharePlugin(EventBus events, Transfers transfers, DownloadDirectories downloads, DesktopNotifier notifier) {
+    public SharePlugin(EventBus events, Transfers transfers, DownloadDirectories downloads) {
         this.events = events;
-        this.notifier = notifier;
         this.incoming = new IncomingFiles(events, transfers, downloads,
                 Executors.newSingleThreadScheduledExecutor(daemonThreads("share-timer")));
         this.outgoing = new OutgoingFiles(transfers);
@@ -77,15 +73,13 @@ public final class SharePlugin implements Plugin {
             incoming.receive(device, packet);
         } else if (body.path("url").isTextual()) {
             String url = body.get("url").asText();
-            // Never opened: a link from a device is shown, and the user decides.
+            // Never opened here: the desktop shows it (DesktopFace), and the user decides.
             LOG.info("{}: URL received", device);
             events.publish(new UrlReceived(device.id(), url));
-            notifier.show(APP_NAME, "Link from " + device.name(), url, 0);
         } else if (body.path("text").isTextual()) {
             String text = body.get("text").asText();
             LOG.info("{}: text received ({} characters)", device, text.length());
             events.publish(new TextReceived(device.id(), text));
-            notifier.show(APP_NAME, "Text from " + device.name(), text, 0);
         } else {
             List<String> keys = new ArrayList<>();
             body.fieldNames().forEachRemaining(keys::add);

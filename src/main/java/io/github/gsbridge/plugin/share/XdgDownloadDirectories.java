@@ -79,7 +79,8 @@ public final class XdgDownloadDirectories implements DownloadDirectories {
         return value.map(Path::of);
     }
 
-    private Path xdgDownloadDirectory() {
+    /** Where files go when GSConnect names no folder for the device (not created here). */
+    public Path xdgDownloadDirectory() {
         Path home = home();
         String configHome = environment.get("XDG_CONFIG_HOME");
         Path config = configHome == null || configHome.isBlank() || !Path.of(configHome).isAbsolute()

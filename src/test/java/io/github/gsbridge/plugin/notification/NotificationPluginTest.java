@@ -45,9 +45,9 @@ class NotificationPluginTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** What kdeconnect-android announces for notifications. */
-    private static final Set<String> PHONE_IN = Set.of(NotificationPlugin.NOTIFICATION, NotificationPlugin.REQUEST,
+    static final Set<String> PHONE_IN = Set.of(NotificationPlugin.NOTIFICATION, NotificationPlugin.REQUEST,
             NotificationPlugin.ACTION, NotificationPlugin.REPLY, PingPlugin.TYPE);
-    private static final Set<String> PHONE_OUT = Set.of(NotificationPlugin.NOTIFICATION, NotificationPlugin.REQUEST,
+    static final Set<String> PHONE_OUT = Set.of(NotificationPlugin.NOTIFICATION, NotificationPlugin.REQUEST,
             PingPlugin.TYPE);
 
     @TempDir
