@@ -45,7 +45,7 @@ class Gsconnect54IdentityTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        setup = KdeConnectSetup.create(tmp, version, GsconnectVersion.V54.newDeviceId());
+        setup = KdeConnectSetup.create(tmp, version, GsconnectVersion.V54, GsconnectVersion.V54.newDeviceId());
     }
 
     @AfterEach

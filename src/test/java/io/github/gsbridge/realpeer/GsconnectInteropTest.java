@@ -68,7 +68,8 @@ class GsconnectInteropTest {
         version.require();
         ns = NamespacePair.create();
         peerHome = GsconnectHome.create(tmp.resolve("peer"), version.newDeviceId(), PEER_NAME, version);
-        ourHome = GsconnectHome.create(tmp.resolve("ours"), LocalCertificate.newDeviceId(), GSBRIDGE_NAME);
+        // gsbridge's user has the same GSConnect release installed, so gsbridge speaks its protocol
+        ourHome = GsconnectHome.create(tmp.resolve("ours"), LocalCertificate.newDeviceId(), GSBRIDGE_NAME, version);
         // GSConnect 62 writes its "Transferring file" notification and the share request on one stream at
         // once and may then fail the share ("Stream has outstanding operation"); GSConnect users can switch
         // forwarding off per device the same way.

@@ -39,17 +39,31 @@ public final class GsconnectHome implements AutoCloseable {
     }
 
     public static GsconnectHome create(Path dir, String deviceId, String name) throws Exception {
-        return create(dir, deviceId, name, GsconnectVersion.V54);
+        return create(dir, deviceId, name, GsconnectVersion.V54, false);
     }
 
-    /** A home as {@code version} makes it (its key type; the id is the caller's). */
+    /**
+     * A home as {@code version} makes it (its key type; the id is the caller's), with that release
+     * installed for this user: gsbridge speaks the protocol of the GSConnect it finds installed.
+     */
     public static GsconnectHome create(Path dir, String deviceId, String name, GsconnectVersion version)
             throws Exception {
+        return create(dir, deviceId, name, version, true);
+    }
+
+    private static GsconnectHome create(Path dir, String deviceId, String name, GsconnectVersion version,
+                                        boolean installed) throws Exception {
         Path home = dir.resolve("home");
         Path config = home.resolve(".config");
         Path runtime = dir.resolve("run");
         Path gsconnect = config.resolve("gsconnect");
         Files.createDirectories(gsconnect);
+        if (installed) {
+            Path extension = Files.createDirectories(home.resolve(".local/share/gnome-shell/extensions")
+                    .resolve("gsconnect@andyholmes.github.io"));
+            Files.writeString(extension.resolve("metadata.json"),
+                    "{\"uuid\": \"gsconnect@andyholmes.github.io\", \"version\": " + version.release() + "}\n");
+        }
         Files.createDirectories(runtime);
         Files.setPosixFilePermissions(runtime, PosixFilePermissions.fromString("rwx------"));
         String openssl = RealComponents.requireOnPath("openssl");

@@ -9,17 +9,24 @@ import java.util.UUID;
 /** The real GSConnect releases the tests run: Debian 12's 54 (protocol 7) and Debian 13's 62 (protocol 8). */
 public enum GsconnectVersion {
     /** Debian 12, on the host. */
-    V54(7),
+    V54(7, 54),
     /** Debian 13, from the {@link TrixieTree}: an ES module, so {@code gjs -m}. */
-    V62(8);
+    V62(8, 62);
 
     public static final String DAEMON_JS =
             "/usr/share/gnome-shell/extensions/gsconnect@andyholmes.github.io/service/daemon.js";
 
     private final int protocol;
+    private final int release;
 
-    GsconnectVersion(int protocol) {
+    GsconnectVersion(int protocol, int release) {
         this.protocol = protocol;
+        this.release = release;
+    }
+
+    /** The extension's version, as its metadata.json gives it. */
+    public int release() {
+        return release;
     }
 
     public int protocolVersion() {

@@ -42,18 +42,22 @@ public final class KdeConnectSetup implements AutoCloseable {
 
     /** The stage for {@code version} of kdeconnectd, with an identity of the kind that release makes. */
     public static KdeConnectSetup create(Path dir, KdeConnectVersion version) throws Exception {
-        return create(dir, version, LocalCertificate.newDeviceId());
+        // the GSConnect of the same Debian release: gsbridge speaks its protocol, as kdeconnectd does
+        return create(dir, version, version == KdeConnectVersion.V22_12 ? GsconnectVersion.V54 : GsconnectVersion.V62,
+                LocalCertificate.newDeviceId());
     }
 
-    /** As {@link #create(Path, KdeConnectVersion)}, gsbridge's GSConnect identity having {@code gsbridgeId}. */
-    public static KdeConnectSetup create(Path dir, KdeConnectVersion version, String gsbridgeId) throws Exception {
+    /** As {@link #create(Path, KdeConnectVersion)}, the user having {@code installed} and {@code gsbridgeId}. */
+    public static KdeConnectSetup create(Path dir, KdeConnectVersion version, GsconnectVersion installed,
+                                         String gsbridgeId) throws Exception {
         version.require();
         for (String program : List.of("dconf", "ip", "openssl", "gdbus")) {
             RealComponents.requireOnPath(program);
         }
         NamespacePair ns = NamespacePair.create();
         try {
-            GsconnectHome gsconnect = GsconnectHome.create(dir.resolve("gsconnect"), gsbridgeId, GSBRIDGE_NAME);
+            GsconnectHome gsconnect = GsconnectHome.create(dir.resolve("gsconnect"), gsbridgeId, GSBRIDGE_NAME,
+                    installed);
             return new KdeConnectSetup(dir, version, ns, gsconnect, version.newIdentity(dir.resolve("kdc-identity")));
         } catch (Exception | Error e) {
             ns.close();
