@@ -172,10 +172,16 @@ public final class LanLinkProvider implements AutoCloseable {
         boolean isPreferred = preferred.test(peer.deviceId());
         try {
             (isPreferred ? preferredConnects : connects).execute(() -> {
+                Link link;
                 try {
-                    connectOut(target, peer);
+                    link = connectOut(target, peer);
                 } finally {
+                    // Before the hand-over: once the link is out, closing it and connecting again must not be
+                    // taken for a duplicate of this attempt.
                     connecting.remove(target);
+                }
+                if (link != null) {
+                    onLink.accept(link);
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -268,7 +274,7 @@ public final class LanLinkProvider implements AutoCloseable {
                         + " but we speak " + ours.protocolVersion());
             }
             SSLSocket ssl = tls.clientOn(socket);
-            finish(ssl, socket, ours, peer, Link.Direction.INCOMING, tcpPort(), deadline);
+            onLink.accept(finish(ssl, socket, ours, peer, Link.Direction.INCOMING, tcpPort(), deadline));
         } catch (IOException | MalformedPacketException | InvalidIdentityException e) {
             LOG.info("refused incoming connection from {}: {}", from, deadline.reason(e));
             Sockets.closeQuietly(socket);
@@ -277,8 +283,8 @@ public final class LanLinkProvider implements AutoCloseable {
         }
     }
 
-    /** We open TCP: send our identity in clear, then we are the TLS server. */
-    private void connectOut(InetSocketAddress target, Identity peer) {
+    /** We open TCP: send our identity in clear, then we are the TLS server. Returns the link, or null. */
+    private Link connectOut(InetSocketAddress target, Identity peer) {
         Identity ours = ourIdentity.get();
         Socket socket = new Socket();
         Deadline deadline = new Deadline(socket);
@@ -289,16 +295,18 @@ public final class LanLinkProvider implements AutoCloseable {
             out.write(PacketCodec.encode(ours.withTarget(peer.deviceId(), peer.protocolVersion()).toPacket()));
             out.flush();
             SSLSocket ssl = tls.serverOn(socket);
-            finish(ssl, socket, ours, peer, Link.Direction.OUTGOING, peer.tcpPort(), deadline);
+            return finish(ssl, socket, ours, peer, Link.Direction.OUTGOING, peer.tcpPort(), deadline);
         } catch (IOException e) {
             LOG.info("{}: cannot connect to {}: {}", peer.deviceId(), target, deadline.reason(e));
             Sockets.closeQuietly(socket);
+            return null;
         } finally {
             deadline.stop();
         }
     }
 
-    private void finish(SSLSocket ssl, Socket tcp, Identity ours, Identity clearPeer, Link.Direction direction,
+    /** Completes the handshake; the caller hands the link over. */
+    private Link finish(SSLSocket ssl, Socket tcp, Identity ours, Identity clearPeer, Link.Direction direction,
                         int lastPort, Deadline deadline) throws IOException {
         try {
             ssl.setSoTimeout(TLS_TIMEOUT_MS);
@@ -317,7 +325,7 @@ public final class LanLinkProvider implements AutoCloseable {
             Link link = new Link(peer, ours.protocolVersion(), ssl, tcp, reader, peerCertificate, direction, lastPort);
             LOG.debug("{}: TLS {} with {} established", peer.deviceId(), ssl.getSession().getProtocol(),
                     ssl.getSession().getCipherSuite());
-            onLink.accept(link);
+            return link;
         } catch (IOException e) {
             Sockets.closeQuietly(ssl);
             throw new IOException(clearPeer.deviceId() + ": " + e.getMessage(), e);
