@@ -448,7 +448,7 @@ public final class Daemon implements AutoCloseable {
     private void followAwayDevices(Event event) {
         if (event instanceof DeviceEvent.Disconnected gone) {
             devices.find(gone.deviceId()).filter(d -> d.id().equals(gone.deviceId()) && d.isPaired())
-                    .ifPresent(device -> dialer.add(awayKey(device.id()), new AwayDevice(device.id())));
+                    .ifPresent(device -> dialer.addAfterFirstRetry(awayKey(device.id()), new AwayDevice(device.id())));
         } else if (event instanceof DeviceEvent.Connected here) {
             dialer.remove(awayKey(here.deviceId()));
         } else if (event instanceof DeviceEvent.Unpaired unpaired) {

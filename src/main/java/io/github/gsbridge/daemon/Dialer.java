@@ -94,6 +94,22 @@ final class Dialer implements AutoCloseable {
         });
     }
 
+    /**
+     * As {@link #add}, but the first try comes after {@link #FIRST_RETRY}: for a device that has
+     * just left, which would not answer at once, and which may well be reconnecting by itself.
+     */
+    void addAfterFirstRetry(String key, Target target) {
+        run(() -> {
+            Dial previous = dials.remove(key);
+            if (previous != null) {
+                previous.cancel();
+            }
+            Dial dial = new Dial(target);
+            dials.put(key, dial);
+            dial.later();
+        });
+    }
+
     void remove(String key) {
         run(() -> {
             Dial dial = dials.remove(key);
@@ -131,6 +147,12 @@ final class Dialer implements AutoCloseable {
             attempt(reason);
         }
 
+        void later() {
+            cancel();
+            failures = 0;
+            schedule(FIRST_RETRY);
+        }
+
         void cancel() {
             if (next != null) {
                 next.cancel(false);
@@ -162,6 +184,10 @@ final class Dialer implements AutoCloseable {
                 LOG.warn("dialling {} failed", target.label(), e);
                 wait = backOff();
             }
+            schedule(wait);
+        }
+
+        private void schedule(Duration wait) {
             try {
                 next = thread.schedule(() -> attempt("retry"), wait.toMillis(), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
