@@ -83,15 +83,7 @@ final class Dialer implements AutoCloseable {
 
     /** Dials {@code target} now and then until it links; replaces any target under the same key. */
     void add(String key, Target target) {
-        run(() -> {
-            Dial previous = dials.remove(key);
-            if (previous != null) {
-                previous.cancel();
-            }
-            Dial dial = new Dial(target);
-            dials.put(key, dial);
-            dial.now("new");
-        });
+        replace(key, target, true);
     }
 
     /**
@@ -99,6 +91,10 @@ final class Dialer implements AutoCloseable {
      * just left, which would not answer at once, and which may well be reconnecting by itself.
      */
     void addAfterFirstRetry(String key, Target target) {
+        replace(key, target, false);
+    }
+
+    private void replace(String key, Target target, boolean now) {
         run(() -> {
             Dial previous = dials.remove(key);
             if (previous != null) {
@@ -106,7 +102,11 @@ final class Dialer implements AutoCloseable {
             }
             Dial dial = new Dial(target);
             dials.put(key, dial);
-            dial.later();
+            if (now) {
+                dial.now("new");
+            } else {
+                dial.later();
+            }
         });
     }
 

@@ -58,6 +58,11 @@ class PairingTest {
         return desk;
     }
 
+    /** A phone with a certificate of its own speaking {@code protocol}, linked to the desk. */
+    private Phone newPhone(int protocol) throws Exception {
+        return phone(LocalCertificate.generate(LocalCertificate.newDeviceId()), protocol);
+    }
+
     /** A phone speaking {@code protocol}, linked to the desk. */
     private Phone phone(LocalCertificate certificate, int protocol) throws Exception {
         String id = Certificates.commonName(certificate.certificate()).orElseThrow();
@@ -112,6 +117,19 @@ class PairingTest {
         Device onDesk() {
             return desk.device(id);
         }
+
+        /** The user accepts on the desk; the phone gets the answer and the desk counts it as paired. */
+        void acceptOnDesk() throws Exception {
+            onDesk().acceptPair();
+            awaitPairAnswer();
+            assertTrue(onDesk().isPaired());
+        }
+
+        /** Closes the phone's link and waits until the desk saw it go. */
+        void drop() throws InterruptedException {
+            link.close();
+            desk.events().await(DeviceEvent.Disconnected.class, e -> e.deviceId().equals(id), WAIT);
+        }
     }
 
     private static long now() {
@@ -135,7 +153,7 @@ class PairingTest {
     @Test
     void aProtocol8RequestWithItsTimestampAsAStringIsShownWithTheKey() throws Exception {
         startDesk();
-        Phone phone = phone(LocalCertificate.generate(LocalCertificate.newDeviceId()), 8);
+        Phone phone = newPhone(8);
         long timestamp = now();
         // kdeconnectd 25.04 writes {"pair":true,"timestamp":"1796419949"}
         phone.askToPair(Long.toString(timestamp));
@@ -143,27 +161,21 @@ class PairingTest {
                 phone.certificate.certificate().getPublicKey(), timestamp);
         assertEquals(expected, desk.events().all(DeviceEvent.PairRequested.class).get(0).verificationKey());
         assertEquals(Pairing.State.REQUESTED_BY_PEER, phone.onDesk().pairingState());
-        phone.onDesk().acceptPair();
-        phone.awaitPairAnswer();
-        assertTrue(phone.onDesk().isPaired());
+        phone.acceptOnDesk();
     }
 
     @Test
     void aRequestSurvivesTheDeviceReconnectingBeforeTheUserAnswers() throws Exception {
         startDesk();
-        Phone phone = phone(LocalCertificate.generate(LocalCertificate.newDeviceId()), 8);
+        Phone phone = newPhone(8);
         phone.askToPair(now());
         String key = phone.onDesk().verificationKey().orElseThrow();
         // The phone's link drops (Wi-Fi roaming, a refresh) and it comes back on a new one.
-        Link first = phone.link;
-        first.close();
-        desk.events().await(DeviceEvent.Disconnected.class, e -> e.deviceId().equals(phone.id), WAIT);
+        phone.drop();
         phone.connect();
         assertEquals(Pairing.State.REQUESTED_BY_PEER, phone.onDesk().pairingState());
         assertEquals(key, phone.onDesk().verificationKey().orElseThrow(), "the key the user reads stays the same");
-        phone.onDesk().acceptPair();
-        phone.awaitPairAnswer();
-        assertTrue(phone.onDesk().isPaired());
+        phone.acceptOnDesk();
         assertEquals(Pem.encode(phone.certificate.certificate()), pinned(phone.id));
         assertTrue(desk.events().all(DeviceEvent.PairingFailed.class).isEmpty());
     }
@@ -171,23 +183,20 @@ class PairingTest {
     @Test
     void aRequestSurvivesTheDeviceOpeningANewLinkBesideTheOld() throws Exception {
         startDesk();
-        Phone phone = phone(LocalCertificate.generate(LocalCertificate.newDeviceId()), 8);
+        Phone phone = newPhone(8);
         phone.askToPair(now());
         // kdeconnect-cli --refresh: the peer connects again while the old link is still up.
         phone.connect();
-        phone.onDesk().acceptPair();
-        phone.awaitPairAnswer();
-        assertTrue(phone.onDesk().isPaired());
+        phone.acceptOnDesk();
     }
 
     @Test
     void ourRequestSurvivesTheDeviceReconnectingAndItsAcceptOnTheNewLinkPairs() throws Exception {
         startDesk();
-        Phone phone = phone(LocalCertificate.generate(LocalCertificate.newDeviceId()), 8);
+        Phone phone = newPhone(8);
         phone.onDesk().requestPair();
         phone.peer.awaitPacket(p -> p.isType(Pairing.TYPE), WAIT);
-        phone.link.close();
-        desk.events().await(DeviceEvent.Disconnected.class, e -> e.deviceId().equals(phone.id), WAIT);
+        phone.drop();
         phone.connect();
         phone.peer.send(phone.link, Pairing.pairPacket(true));
         desk.events().await(DeviceEvent.Paired.class, e -> e.deviceId().equals(phone.id), WAIT);
@@ -199,7 +208,7 @@ class PairingTest {
         startDesk();
         try (LogCapture log = LogCapture.start()) {
             for (int round = 0; round < 5; round++) {
-                Phone phone = phone(LocalCertificate.generate(LocalCertificate.newDeviceId()), 8);
+                Phone phone = newPhone(8);
                 phone.askToPair(now());
                 // Answer from the desk's side on another thread; the phone pings as soon as it reads it.
                 Thread accept = new Thread(() -> {
@@ -225,7 +234,7 @@ class PairingTest {
     @Test
     void aProtocol7DeviceIsShownBothFingerprintsNotAKey() throws Exception {
         startDesk();
-        Phone phone = phone(LocalCertificate.generate(LocalCertificate.newDeviceId()), 7);
+        Phone phone = newPhone(7);
         phone.askToPair(null);
         assertEquals("", desk.events().all(DeviceEvent.PairRequested.class).get(0).verificationKey());
         assertTrue(phone.onDesk().verificationKey().isEmpty());
@@ -241,10 +250,8 @@ class PairingTest {
         LocalCertificate certificate = LocalCertificate.generate(LocalCertificate.newDeviceId());
         Phone modern = phone(certificate, 8);
         modern.askToPair(now());
-        modern.onDesk().acceptPair();
-        modern.awaitPairAnswer();
-        modern.link.close();
-        desk.events().await(DeviceEvent.Disconnected.class, e -> e.deviceId().equals(modern.id), WAIT);
+        modern.acceptOnDesk();
+        modern.drop();
 
         try (LogCapture log = LogCapture.start()) {
             RawPeer downgraded = new RawPeer(certificate, modern.id, 7,
@@ -282,11 +289,9 @@ class PairingTest {
         LocalCertificate certificate = LocalCertificate.generate(LocalCertificate.newDeviceId());
         Phone modern = phone(certificate, 8);
         modern.askToPair(now());
-        modern.onDesk().acceptPair();
-        modern.awaitPairAnswer();
+        modern.acceptOnDesk();
         modern.onDesk().unpair();
-        modern.link.close();
-        desk.events().await(DeviceEvent.Disconnected.class, e -> e.deviceId().equals(modern.id), WAIT);
+        modern.drop();
         Phone old = phone(certificate, 7);
         assertTrue(old.onDesk().isReachable());
     }
@@ -294,7 +299,7 @@ class PairingTest {
     @Test
     void acceptingARequestThatNobodyMadeFails() throws Exception {
         startDesk();
-        Phone phone = phone(LocalCertificate.generate(LocalCertificate.newDeviceId()), 8);
+        Phone phone = newPhone(8);
         assertThrows(DeviceException.class, () -> phone.onDesk().acceptPair());
     }
 }

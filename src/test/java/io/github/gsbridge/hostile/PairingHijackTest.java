@@ -54,6 +54,21 @@ class PairingHijackTest {
         return accept;
     }
 
+    /** A phone linked to the daemon that asked to pair. */
+    private record AskingPhone(LocalCertificate certificate, String id, RawPeer peer, Link link) { }
+
+    private AskingPhone phoneAskingToPair() throws Exception {
+        daemon = HostileDaemon.start(dir, List.of());
+        LocalCertificate certificate = LocalCertificate.generate(LocalCertificate.newDeviceId());
+        String id = certificate.deviceId();
+        RawPeer phone = daemon.peer(certificate);
+        Link link = phone.awaitLink(HostileDaemon.WAIT);
+        daemon.awaitConnected(id);
+        phone.send(link, pairRequest());
+        daemon.events().await(DeviceEvent.PairRequested.class, e -> e.deviceId().equals(id), HostileDaemon.WAIT);
+        return new AskingPhone(certificate, id, phone, link);
+    }
+
     /** The certificate gsbridge's own pairing store pins for {@code id}, or null. */
     private String pinned(String id) throws Exception {
         Path store = daemon.root.resolve("config/gsbridge/devices.json");
@@ -101,14 +116,11 @@ class PairingHijackTest {
 
     @Test
     void whenThePhoneAsksAStrangerWithItsIdCannotTakeItsPlaceBeforeTheUserAccepts() throws Exception {
-        daemon = HostileDaemon.start(dir, List.of());
-        LocalCertificate phoneCertificate = LocalCertificate.generate(LocalCertificate.newDeviceId());
-        String id = phoneCertificate.deviceId();
-        RawPeer phone = daemon.peer(phoneCertificate);
-        Link phoneLink = phone.awaitLink(HostileDaemon.WAIT);
-        daemon.awaitConnected(id);
-        phone.send(phoneLink, pairRequest());
-        daemon.events().await(DeviceEvent.PairRequested.class, e -> e.deviceId().equals(id), HostileDaemon.WAIT);
+        AskingPhone asking = phoneAskingToPair();
+        LocalCertificate phoneCertificate = asking.certificate();
+        String id = asking.id();
+        RawPeer phone = asking.peer();
+        Link phoneLink = asking.link();
         Device device = daemon.node.device(id);
         String key = device.verificationKey().orElseThrow();
 
@@ -125,14 +137,11 @@ class PairingHijackTest {
 
     @Test
     void aStrangerWhoComesWhileThePhoneIsAwayCancelsTheRequestInsteadOfInheritingIt() throws Exception {
-        daemon = HostileDaemon.start(dir, List.of());
-        LocalCertificate phoneCertificate = LocalCertificate.generate(LocalCertificate.newDeviceId());
-        String id = phoneCertificate.deviceId();
-        RawPeer phone = daemon.peer(phoneCertificate);
-        Link phoneLink = phone.awaitLink(HostileDaemon.WAIT);
-        daemon.awaitConnected(id);
-        phone.send(phoneLink, pairRequest());
-        daemon.events().await(DeviceEvent.PairRequested.class, e -> e.deviceId().equals(id), HostileDaemon.WAIT);
+        AskingPhone asking = phoneAskingToPair();
+        LocalCertificate phoneCertificate = asking.certificate();
+        String id = asking.id();
+        RawPeer phone = asking.peer();
+        Link phoneLink = asking.link();
         phoneLink.close();
         daemon.events().await(DeviceEvent.Disconnected.class, e -> e.deviceId().equals(id), HostileDaemon.WAIT);
 
