@@ -60,7 +60,7 @@ class DaemonCommandTest {
         try {
             String started = awaitLog(log, "is up", daemon);
             assertTrue(started.contains("generated a new identity"), started);
-            assertTrue(started.contains("\"Fresh Box\" (own identity)"), started);
+            assertTrue(started.contains("\"Fresh Box\" (own identity, protocol 8)"), started);
             assertTrue(Files.exists(home.resolve(".config/gsbridge/private.pem")));
             daemon.destroy();
             assertTrue(daemon.waitFor(10, TimeUnit.SECONDS), "stops on SIGTERM");
