@@ -29,8 +29,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -58,11 +58,15 @@ public final class DeviceManager implements AutoCloseable {
     public DeviceManager(LocalCertificate ourCertificate, TlsSockets tls, PairingStore store, ProtocolHistory protocols,
                          PacketRouter router, EventBus events, PortRange payloadPorts, PortRange peerPayloadPorts) {
         this.protocols = protocols;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "device-timers");
             thread.setDaemon(true);
             return thread;
         });
+        // At close, store writes already queued finish; timeouts that have not come (pairing, idle
+        // strangers) are dropped instead of holding the close up.
+        timers.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.scheduler = timers;
         this.services = new DeviceServices(new DeviceServices.Credentials(ourCertificate, tls, store), router,
                 new DeviceServices.PairingListener() {
                     @Override
