@@ -126,41 +126,6 @@ class KdeConnectInteropTest {
         kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);
     }
 
-    /**
-     * A phone that leaves the network sends no FIN, and an idle link carries no packets of ours:
-     * only TCP keepalive notices. The issue allows a minute; Linux's default keepalive takes more
-     * than two hours. The link must be idle when the peer goes: data still unacknowledged puts TCP
-     * in retransmission instead, which keepalive does not shorten (about 15 minutes).
-     */
-    @Test
-    void aPeerThatVanishesIsUnreachableWithinAMinute() throws Exception {
-        KdeConnectPeer kdc = prePaired().build();
-        GsbridgeProcess gsbridge = setup.link(kdc);
-        awaitNothingUnacknowledged(setup.ns().nsB());
-        int mark = gsbridge.mark();
-
-        setup.ns().exec(setup.ns().nsA(), WAIT, "ip", "link", "set", setup.ns().vethA(), "down")
-                .assertOk("taking kdeconnectd's side of the veth down");
-        gsbridge.awaitEvent(mark, event("Disconnected", kdc.deviceId()), Duration.ofSeconds(60));
-        assertEquals(false, gsbridge.device(kdc.deviceId()).get("reachable").asBoolean(), gsbridge.logTail(20));
-    }
-
-    /** Waits until no TCP connection in {@code namespace} has bytes in its send queue (ss's Send-Q). */
-    private void awaitNothingUnacknowledged(String namespace) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            String sockets = setup.ns().exec(namespace, WAIT, "ss", "-Htn", "state", "established")
-                    .assertOk("ss").stdout();
-            if (!sockets.isBlank() && sockets.lines().allMatch(l -> l.strip().split("\\s+")[1].equals("0"))) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the link did not become idle:\n" + sockets);
-            }
-            Thread.sleep(100);
-        }
-    }
-
     @Test
     void pingsBothWays() throws Exception {
         KdeConnectPeer kdc = startKdeconnectd(prePaired());
@@ -356,6 +321,12 @@ class KdeConnectInteropTest {
         }
         assertTrue(gsbridge.events().stream().noneMatch(e -> e.get("event").asText().equals("Connected")),
                 gsbridge.events().toString());
-        assertTrue(!kdc.devices(true, true).contains(gsconnect.deviceId()), "kdeconnectd has no paired link to us");
+        // gsbridge asks its paired devices back now and then, so kdeconnectd may try again; it must
+        // end up without a link each time.
+        long settled = System.nanoTime() + WAIT.toNanos();
+        while (kdc.devices(true, true).contains(gsconnect.deviceId())) {
+            assertTrue(System.nanoTime() < settled, "kdeconnectd has a paired link to us");
+            Thread.sleep(200);
+        }
     }
 }
