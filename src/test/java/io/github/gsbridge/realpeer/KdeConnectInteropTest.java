@@ -208,8 +208,11 @@ class KdeConnectInteropTest {
 
         // ours, waiting for theirs
         // Unpairing while the pairing's own dconf write is still on its way is another race (see the report of
-        // this test's first runs); here the pairing is settled first.
+        // this test's first runs); here the pairing is settled first. A reload of GSConnect's tree that read
+        // the tree just before our unpairing was written brings the pairing back (a known defect, not this
+        // test's subject): let the reloads that the pairing and the re-announcement caused pass first.
         awaitDconfPaired(kdc.deviceId());
+        Thread.sleep(1000);
         int mark = gsbridge.mark();
         gsbridge.command("unpair " + kdc.deviceId());
         gsbridge.awaitEvent(mark, event("Unpaired", kdc.deviceId()), WAIT);
