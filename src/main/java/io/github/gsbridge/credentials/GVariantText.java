@@ -502,12 +502,12 @@ public final class GVariantText {
                         + "' but found '" + hexDigits + "'");
             }
             pos += length;
-            int cp = (int) Long.parseLong(hexDigits, 16);
+            long cp = Long.parseLong(hexDigits, 16);
             if (cp == 0 || cp > Character.MAX_CODE_POINT || (cp >= 0xD800 && cp <= 0xDFFF)) {
                 throw error(escapeAt, "'\\" + text.charAt(escapeAt + 1) + hexDigits
                         + "' is not a character a GVariant string can hold");
             }
-            return cp;
+            return (int) cp;
         }
 
         private List<Object> bytestring(String type) {

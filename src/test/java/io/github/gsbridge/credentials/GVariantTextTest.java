@@ -153,6 +153,7 @@ class GVariantTextTest {
             '\\u0000'                | 1  | not a character
             '\\ud800'                | 1  | not a character
             '\\U00110000'            | 1  | not a character
+            '\\UF0000055'            | 1  | not a character
             'a' junk                 | 4  | expected end of input but found 'j'
             true false               | 5  | expected end of input
             ['a', 'b'                | 9  | expected ',' or ']' but found end of input
