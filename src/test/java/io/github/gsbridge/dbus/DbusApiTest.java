@@ -1,5 +1,6 @@
 package io.github.gsbridge.dbus;
 
+import io.github.gsbridge.transfer.Transfer1;
 import io.github.gsbridge.Error;
 import io.github.gsbridge.device.DeviceEvent;
 import io.github.gsbridge.lan.PortRange;

@@ -1,5 +1,6 @@
 package io.github.gsbridge.dbus;
 
+import io.github.gsbridge.transfer.Transfer1;
 import io.github.gsbridge.testsupport.BusFixture;
 import io.github.gsbridge.testsupport.LoopbackNode;
 import io.github.gsbridge.transfer.Transfer;
