@@ -51,10 +51,12 @@ final class Gsbridge implements ClientContext, Callable<Integer>, AutoCloseable 
         for (PluginModule module : PluginCatalog.MODULES) {
             module.commands().forEach(line::addSubcommand);
         }
-        line.addSubcommand(new DaemonCommand());
         line.addSubcommand("completion", new AutoComplete.GenerateCompletion());
         line.getSubcommands().get("completion").getCommandSpec().usageMessage().hidden(false)
                 .description("Prints a bash completion script for gsbridge (install.sh installs it).");
+        line.getSubcommands().values().forEach(sub -> sub.getCommandSpec().mixinStandardHelpOptions(true));
+        // The daemon's options are its own (DaemonOptions), and so is its --help.
+        line.addSubcommand(new DaemonCommand());
         return line;
     }
 
