@@ -3,6 +3,7 @@ package io.github.gsbridge.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.gsbridge.dbus.DbusService;
+import io.github.gsbridge.plugin.share.SharePlugin;
 import io.github.gsbridge.device.DeviceEvent;
 import io.github.gsbridge.lan.Link;
 import io.github.gsbridge.lan.RawPeer;
@@ -289,6 +290,27 @@ class CliTest {
         assertEquals(1, watching.status().get(30, TimeUnit.SECONDS));
         assertTrue(watching.err().toString(StandardCharsets.UTF_8).contains("gsbridge stopped"),
                 watching.err().toString());
+    }
+
+    @Test
+    void longOptionsTakeTheirValueAfterAnEqualsSignAndTwoDashesEndTheOptions() throws Exception {
+        LoopbackNode beta = fx.pairedBeta();
+        assertEquals("Pinged beta.\n", ok(gsbridge("ping", "--device=beta")).out());
+        assertEquals("Sent the text to beta.\n", ok(gsbridge("share-text", "-d", "beta", "--", "-h")).out());
+        beta.events().await(SharePlugin.TextReceived.class, e -> e.text().equals("-h"), BusFixture.WAIT);
+    }
+
+    @Test
+    void bashCompletionOffersEveryCommandAndIsValidBash() throws Exception {
+        String script = ok(gsbridge("completion")).out();
+        for (String command : commandNames()) {
+            assertTrue(script.contains(command), command + " missing from the completion script");
+        }
+        Path file = dir.resolve("gsbridge-completion.bash");
+        Files.writeString(file, script);
+        Process check = new ProcessBuilder("bash", "-n", file.toString()).redirectErrorStream(true).start();
+        String output = new String(check.getInputStream().readAllBytes());
+        assertEquals(0, check.waitFor(), output);
     }
 
     @Test
