@@ -1,6 +1,7 @@
 package io.github.gsbridge.handover;
 
 import io.github.gsbridge.daemon.Daemon;
+import io.github.gsbridge.threads.Threads;
 import io.github.gsbridge.tls.CredentialsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,11 +29,7 @@ public final class Handover implements AutoCloseable {
     private final Daemon daemon;
     private final boolean force;
     private final PortHolders ports;
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "handover");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(Threads.daemon("handover"));
     private Optional<GsconnectPresence> gsconnect = Optional.empty();
     private ScheduledFuture<?> retry;
     private long retryDelayMs = FIRST_RETRY_MS;
