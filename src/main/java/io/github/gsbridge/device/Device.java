@@ -132,9 +132,17 @@ public final class Device {
         pairing.unpair();
     }
 
+    /**
+     * Throws unless a packet of {@code packetType} can go to this device now: NotPaired, then
+     * NotReachable, then a DeviceException when its current link did not announce the type.
+     */
+    public void requireAccepts(String packetType) throws DeviceException {
+        usableLink(packetType);
+    }
+
     /** Sends a packet to a paired, connected device that accepts its type. */
     public void send(Packet packet) throws DeviceException {
-        Link current = requireUsableLink(packet);
+        Link current = usableLink(packet.type());
         try {
             current.send(packet);
         } catch (IOException e) {
@@ -161,7 +169,7 @@ public final class Device {
      * to cancel it, whether the device has connected yet or not.
      */
     public PayloadUpload offerPayload(Packet packet, long size) throws DeviceException {
-        Link current = requireUsableLink(packet);
+        Link current = usableLink(packet.type());
         PayloadUpload upload = null;
         try {
             upload = PayloadUpload.open(current, services.tls(), services.payloadPorts());
@@ -210,14 +218,14 @@ public final class Device {
         return current;
     }
 
-    private Link requireUsableLink(Packet packet) throws DeviceException {
+    private Link usableLink(String packetType) throws DeviceException {
         if (!isPaired()) {
             throw new DeviceException.NotPaired(id);
         }
         Link current = requireLink();
         // kdeconnect-kde drops packets of types it did not announce; say so instead of sending into the void.
-        if (!current.identity().incomingCapabilities().contains(packet.type())) {
-            throw new DeviceException(id + " does not accept " + packet.type());
+        if (!current.identity().incomingCapabilities().contains(packetType)) {
+            throw new DeviceException(id + " does not accept " + packetType);
         }
         return current;
     }
