@@ -7,6 +7,7 @@ import io.github.gsbridge.wire.LineTooLongException;
 import io.github.gsbridge.wire.MalformedPacketException;
 import io.github.gsbridge.wire.Packet;
 import io.github.gsbridge.wire.PacketCodec;
+import io.github.gsbridge.wire.PacketFieldException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -215,6 +216,8 @@ public final class Link {
                 }
                 try {
                     handler.onPacket(this, packet);
+                } catch (PacketFieldException e) {
+                    LOG.warn("{}: refused {}", identity.deviceId(), e.getMessage());
                 } catch (RuntimeException e) {
                     LOG.warn("{}: handling {} failed", identity.deviceId(), packet.type(), e);
                 }
