@@ -10,6 +10,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * One KDE Connect packet: {@code id}, {@code type}, {@code body} and, when a payload follows on a
@@ -83,14 +85,7 @@ public final class Packet {
 
     /** A string field; empty when not sent. */
     public Optional<String> text(String field) {
-        JsonNode node = field(field);
-        if (node == null) {
-            return Optional.empty();
-        }
-        if (!node.isTextual()) {
-            throw refused(field, "is not a string", node);
-        }
-        return Optional.of(node.textValue());
+        return read(field, JsonNode::isTextual, "is not a string", JsonNode::textValue);
     }
 
     /** A string field the packet means nothing without. */
@@ -103,46 +98,27 @@ public final class Packet {
      * {@link WholeNumbers}); empty when not sent; refused when beyond 64 bits.
      */
     public OptionalLong wholeNumber(String field) {
-        JsonNode node = field(field);
-        if (node == null) {
-            return OptionalLong.empty();
-        }
-        OptionalLong value = WholeNumbers.of(node);
-        if (value.isEmpty()) {
-            throw refused(field, "is not a whole number of 64 bits", node);
-        }
-        return value;
+        return read(field, node -> WholeNumbers.of(node).isPresent(), "is not a whole number of 64 bits",
+                WholeNumbers::of).orElse(OptionalLong.empty());
     }
 
     /** A JSON boolean; empty when not sent. A string "true" is refused: no peer writes one. */
     public Optional<Boolean> bool(String field) {
-        JsonNode node = field(field);
-        if (node == null) {
-            return Optional.empty();
-        }
-        if (!node.isBoolean()) {
-            throw refused(field, "is not a boolean", node);
-        }
-        return Optional.of(node.booleanValue());
+        return read(field, JsonNode::isBoolean, "is not a boolean", JsonNode::booleanValue);
     }
 
     /** An array of strings, in order; empty when not sent; refused when any element is not a string. */
     public List<String> texts(String field) {
-        JsonNode node = field(field);
-        if (node == null) {
-            return List.of();
-        }
-        if (!node.isArray()) {
-            throw refused(field, "is not an array", node);
-        }
-        List<String> texts = new ArrayList<>(node.size());
-        for (JsonNode element : node) {
-            if (!element.isTextual()) {
-                throw refused(field, "holds a non-string", element);
+        return read(field, JsonNode::isArray, "is not an array", array -> {
+            List<String> texts = new ArrayList<>(array.size());
+            for (JsonNode element : array) {
+                if (!element.isTextual()) {
+                    throw refused(field, "holds a non-string", element);
+                }
+                texts.add(element.textValue());
             }
-            texts.add(element.textValue());
-        }
-        return List.copyOf(texts);
+            return List.copyOf(texts);
+        }).orElse(List.of());
     }
 
     /**
@@ -158,6 +134,19 @@ public final class Packet {
             return Optional.of(node.bigIntegerValue().toString());
         }
         return text(field);
+    }
+
+    /** The field's value when it is sent and {@code accepted}; refused when it is sent and not. */
+    private <T> Optional<T> read(String field, Predicate<JsonNode> accepted, String problem,
+                                 Function<JsonNode, T> value) {
+        JsonNode node = field(field);
+        if (node == null) {
+            return Optional.empty();
+        }
+        if (!accepted.test(node)) {
+            throw refused(field, problem, node);
+        }
+        return Optional.of(value.apply(node));
     }
 
     private JsonNode field(String field) {

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.function.Executable;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -113,14 +114,15 @@ class PacketFieldsTest {
 
     @Test
     void textsWithANonStringOrNotAnArrayAreRefused() throws Exception {
-        assertRefused("actions is not an array: \"Reply\"", "actions",
-                () -> received("{\"actions\":\"Reply\"}").texts("actions"));
-        assertRefused("actions holds a non-string: 5", "actions",
-                () -> received("{\"actions\":[\"Reply\",5]}").texts("actions"));
-        assertRefused("actions holds a non-string: null", "actions",
-                () -> received("{\"actions\":[null]}").texts("actions"));
-        assertRefused("actions holds a non-string: [\"a\"]", "actions",
-                () -> received("{\"actions\":[[\"a\"]]}").texts("actions"));
+        Map<String, String> refusals = Map.of(
+                "\"Reply\"", "actions is not an array: \"Reply\"",
+                "[\"Reply\",5]", "actions holds a non-string: 5",
+                "[null]", "actions holds a non-string: null",
+                "[[\"a\"]]", "actions holds a non-string: [\"a\"]");
+        for (Map.Entry<String, String> refusal : refusals.entrySet()) {
+            Packet p = received("{\"actions\":" + refusal.getKey() + "}");
+            assertRefused(refusal.getValue(), "actions", () -> p.texts("actions"));
+        }
     }
 
     @Test
