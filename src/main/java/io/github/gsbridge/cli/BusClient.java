@@ -2,7 +2,10 @@ package io.github.gsbridge.cli;
 
 import io.github.gsbridge.Error;
 import io.github.gsbridge.dbus.DbusService;
+import io.github.gsbridge.dbus.Device1;
 import io.github.gsbridge.dbus.Manager1;
+import io.github.gsbridge.plugin.CommandFailure;
+import io.github.gsbridge.plugin.DaemonClient;
 import io.github.gsbridge.dbus.SessionBus;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.exceptions.DBusException;
@@ -15,7 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The CLI's only way to the daemon: its objects on the session bus. */
-final class BusClient implements AutoCloseable {
+final class BusClient implements DaemonClient, AutoCloseable {
     static final String NOT_RUNNING = "gsbridge is not running on this session bus.\n"
             + "Start it with \"systemctl --user start gsbridge\", or run \"gsbridge daemon\" in a terminal.";
 
@@ -29,64 +32,69 @@ final class BusClient implements AutoCloseable {
      * Connects and checks that the daemon owns its name. The check uses NameHasOwner, which never
      * starts anything: asking the daemon itself would have the bus activate it.
      */
-    static BusClient open(Map<String, String> env) throws CliFailure {
-        String address = SessionBus.address(env).orElseThrow(() -> new CliFailure(
+    static BusClient open(Map<String, String> env) throws CommandFailure {
+        String address = SessionBus.address(env).orElseThrow(() -> new CommandFailure(
                 "no D-Bus session bus: DBUS_SESSION_BUS_ADDRESS is not set and there is no $XDG_RUNTIME_DIR/bus.\n"
                         + "gsbridge's commands talk to the daemon over the session bus of your desktop session."));
         DBusConnection connection;
         try {
             connection = SessionBus.connect(address);
         } catch (DBusException e) {
-            throw new CliFailure("cannot connect to the session bus at " + address + ": " + e.getMessage());
+            throw new CommandFailure("cannot connect to the session bus at " + address + ": " + e.getMessage());
         }
         BusClient client = new BusClient(connection);
         try {
             if (DbusService.nameOwner(connection).isEmpty()) {
-                throw new CliFailure(NOT_RUNNING);
+                throw new CommandFailure(NOT_RUNNING);
             }
         } catch (DBusException | DBusExecutionException e) {
             client.close();
-            throw new CliFailure("cannot ask the session bus whether gsbridge runs: " + e.getMessage());
-        } catch (CliFailure e) {
+            throw new CommandFailure("cannot ask the session bus whether gsbridge runs: " + e.getMessage());
+        } catch (CommandFailure e) {
             client.close();
             throw e;
         }
         return client;
     }
 
-    DBusConnection connection() {
+    @Override
+    public DBusConnection connection() {
         return connection;
     }
 
-    <T extends DBusInterface> T remote(String path, Class<T> type) throws CliFailure {
+    @Override
+    public <T extends DBusInterface> T remote(String path, Class<T> type) throws CommandFailure {
         try {
             return connection.getRemoteObject(DbusService.BUS_NAME, path, type);
         } catch (DBusException e) {
-            throw new CliFailure("cannot reach " + path + ": " + e.getMessage());
+            throw new CommandFailure("cannot reach " + path + ": " + e.getMessage());
         }
     }
 
-    Manager1 manager() throws CliFailure {
+    Manager1 manager() throws CommandFailure {
         return remote(DbusService.MANAGER_PATH, Manager1.class);
     }
 
-    Map<String, Variant<?>> properties(String path, String iface) throws CliFailure {
+    @Override
+    public Map<String, Variant<?>> properties(String path, String iface) throws CommandFailure {
         try {
             return remote(path, Properties.class).GetAll(iface);
         } catch (DBusExecutionException e) {
-            throw new CliFailure(e.getMessage());
+            throw new CommandFailure(e.getMessage());
         }
     }
 
-    /** The device's object path for DEV (an id or a name). */
-    String device(String nameOrId) throws CliFailure {
+    @Override
+    public Target device(String nameOrId) throws CommandFailure {
+        String path;
         try {
-            return manager().FindDevice(nameOrId).getPath();
+            path = manager().FindDevice(nameOrId).getPath();
         } catch (Error.UnknownDevice e) {
-            throw new CliFailure(e.getMessage() + " (\"gsbridge devices\" lists the known ones)");
+            throw new CommandFailure(e.getMessage() + " (\"gsbridge devices\" lists the known ones)");
         } catch (DBusExecutionException e) {
-            throw new CliFailure(e.getMessage());
+            throw new CommandFailure(e.getMessage());
         }
+        return new Target(path, String.valueOf(value(properties(path, Device1.NAME), "Name").orElse(path)));
     }
 
     static Optional<Object> value(Map<String, Variant<?>> properties, String name) {

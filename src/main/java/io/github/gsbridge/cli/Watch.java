@@ -4,7 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.gsbridge.dbus.DbusService;
 import io.github.gsbridge.dbus.Device1;
-import io.github.gsbridge.dbus.Transfer1;
+import io.github.gsbridge.plugin.ClientContext;
+import io.github.gsbridge.plugin.CommandFailure;
+import io.github.gsbridge.plugin.DaemonClient;
+import io.github.gsbridge.plugin.Plain;
+import io.github.gsbridge.plugin.WatchFormat;
+import io.github.gsbridge.transfer.Transfer1;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.interfaces.DBus;
 import org.freedesktop.dbus.interfaces.DBusSigHandler;
@@ -12,6 +17,9 @@ import org.freedesktop.dbus.interfaces.ObjectManager;
 import org.freedesktop.dbus.interfaces.Properties;
 import org.freedesktop.dbus.messages.DBusSignal;
 import org.freedesktop.dbus.types.Variant;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 import java.time.Instant;
 import java.time.LocalTime;
@@ -21,7 +29,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 
@@ -29,30 +39,31 @@ import java.util.concurrent.LinkedBlockingQueue;
  * {@code gsbridge watch}: one line per event, plain or JSON. Signals are queued and printed by
  * one thread, so lines never interleave.
  */
-final class Watch {
+@Command(name = "watch", description = "Prints events as they happen. It stops on Ctrl-C or when the daemon stops.")
+final class Watch implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Object STOPPED = new Object();
 
-    private final Console console;
+    @ParentCommand
+    private ClientContext console;
+
+    @Option(names = "--json", description = "One JSON object a line, for scripts.")
+    private boolean json;
+
     private final Map<String, String> names = new ConcurrentHashMap<>();
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final List<WatchFormat> formats = Gsbridge.watchFormats();
 
-    Watch(Console console) {
-        this.console = console;
-    }
-
-    void run(Arguments args, BusClient bus) throws CliFailure, Arguments.UsageException {
-        if (!args.positional().isEmpty()) {
-            throw new Arguments.UsageException("unexpected argument \"" + args.positional().get(0) + "\"");
-        }
-        boolean json = args.flag("--json");
+    @Override
+    public Integer call() throws CommandFailure {
+        DaemonClient bus = console.daemon();
         List<AutoCloseable> handlers = new ArrayList<>();
         try {
-            for (Class<? extends DBusSignal> type : List.of(ObjectManager.InterfacesAdded.class,
+            List<Class<? extends DBusSignal>> types = new ArrayList<>(List.of(ObjectManager.InterfacesAdded.class,
                     ObjectManager.InterfacesRemoved.class, Properties.PropertiesChanged.class,
-                    Device1.PairRequested.class, Device1.PingReceived.class, Device1.FileReceived.class,
-                    Device1.UrlReceived.class, Device1.TextReceived.class, Device1.NotificationPosted.class,
-                    Device1.NotificationRemoved.class)) {
+                    Device1.PairRequested.class));
+            formats.forEach(format -> types.addAll(format.signals()));
+            for (Class<? extends DBusSignal> type : types) {
                 handlers.add(subscribe(bus, type));
             }
             handlers.add(bus.connection().addSigHandler(DBus.NameOwnerChanged.class, signal -> {
@@ -67,20 +78,21 @@ final class Watch {
             }
             bus.remote(DbusService.MANAGER_PATH, ObjectManager.class).GetManagedObjects().forEach((path, interfaces) -> {
                 if (interfaces.containsKey(Device1.NAME)) {
-                    print(new Known(path.getPath(), interfaces), json);
+                    print(new Known(path.getPath(), interfaces));
                 }
             });
             while (true) {
                 Object next = queue.take();
                 if (next == STOPPED) {
-                    throw new CliFailure("gsbridge stopped");
+                    throw new CommandFailure("gsbridge stopped");
                 }
-                print(next, json);
+                print(next);
             }
         } catch (DBusException e) {
-            throw new CliFailure("cannot subscribe to gsbridge's signals: " + e.getMessage());
+            throw new CommandFailure("cannot subscribe to gsbridge's signals: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return 0;
         } finally {
             for (AutoCloseable handler : handlers) {
                 try {
@@ -92,7 +104,7 @@ final class Watch {
         }
     }
 
-    private <T extends DBusSignal> AutoCloseable subscribe(BusClient bus, Class<T> type) throws DBusException {
+    private <T extends DBusSignal> AutoCloseable subscribe(DaemonClient bus, Class<T> type) throws DBusException {
         DBusSigHandler<T> handler = queue::add;
         return bus.connection().addSigHandler(type, handler);
     }
@@ -100,7 +112,7 @@ final class Watch {
     /** A device that was there when watching started; printed like its InterfacesAdded. */
     private record Known(String path, Map<String, Map<String, Variant<?>>> interfaces) { }
 
-    private void print(Object signal, boolean json) {
+    private void print(Object signal) {
         Map<String, Object> event = describe(signal);
         if (event == null) {
             return;
@@ -145,7 +157,13 @@ final class Watch {
             }
         } else if (signal instanceof ObjectManager.InterfacesRemoved removed) {
             object = removed.getSignalSource().getPath();
-            event.put("event", removed.getInterfaces().contains(Device1.NAME) ? "DeviceRemoved" : "TransferRemoved");
+            if (removed.getInterfaces().contains(Device1.NAME)) {
+                event.put("event", "DeviceRemoved");
+            } else if (removed.getInterfaces().contains(Transfer1.NAME)) {
+                event.put("event", "TransferRemoved");
+            } else {
+                return null;
+            }
         } else if (signal instanceof Properties.PropertiesChanged changed) {
             if (changed.getPropertiesChanged().containsKey("Name") && changed.getInterfaceName().equals(Device1.NAME)) {
                 names.put(object, String.valueOf(changed.getPropertiesChanged().get("Name").getValue()));
@@ -156,26 +174,13 @@ final class Watch {
         } else if (signal instanceof Device1.PairRequested s) {
             event.put("event", "PairRequested");
             event.put("verificationKey", s.verificationKey);
-        } else if (signal instanceof Device1.PingReceived s) {
-            event.put("event", "PingReceived");
-            event.put("message", s.message);
-        } else if (signal instanceof Device1.FileReceived s) {
-            event.put("event", "FileReceived");
-            event.put("transfer", s.transfer.getPath());
-            event.put("path", s.file);
-        } else if (signal instanceof Device1.UrlReceived s) {
-            event.put("event", "UrlReceived");
-            event.put("url", s.url);
-        } else if (signal instanceof Device1.TextReceived s) {
-            event.put("event", "TextReceived");
-            event.put("text", s.text);
-        } else if (signal instanceof Device1.NotificationPosted s) {
-            event.put("event", "NotificationPosted");
-            event.put("id", s.id);
-            event.put("notification", Plain.of(s.notification));
-        } else if (signal instanceof Device1.NotificationRemoved s) {
-            event.put("event", "NotificationRemoved");
-            event.put("id", s.id);
+        } else if (signal instanceof DBusSignal other) {
+            Optional<Map<String, Object>> described = formats.stream().map(format -> format.describe(other))
+                    .flatMap(Optional::stream).findFirst();
+            if (described.isEmpty()) {
+                return null;
+            }
+            event.putAll(described.get());
         } else {
             return null;
         }
@@ -191,7 +196,7 @@ final class Watch {
     }
 
     /** The plain line: the local time, then what happened in words, by device name. */
-    private static String line(Map<String, Object> event) {
+    private String line(Map<String, Object> event) {
         String time = LocalTime.ofInstant(Instant.parse(String.valueOf(event.get("time"))), ZoneId.systemDefault())
                 .truncatedTo(ChronoUnit.SECONDS).toString();
         String text = sentence(event);
@@ -199,8 +204,14 @@ final class Watch {
     }
 
     /** What the event means to a person, or null for what only a script cares about (progress, fingerprints). */
-    private static String sentence(Map<String, Object> e) {
+    private String sentence(Map<String, Object> e) {
         Object who = e.containsKey("device") ? e.get("device") : e.get("object");
+        for (WatchFormat format : formats) {
+            Optional<String> said = format.sentence(String.valueOf(who), e);
+            if (said.isPresent()) {
+                return said.get();
+            }
+        }
         return switch (String.valueOf(e.get("event"))) {
             case "DeviceAdded" -> who + " (" + e.get("id") + "): " + (Boolean.TRUE.equals(e.get("paired"))
                     ? "paired" : "not paired") + ", " + (Boolean.TRUE.equals(e.get("reachable")) ? "reachable"
@@ -212,14 +223,6 @@ final class Watch {
             case "PropertiesChanged" -> changed(who, e);
             case "PairRequested" -> who + " asks to pair; compare the key " + e.get("verificationKey")
                     + ", then \"gsbridge accept -d " + who + "\" or \"gsbridge reject -d " + who + "\"";
-            case "PingReceived" -> who + ": ping" + (String.valueOf(e.get("message")).isEmpty() ? ""
-                    : " \"" + e.get("message") + "\"");
-            case "FileReceived" -> who + " sent a file: " + e.get("path");
-            case "UrlReceived" -> who + " sent a link: " + e.get("url");
-            case "TextReceived" -> who + " sent text: " + e.get("text");
-            case "NotificationPosted" -> who + " shows a notification " + e.get("id") + ": "
-                    + notification(e.get("notification"));
-            case "NotificationRemoved" -> who + " removed its notification " + e.get("id");
             default -> who + ": " + e.get("event");
         };
     }
@@ -239,8 +242,8 @@ final class Watch {
             return parts.isEmpty() ? null : who + " " + String.join(", ", parts);
         }
         Object state = e.get("state");
-        if (state == null) {
-            return null; // progress
+        if (!Transfer1.NAME.equals(e.get("interface")) || state == null) {
+            return null; // progress, or a plugin's property no plugin put in words
         }
         String error = String.valueOf(e.getOrDefault("error", ""));
         return "transfer " + transferNumber(e.get("object")) + " " + state
@@ -257,19 +260,5 @@ final class Watch {
             return list.size() == 1 ? String.valueOf(list.get(0)) : list.size() + " files";
         }
         return "files";
-    }
-
-    private static String notification(Object notification) {
-        if (!(notification instanceof Map<?, ?> map)) {
-            return String.valueOf(notification);
-        }
-        StringBuilder out = new StringBuilder();
-        for (String key : List.of("appName", "title", "text")) {
-            Object value = map.get(key);
-            if (value != null && !String.valueOf(value).isEmpty()) {
-                out.append(out.length() == 0 ? "" : " - ").append(value);
-            }
-        }
-        return out.toString();
     }
 }

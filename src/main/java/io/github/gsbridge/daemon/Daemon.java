@@ -10,7 +10,6 @@ import io.github.gsbridge.credentials.ProtocolHistory;
 import io.github.gsbridge.desktop.DesktopFace;
 import io.github.gsbridge.desktop.DesktopLauncher;
 import io.github.gsbridge.desktop.FreedesktopNotifier;
-import io.github.gsbridge.desktop.NotificationKind;
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceEvent;
 import io.github.gsbridge.device.DeviceManager;
@@ -21,8 +20,8 @@ import io.github.gsbridge.lan.NetworkMonitor;
 import io.github.gsbridge.lan.PeerAddress;
 import io.github.gsbridge.lan.mdns.AvahiMdns;
 import io.github.gsbridge.lan.mdns.Mdns;
+import io.github.gsbridge.plugin.PluginContext;
 import io.github.gsbridge.plugin.Plugins;
-import io.github.gsbridge.plugin.share.XdgDownloadDirectories;
 import io.github.gsbridge.threads.Threads;
 import io.github.gsbridge.tls.CredentialsException;
 import io.github.gsbridge.tls.TlsSockets;
@@ -138,8 +137,8 @@ public final class Daemon implements AutoCloseable {
         Optional<GsconnectPairingStore> gsconnect = options.identity() == IdentityLoader.Choice.OWN
                 ? Optional.empty() : Optional.of(new GsconnectPairingStore(dconf));
         FreedesktopNotifier desktop = new FreedesktopNotifier();
-        Plugins plugins = Plugins.standard(events, transfers, new XdgDownloadDirectories(System.getenv(), gsconnect),
-                desktop, options.desktopNotifications().contains(NotificationKind.PHONE));
+        Plugins plugins = Plugins.of(PluginCatalog.MODULES, new PluginContext(events, transfers, desktop,
+                options.desktopNotifications(), System.getenv(), options.configDir(), gsconnect));
         Daemon daemon = create(options, dconf, events, transfers, plugins);
         DesktopFace face = new DesktopFace(desktop, new DesktopLauncher(), events, daemon.devices()::find,
                 options.desktopNotifications());
@@ -560,6 +559,7 @@ public final class Daemon implements AutoCloseable {
         dialer.close();
         mdns.close();
         devices.close();
+        plugins.close();
         for (AutoCloseable resource : closeWithDaemon) {
             try {
                 resource.close();

@@ -4,6 +4,7 @@ import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.errors.PropertyReadOnly;
 import org.freedesktop.dbus.errors.UnknownInterface;
 import org.freedesktop.dbus.exceptions.DBusException;
+import org.freedesktop.dbus.interfaces.DBusInterface;
 import org.freedesktop.dbus.interfaces.Properties;
 import org.freedesktop.dbus.messages.DBusSignal;
 import org.freedesktop.dbus.types.Variant;
@@ -37,12 +38,28 @@ abstract class BusObject implements Properties {
     }
 
     /** Declares an interface of this object with its properties (none for method-only interfaces). */
-    final void declare(String interfaceName, List<Property> properties) {
+    final synchronized void declare(String interfaceName, List<Property> properties) {
         interfaces.put(interfaceName, List.copyOf(properties));
+    }
+
+    /** The object no longer has {@code interfaceName}. */
+    final synchronized void withdraw(String interfaceName) {
+        interfaces.remove(interfaceName);
+        seen.remove(interfaceName);
     }
 
     /** The {@code dbus/} file describing this object, e.g. {@code io.github.gsbridge.Device1.xml}. */
     abstract String introspectionFile();
+
+    /** The interface elements served as this object's introspection data. */
+    String introspection() {
+        return Introspection.interfacesOf(introspectionFile());
+    }
+
+    /** What dbus-java exports at the path: the object itself, unless its interfaces are put together. */
+    DBusInterface exported() {
+        return this;
+    }
 
     @Override
     public final String getObjectPath() {
@@ -77,7 +94,7 @@ abstract class BusObject implements Properties {
     }
 
     /** Every interface with its current properties, as ObjectManager describes an object. */
-    final Map<String, Map<String, Variant<?>>> interfacesAndProperties() {
+    final synchronized Map<String, Map<String, Variant<?>>> interfacesAndProperties() {
         Map<String, Map<String, Variant<?>>> all = new LinkedHashMap<>();
         interfaces.forEach((name, properties) -> all.put(name, snapshot(properties)));
         return all;
@@ -89,8 +106,16 @@ abstract class BusObject implements Properties {
      * not count as seen, since other clients rely on the signal.
      */
     final synchronized Map<String, Map<String, Variant<?>>> announce() {
+        return announce(interfaces.keySet());
+    }
+
+    /** As {@link #announce()}, for the interfaces {@code names} that were just added. */
+    final synchronized Map<String, Map<String, Variant<?>>> announce(Collection<String> names) {
         Map<String, Map<String, Variant<?>>> all = new LinkedHashMap<>();
         interfaces.forEach((name, properties) -> {
+            if (!names.contains(name)) {
+                return;
+            }
             Map<String, Object> remembered = seen.computeIfAbsent(name, key -> new HashMap<>());
             Map<String, Variant<?>> values = new LinkedHashMap<>();
             for (Property property : properties) {
@@ -103,7 +128,7 @@ abstract class BusObject implements Properties {
         return all;
     }
 
-    final List<String> interfaceNames() {
+    final synchronized List<String> interfaceNames() {
         return List.copyOf(interfaces.keySet());
     }
 
@@ -142,7 +167,7 @@ abstract class BusObject implements Properties {
         DBusSignal create() throws DBusException;
     }
 
-    private List<Property> propertiesOf(String interfaceName) {
+    private synchronized List<Property> propertiesOf(String interfaceName) {
         List<Property> properties = interfaces.get(interfaceName);
         if (properties == null) {
             throw new UnknownInterface(path + " has no interface " + interfaceName);

@@ -6,11 +6,11 @@ import io.github.gsbridge.handover.Handover;
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceEvent;
 import io.github.gsbridge.event.Event;
-import io.github.gsbridge.plugin.notification.NotificationPlugin;
-import io.github.gsbridge.plugin.ping.PingPlugin;
-import io.github.gsbridge.plugin.share.SharePlugin;
+import io.github.gsbridge.plugin.Plugin;
+import io.github.gsbridge.plugin.PluginEvent;
 import io.github.gsbridge.transfer.Transfer;
 import io.github.gsbridge.transfer.TransferEvent;
+import io.github.gsbridge.transfer.Transfer1;
 import org.freedesktop.dbus.DBusPath;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.exceptions.DBusException;
@@ -90,7 +90,7 @@ public final class DbusService implements AutoCloseable {
     }
 
     public static String transferPath(long transferId) {
-        return MANAGER_PATH + "/Transfer/" + transferId;
+        return Transfer1.path(transferId);
     }
 
     /** The bus name is taken: another gsbridge (or something else) runs on this bus. */
@@ -163,9 +163,30 @@ public final class DbusService implements AutoCloseable {
     }
 
     private void export(BusObject object) throws DBusException {
-        bus.exportObject(object.getObjectPath(), object);
+        bus.exportObject(object.getObjectPath(), object.exported());
+        SignalLookup.byDbusName(Device1.NAME);
         // Serve the checked-in interface description instead of dbus-java's (see Introspection).
-        bus.getObjectTree().add(object.getObjectPath(), null, Introspection.interfacesOf(object.introspectionFile()));
+        bus.getObjectTree().add(object.getObjectPath(), null, object.introspection());
+    }
+
+    /** A device whose plugins' interfaces changed is exported again with them, and the change announced. */
+    void reexport(DeviceObject object, List<String> added, List<String> removed) {
+        bus.unExportObject(object.getObjectPath());
+        try {
+            export(object);
+        } catch (DBusException e) {
+            LOG.warn("D-Bus: cannot export {} again: {}", object, e.getMessage());
+            return;
+        }
+        if (!removed.isEmpty()) {
+            manager.emit(() -> new ObjectManager.InterfacesRemoved(MANAGER_PATH, new DBusPath(object.getObjectPath()),
+                    removed));
+        }
+        if (!added.isEmpty()) {
+            Map<String, Map<String, Variant<?>>> interfaces = object.announce(added);
+            manager.emit(() -> new ObjectManager.InterfacesAdded(MANAGER_PATH, new DBusPath(object.getObjectPath()),
+                    interfaces));
+        }
     }
 
     /** The object of a device, exported (and announced) now if it was not yet. */
@@ -229,22 +250,21 @@ public final class DbusService implements AutoCloseable {
             }
         } else if (event instanceof DaemonState.StateChanged) {
             manager.refresh();
-        } else if (event instanceof PingPlugin.PingReceived ping) {
-            withDevice(ping.deviceId(), d -> d.emit(() -> new Device1.PingReceived(d.getObjectPath(), ping.message())));
-        } else if (event instanceof SharePlugin.FileReceived file) {
-            withDevice(file.deviceId(), d -> d.emit(() -> new Device1.FileReceived(d.getObjectPath(),
-                    new DBusPath(transferPath(file.transferId())), file.path())));
-        } else if (event instanceof SharePlugin.UrlReceived url) {
-            withDevice(url.deviceId(), d -> d.emit(() -> new Device1.UrlReceived(d.getObjectPath(), url.url())));
-        } else if (event instanceof SharePlugin.TextReceived text) {
-            withDevice(text.deviceId(), d -> d.emit(() -> new Device1.TextReceived(d.getObjectPath(), text.text())));
-        } else if (event instanceof NotificationPlugin.NotificationPosted posted) {
-            withDevice(posted.deviceId(), d -> d.emit(() -> new Device1.NotificationPosted(d.getObjectPath(),
-                    posted.notification().id(), DeviceObject.dictionary(posted.notification()))));
-        } else if (event instanceof NotificationPlugin.NotificationRemoved removed) {
-            withDevice(removed.deviceId(), d -> d.emit(() -> new Device1.NotificationRemoved(d.getObjectPath(),
-                    removed.id())));
+        } else if (event instanceof PluginEvent pluginEvent) {
+            withDevice(pluginEvent.deviceId(), object -> signal(object, pluginEvent));
         }
+    }
+
+    /** The plugins' signal for the event, and the plugins' properties it may have changed. */
+    private void signal(DeviceObject object, PluginEvent event) {
+        for (Plugin plugin : daemon.plugins().all()) {
+            try {
+                plugin.signal(event, object.getObjectPath()).ifPresent(signal -> object.emit(() -> signal));
+            } catch (DBusException | RuntimeException e) {
+                LOG.warn("{}: plugin {} cannot make the signal of {}: {}", object, plugin.name(), event, e.getMessage());
+            }
+        }
+        object.update();
     }
 
     private void onDeviceEvent(DeviceEvent event) {

@@ -4,36 +4,52 @@ import io.github.gsbridge.Error;
 import io.github.gsbridge.daemon.Daemon;
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceException;
+import io.github.gsbridge.plugin.BusInterface;
+import io.github.gsbridge.plugin.BusProperty;
+import io.github.gsbridge.plugin.BusSurface;
+import io.github.gsbridge.plugin.DeviceRef;
+import io.github.gsbridge.plugin.GtkAction;
 import io.github.gsbridge.plugin.Plugin;
-import io.github.gsbridge.plugin.findmyphone.FindMyPhonePlugin;
-import io.github.gsbridge.plugin.notification.NotificationPlugin;
-import io.github.gsbridge.plugin.ping.PingPlugin;
-import io.github.gsbridge.plugin.share.SharePlugin;
+import io.github.gsbridge.plugin.Plugins;
 import io.github.gsbridge.transfer.Transfer;
-import org.freedesktop.dbus.DBusPath;
-import org.freedesktop.dbus.Marshalling;
 import org.freedesktop.dbus.Struct;
-import org.freedesktop.dbus.annotations.Position;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
-import org.freedesktop.dbus.exceptions.DBusException;
+import org.freedesktop.dbus.interfaces.DBusInterface;
+import org.freedesktop.dbus.interfaces.Properties;
 import org.freedesktop.dbus.types.UInt32;
 import org.freedesktop.dbus.types.Variant;
+import org.freedesktop.dbus.utils.DBusNamingUtil;
 
-import java.lang.reflect.Type;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 
-/** A device on the bus: {@code io.github.gsbridge.Device1} and GSConnect's {@code org.gtk.Actions}. */
-final class DeviceObject extends BusObject implements Device1, GtkActions {
+/**
+ * A device on the bus: the pairing part of {@code io.github.gsbridge.Device1}, GSConnect's
+ * {@code org.gtk.Actions}, and what each plugin adds: its part of Device1, its actions, and its own
+ * interfaces while it applies to the device. dbus-java exports one Java object per path, so the
+ * object exported is a proxy over all of them, made again when the set of interfaces changes.
+ */
+final class DeviceObject extends BusObject implements DeviceRef {
     private final String id;
     private final Daemon daemon;
     private final DbusService service;
-    private final Map<String, Action> actions = new LinkedHashMap<>();
+    /** What each plugin contributes to this device, made once. */
+    private final Map<Plugin, BusSurface> surfaces = new LinkedHashMap<>();
+    private final Map<String, GtkAction> actions = new LinkedHashMap<>();
+    private final Device1 pairing = new PairingMethods();
+    private final GtkActions gtkActions = new Actions();
     private volatile Device last;
     private Boolean actionsEnabled;
+    /** The plugins' interfaces the exported proxy has; only {@link #update()} changes it. */
+    private Set<BusInterface> present;
 
     DeviceObject(Device device, Daemon daemon, DbusService service, DBusConnection bus) {
         super(DbusService.devicePath(device.id()), bus);
@@ -53,7 +69,13 @@ final class DeviceObject extends BusObject implements Device1, GtkActions {
                 Property.of("IncomingCapabilities", "as", () -> sorted(current().incomingCapabilities())),
                 Property.of("OutgoingCapabilities", "as", () -> sorted(current().outgoingCapabilities()))));
         declare(GtkActions.NAME, List.of());
-        defineActions();
+        for (Plugin plugin : daemon.plugins().all()) {
+            BusSurface surface = plugin.busSurface(this);
+            surfaces.put(plugin, surface);
+            surface.actions().forEach(action -> actions.put(action.name(), action));
+        }
+        present = applicable();
+        present.forEach(this::declare);
         actionsEnabled = enabled();
     }
 
@@ -62,8 +84,57 @@ final class DeviceObject extends BusObject implements Device1, GtkActions {
         return "io.github.gsbridge.Device1.xml";
     }
 
-    String id() {
+    @Override
+    synchronized String introspection() {
+        List<Introspection.Documented> documented = new ArrayList<>();
+        for (BusInterface part : present) {
+            documented.add(new Introspection.Documented(part.type(), part.documentation()));
+        }
+        return Introspection.interfacesOf(introspectionFile(), documented);
+    }
+
+    /** A proxy with every interface the object has now, each call going to the part that implements it. */
+    @Override
+    synchronized DBusInterface exported() {
+        Map<Class<?>, Object> parts = new LinkedHashMap<>();
+        parts.put(Device1.class, pairing);
+        parts.put(GtkActions.class, gtkActions);
+        parts.put(Properties.class, this);
+        for (BusSurface surface : surfaces.values()) {
+            for (BusInterface part : surface.interfaces()) {
+                if (!part.whenApplicable() || present.contains(part)) {
+                    parts.put(part.type(), part.implementation());
+                }
+            }
+        }
+        InvocationHandler calls = (proxy, method, args) -> {
+            Class<?> declaring = method.getDeclaringClass();
+            if (declaring == Object.class) {
+                return switch (method.getName()) {
+                    case "equals" -> proxy == args[0];
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    default -> getObjectPath();
+                };
+            }
+            Object part = parts.getOrDefault(declaring, this);
+            try {
+                return method.invoke(part, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        };
+        return (DBusInterface) Proxy.newProxyInstance(DeviceObject.class.getClassLoader(),
+                parts.keySet().toArray(Class<?>[]::new), calls);
+    }
+
+    @Override
+    public String id() {
         return id;
+    }
+
+    @Override
+    public String path() {
+        return getObjectPath();
     }
 
     /** The daemon's device, or the last one seen when the daemon just forgot it. */
@@ -85,8 +156,58 @@ final class DeviceObject extends BusObject implements Device1, GtkActions {
         };
     }
 
-    /** Publishes changed properties, and the actions' enabled state when it flipped. */
+    /** The plugins' own interfaces that belong on the device as it is now (capabilities change on reconnect). */
+    private Set<BusInterface> applicable() {
+        Set<BusInterface> applicable = new LinkedHashSet<>();
+        Device device = current();
+        surfaces.forEach((plugin, surface) -> {
+            if (Plugins.appliesTo(plugin, device)) {
+                surface.interfaces().stream().filter(BusInterface::whenApplicable).forEach(applicable::add);
+            }
+        });
+        return applicable;
+    }
+
+    private void declare(BusInterface part) {
+        List<Property> properties = new ArrayList<>();
+        for (BusProperty property : part.properties()) {
+            properties.add(Property.of(property.name(), property.signature(), property.value()));
+        }
+        declare(interfaceName(part), properties);
+    }
+
+    private static String interfaceName(BusInterface part) {
+        return DBusNamingUtil.getInterfaceName(part.type());
+    }
+
+    /**
+     * Publishes changed properties, plugins' interfaces that came or went (the object is exported
+     * again with them), and the actions' enabled state when it flipped.
+     */
     void update() {
+        Set<BusInterface> now = applicable();
+        List<String> added = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        synchronized (this) {
+            if (!now.equals(present)) {
+                for (BusInterface part : present) {
+                    if (!now.contains(part)) {
+                        withdraw(interfaceName(part));
+                        removed.add(interfaceName(part));
+                    }
+                }
+                for (BusInterface part : now) {
+                    if (!present.contains(part)) {
+                        declare(part);
+                        added.add(interfaceName(part));
+                    }
+                }
+                present = now;
+            }
+        }
+        if (!added.isEmpty() || !removed.isEmpty()) {
+            service.reexport(this, added, removed);
+        }
         refresh();
         boolean enabled = enabled();
         synchronized (this) {
@@ -97,7 +218,7 @@ final class DeviceObject extends BusObject implements Device1, GtkActions {
         }
         Map<String, Boolean> changes = new LinkedHashMap<>();
         actions.keySet().forEach(name -> changes.put(name, enabled));
-        emit(() -> new Changed(getObjectPath(), List.of(), changes, Map.of(), Map.of()));
+        emit(() -> new GtkActions.Changed(getObjectPath(), List.of(), changes, Map.of(), Map.of()));
     }
 
     private boolean enabled() {
@@ -105,162 +226,118 @@ final class DeviceObject extends BusObject implements Device1, GtkActions {
         return device.isPaired() && device.isReachable();
     }
 
-    // --- io.github.gsbridge.Device1
+    // --- what plugins reach the device through
 
     @Override
-    public void RequestPair() {
-        call("RequestPair", Device::requestPair);
-    }
-
-    @Override
-    public void AcceptPair() {
-        call("AcceptPair", Device::acceptPair);
-    }
-
-    @Override
-    public void RejectPair() {
-        call("RejectPair", Device::rejectPair);
-    }
-
-    @Override
-    public void Unpair() {
-        call("Unpair", Device::unpair);
-    }
-
-    @Override
-    public void Ping(String message) {
-        call("Ping", device -> plugin(PingPlugin.class).ping(device, Optional.of(message).filter(m -> !m.isEmpty())));
-    }
-
-    @Override
-    public void Ring() {
-        call("Ring", device -> plugin(FindMyPhonePlugin.class).ring(device));
-    }
-
-    @Override
-    public DBusPath ShareFiles(List<String> pathsOrFileUris, boolean open) {
-        return query("ShareFiles", device -> {
-            Transfer transfer = plugin(SharePlugin.class).shareFiles(device, Arguments.files(pathsOrFileUris), open);
-            service.addTransfer(transfer);
-            return new DBusPath(DbusService.transferPath(transfer.id()));
-        });
-    }
-
-    @Override
-    public void ShareUrl(String url) {
-        call("ShareUrl", device -> plugin(SharePlugin.class).shareUrl(device, url));
-    }
-
-    @Override
-    public void ShareText(String text) {
-        call("ShareText", device -> plugin(SharePlugin.class).shareText(device, text));
-    }
-
-    @Override
-    public String SendNotification(Map<String, Variant<?>> notification) {
-        return query("SendNotification", device -> plugin(NotificationPlugin.class)
-                .send(device, Arguments.notification(notification, false)));
-    }
-
-    @Override
-    public void WithdrawNotification(String notificationId) {
-        call("WithdrawNotification", device -> plugin(NotificationPlugin.class).withdraw(device, notificationId));
-    }
-
-    @Override
-    public void DismissNotification(String notificationId) {
-        call("DismissNotification", device -> plugin(NotificationPlugin.class).dismiss(device, notificationId));
-    }
-
-    @Override
-    public void ReplyNotification(String notificationId, String message) {
-        call("ReplyNotification", device -> plugin(NotificationPlugin.class).reply(device, notificationId, message));
-    }
-
-    @Override
-    public void ActivateNotificationAction(String notificationId, String action) {
-        call("ActivateNotificationAction",
-                device -> plugin(NotificationPlugin.class).activate(device, notificationId, action));
-    }
-
-    @Override
-    public List<Map<String, Variant<?>>> ListNotifications() {
-        return query("ListNotifications", device -> {
-            List<Map<String, Variant<?>>> list = new ArrayList<>();
-            for (NotificationPlugin.DeviceNotification notification : plugin(NotificationPlugin.class).list(id)) {
-                list.add(dictionary(notification));
-            }
-            return list;
-        });
-    }
-
-    /** A device notification as ListNotifications and NotificationPosted describe it. */
-    static Map<String, Variant<?>> dictionary(NotificationPlugin.DeviceNotification notification) {
-        Map<String, Variant<?>> values = new LinkedHashMap<>();
-        values.put("id", new Variant<>(notification.id(), "s"));
-        values.put("appName", new Variant<>(notification.appName(), "s"));
-        values.put("title", new Variant<>(notification.title(), "s"));
-        values.put("text", new Variant<>(notification.text(), "s"));
-        values.put("ticker", new Variant<>(notification.ticker(), "s"));
-        values.put("isClearable", new Variant<>(notification.clearable(), "b"));
-        values.put("time", new Variant<>(notification.time(), "x"));
-        values.put("actions", new Variant<>(List.copyOf(notification.actions()), "as"));
-        values.put("repliable", new Variant<>(notification.repliable(), "b"));
-        return values;
-    }
-
-    // --- org.gtk.Actions (GSConnect's device actions)
-
-    /** GSConnect's {@code shareFile} parameter {@code (sb)}: a path or URI, and whether to open it. */
-    public static final class FileAndOpen extends Struct {
-        @Position(0)
-        public final String file;
-        @Position(1)
-        public final boolean open;
-
-        public FileAndOpen(String file, boolean open) {
-            this.file = file;
-            this.open = open;
-        }
-    }
-
-    private record Action(String signature, Type[] parameterType, ActionHandler handler) { }
-
-    @FunctionalInterface
-    private interface ActionHandler {
-        void activate(Object parameter);
-    }
-
-    private void defineActions() {
-        Type[] none = {};
-        Type[] string = {String.class};
-        Type[] dictionary = javaType("a{sv}");
-        actions.put("shareFile", new Action("(sb)", new Type[] {FileAndOpen.class}, parameter -> {
-            Object[] fields = structFields(parameter);
-            ShareFiles(List.of((String) fields[0]), (Boolean) fields[1]);
-        }));
-        actions.put("shareUri", new Action("s", string, parameter -> ShareUrl((String) parameter)));
-        actions.put("shareText", new Action("s", string, parameter -> ShareText((String) parameter)));
-        actions.put("sendNotification", new Action("a{sv}", dictionary, parameter -> {
-            @SuppressWarnings("unchecked")
-            Map<String, Variant<?>> values = (Map<String, Variant<?>>) parameter;
-            query("sendNotification", device -> plugin(NotificationPlugin.class)
-                    .send(device, Arguments.notification(values, true)));
-        }));
-        actions.put("withdrawNotification", new Action("s", string,
-                parameter -> WithdrawNotification((String) parameter)));
-        actions.put("ping", new Action("s", string, parameter -> Ping((String) parameter)));
-        actions.put("ring", new Action("", none, parameter -> Ring()));
-    }
-
-    private static Type[] javaType(String signature) {
-        List<Type> types = new ArrayList<>();
+    public <T> T call(String doing, Call<T> action) {
+        Device device = daemon.devices().find(id).filter(d -> d.id().equals(id)).orElseThrow(() ->
+                new Error.UnknownDevice("gsbridge no longer knows the device " + id));
         try {
-            Marshalling.getJavaType(signature, types, -1);
-        } catch (DBusException e) {
-            throw new IllegalStateException("bad signature " + signature, e);
+            return action.run(device);
+        } catch (DeviceException | RuntimeException e) {
+            throw Errors.map(doing, device.name(), id, e);
+        } finally {
+            update();
         }
-        return types.toArray(new Type[0]);
+    }
+
+    @Override
+    public String exportTransfer(Transfer transfer) {
+        service.addTransfer(transfer);
+        return DbusService.transferPath(transfer.id());
+    }
+
+    // --- io.github.gsbridge.Device1, the pairing part
+
+    private final class PairingMethods implements Device1 {
+        @Override
+        public void RequestPair() {
+            run("pair with", Device::requestPair);
+        }
+
+        @Override
+        public void AcceptPair() {
+            run("accept the pair request of", Device::acceptPair);
+        }
+
+        @Override
+        public void RejectPair() {
+            run("reject the pair request of", Device::rejectPair);
+        }
+
+        @Override
+        public void Unpair() {
+            run("unpair", Device::unpair);
+        }
+
+        @Override
+        public String getObjectPath() {
+            return path();
+        }
+    }
+
+    // --- org.gtk.Actions (GSConnect's device actions, contributed by the plugins)
+
+    private final class Actions implements GtkActions {
+        @Override
+        public List<String> List() {
+            return List.copyOf(actions.keySet());
+        }
+
+        @Override
+        public Description Describe(String actionName) {
+            return describe(action(actionName));
+        }
+
+        @Override
+        public Map<String, Description> DescribeAll() {
+            Map<String, Description> all = new LinkedHashMap<>();
+            actions.forEach((name, action) -> all.put(name, describe(action)));
+            return all;
+        }
+
+        private Description describe(GtkAction action) {
+            return new Description(enabled(), action.parameterType(), new Variant<?>[0]);
+        }
+
+        @Override
+        public void Activate(String actionName, List<Variant<?>> parameter, Map<String, Variant<?>> platformData) {
+            GtkAction action = action(actionName);
+            if (action.signature().isEmpty()) {
+                if (!parameter.isEmpty()) {
+                    throw new Error.InvalidArgument("action " + actionName + " takes no parameter");
+                }
+                action.activate().accept(null);
+                return;
+            }
+            if (parameter.size() != 1 || !action.signature().equals(parameter.get(0).getSig())) {
+                throw new Error.InvalidArgument("action " + actionName + " takes one parameter of type "
+                        + action.signature() + (parameter.isEmpty() ? ", none was given"
+                        : ", not " + parameter.stream().map(Variant::getSig).toList()));
+            }
+            Object value = parameter.get(0).getValue();
+            action.activate().accept(action.signature().startsWith("(") ? structFields(value) : value);
+        }
+
+        @Override
+        public void SetState(String actionName, Variant<?> value, Map<String, Variant<?>> platformData) {
+            action(actionName);
+            throw new Error.InvalidArgument("action " + actionName + " has no state");
+        }
+
+        private GtkAction action(String name) {
+            GtkAction action = actions.get(name);
+            if (action == null) {
+                throw new Error.InvalidArgument("no action \"" + name + "\"; actions: "
+                        + String.join(", ", actions.keySet()));
+            }
+            return action;
+        }
+
+        @Override
+        public String getObjectPath() {
+            return path();
+        }
     }
 
     private static Object[] structFields(Object value) {
@@ -274,98 +351,5 @@ final class DeviceObject extends BusObject implements Device1, GtkActions {
             return struct.getParameters();
         }
         throw new Error.InvalidArgument("unexpected parameter value " + value);
-    }
-
-    @Override
-    public List<String> List() {
-        return List.copyOf(actions.keySet());
-    }
-
-    @Override
-    public Description Describe(String actionName) {
-        return describe(action(actionName));
-    }
-
-    @Override
-    public Map<String, Description> DescribeAll() {
-        Map<String, Description> all = new LinkedHashMap<>();
-        actions.forEach((name, action) -> all.put(name, describe(action)));
-        return all;
-    }
-
-    private Description describe(Action action) {
-        return new Description(enabled(), action.parameterType(), new Variant<?>[0]);
-    }
-
-    @Override
-    public void Activate(String actionName, List<Variant<?>> parameter, Map<String, Variant<?>> platformData) {
-        Action action = action(actionName);
-        if (action.signature().isEmpty()) {
-            if (!parameter.isEmpty()) {
-                throw new Error.InvalidArgument("action " + actionName + " takes no parameter");
-            }
-            action.handler().activate(null);
-            return;
-        }
-        if (parameter.size() != 1 || !action.signature().equals(parameter.get(0).getSig())) {
-            throw new Error.InvalidArgument("action " + actionName + " takes one parameter of type "
-                    + action.signature() + (parameter.isEmpty() ? ", none was given"
-                    : ", not " + parameter.stream().map(Variant::getSig).toList()));
-        }
-        action.handler().activate(parameter.get(0).getValue());
-    }
-
-    @Override
-    public void SetState(String actionName, Variant<?> value, Map<String, Variant<?>> platformData) {
-        action(actionName);
-        throw new Error.InvalidArgument("action " + actionName + " has no state");
-    }
-
-    private Action action(String name) {
-        Action action = actions.get(name);
-        if (action == null) {
-            throw new Error.InvalidArgument("no action \"" + name + "\"; actions: " + String.join(", ", actions.keySet()));
-        }
-        return action;
-    }
-
-    // --- calling into the daemon
-
-    @FunctionalInterface
-    private interface DeviceCall<T> {
-        T run(Device device) throws DeviceException;
-    }
-
-    @FunctionalInterface
-    private interface DeviceAction {
-        void run(Device device) throws DeviceException;
-    }
-
-    private void call(String operation, DeviceAction action) {
-        query(operation, device -> {
-            action.run(device);
-            return null;
-        });
-    }
-
-    /** Runs an operation on the device; every failure becomes a D-Bus error naming the operation and the device. */
-    private <T> T query(String operation, DeviceCall<T> action) {
-        Device device = daemon.devices().find(id).filter(d -> d.id().equals(id)).orElseThrow(() ->
-                new Error.UnknownDevice("gsbridge no longer knows the device " + id));
-        try {
-            return action.run(device);
-        } catch (DeviceException | RuntimeException e) {
-            throw Errors.map(operation, device.name(), id, e);
-        } finally {
-            update();
-        }
-    }
-
-    private <T extends Plugin> T plugin(Class<T> type) {
-        try {
-            return daemon.plugins().get(type);
-        } catch (IllegalArgumentException e) {
-            throw new Error.Failed("this gsbridge runs without the " + type.getSimpleName() + ": " + e.getMessage());
-        }
     }
 }

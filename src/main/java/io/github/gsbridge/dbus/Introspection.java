@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The introspection data we serve: the interfaces of the checked-in {@code dbus/*.xml} (packaged
@@ -52,17 +53,33 @@ final class Introspection {
 
     /** The interface elements of {@code dbus/<name>.xml} and the standard interfaces, for inside a node element. */
     static String interfacesOf(String fileName) {
-        String xml = resource(fileName);
+        return interfacesOf(fileName, List.of());
+    }
+
+    /** As {@link #interfacesOf(String)}, with the interfaces of the files {@code more} after the file's. */
+    static String interfacesOf(String fileName, List<Documented> more) {
+        StringBuilder out = new StringBuilder(elements(Introspection.class, fileName));
+        for (Documented extra : more) {
+            out.append("\n  ").append(elements(extra.anchor(), extra.fileName()).strip());
+        }
+        return out.append("\n").append(STANDARD).toString();
+    }
+
+    /** A checked-in {@code <node>} file, found as a resource beside the class {@code anchor}. */
+    record Documented(Class<?> anchor, String fileName) { }
+
+    private static String elements(Class<?> anchor, String fileName) {
+        String xml = resource(anchor, fileName);
         int open = xml.indexOf("<node>");
         int close = xml.lastIndexOf("</node>");
         if (open < 0 || close < open) {
             throw new IllegalStateException(fileName + " has no <node> element");
         }
-        return xml.substring(open + "<node>".length(), close).stripTrailing() + "\n" + STANDARD;
+        return xml.substring(open + "<node>".length(), close).stripTrailing();
     }
 
-    private static String resource(String fileName) {
-        try (InputStream in = Introspection.class.getResourceAsStream(fileName)) {
+    private static String resource(Class<?> anchor, String fileName) {
+        try (InputStream in = anchor.getResourceAsStream(fileName)) {
             if (in == null) {
                 throw new IllegalStateException("introspection data " + fileName + " is missing from the jar");
             }

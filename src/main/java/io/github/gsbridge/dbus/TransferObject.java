@@ -1,5 +1,6 @@
 package io.github.gsbridge.dbus;
 
+import io.github.gsbridge.transfer.Transfer1;
 import io.github.gsbridge.transfer.Transfer;
 import org.freedesktop.dbus.DBusPath;
 import org.freedesktop.dbus.connections.impl.DBusConnection;

@@ -132,14 +132,6 @@ public final class Device {
         pairing.unpair();
     }
 
-    /**
-     * Throws unless a packet of {@code packetType} can go to this device now: NotPaired, then
-     * NotReachable, then a DeviceException when its current link did not announce the type.
-     */
-    public void requireAccepts(String packetType) throws DeviceException {
-        usableLink(packetType);
-    }
-
     /** Sends a packet to a paired, connected device that accepts its type. */
     public void send(Packet packet) throws DeviceException {
         Link current = usableLink(packet.type());
@@ -216,6 +208,14 @@ public final class Device {
             throw new DeviceException.NotReachable(id);
         }
         return current;
+    }
+
+    /**
+     * Checks that a packet of {@code packetType} can go to the device now: paired, connected, and
+     * announced as taken. Plugins check before they start work (a transfer, say) that needs it.
+     */
+    public void requireAccepts(String packetType) throws DeviceException {
+        usableLink(packetType);
     }
 
     private Link usableLink(String packetType) throws DeviceException {

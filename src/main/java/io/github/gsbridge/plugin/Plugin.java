@@ -2,15 +2,19 @@ package io.github.gsbridge.plugin;
 
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.wire.Packet;
+import org.freedesktop.dbus.exceptions.DBusException;
+import org.freedesktop.dbus.messages.DBusSignal;
 
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * One capability. A plugin declares the packet types it takes and sends; the identity we announce
- * is the union of all plugins' types, and a plugin is only used with a device whose own
- * capabilities match. Adding a capability means adding a plugin to {@link Plugins#standard}.
+ * A capability as the daemon runs it: the packet types it takes and sends, what it does with them,
+ * and what it adds to a device's object on the session bus. The identity we announce is the union
+ * of all plugins' types, and a plugin is only used with a device whose own capabilities match.
+ * Created by its package's {@link PluginModule}.
  */
-public interface Plugin {
+public interface Plugin extends AutoCloseable {
     /** Short name for logs and settings, e.g. "ping". */
     String name();
 
@@ -27,5 +31,23 @@ public interface Plugin {
 
     /** The device disconnected or was unpaired. */
     default void disconnected(Device device) {
+    }
+
+    /** What this plugin adds to the D-Bus object of {@code device}; none by default. */
+    default BusSurface busSurface(DeviceRef device) {
+        return BusSurface.NONE;
+    }
+
+    /**
+     * The D-Bus signal that announces one of this plugin's events on the device object at
+     * {@code objectPath}; empty for events of other plugins.
+     */
+    default Optional<DBusSignal> signal(PluginEvent event, String objectPath) throws DBusException {
+        return Optional.empty();
+    }
+
+    /** The daemon stops: end the plugin's threads and timers. */
+    @Override
+    default void close() {
     }
 }

@@ -2,14 +2,6 @@ package io.github.gsbridge.plugin;
 
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.PacketRouter;
-import io.github.gsbridge.event.EventBus;
-import io.github.gsbridge.desktop.DesktopNotifier;
-import io.github.gsbridge.plugin.findmyphone.FindMyPhonePlugin;
-import io.github.gsbridge.plugin.notification.NotificationPlugin;
-import io.github.gsbridge.plugin.ping.PingPlugin;
-import io.github.gsbridge.plugin.share.DownloadDirectories;
-import io.github.gsbridge.plugin.share.SharePlugin;
-import io.github.gsbridge.transfer.Transfers;
 import io.github.gsbridge.wire.Packet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /** The loaded plugins: our capabilities, and packet routing by type. */
-public final class Plugins implements PacketRouter {
+public final class Plugins implements PacketRouter, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Plugins.class);
     private final List<Plugin> plugins;
     private final Set<String> incoming;
@@ -38,20 +30,16 @@ public final class Plugins implements PacketRouter {
         this.outgoing = Collections.unmodifiableSet(out);
     }
 
-    /** Every capability gsbridge has. */
-    public static Plugins standard(EventBus events, Transfers transfers, DownloadDirectories downloads,
-                                   DesktopNotifier desktop, boolean forwardNotifications) {
-        return new Plugins(List.of(
-                new PingPlugin(events),
-                new SharePlugin(events, transfers, downloads),
-                new NotificationPlugin(events, desktop, forwardNotifications),
-                new FindMyPhonePlugin()));
+    /** Creates the plugins of {@code modules}. */
+    public static Plugins of(List<PluginModule> modules, PluginContext context) {
+        return new Plugins(modules.stream().map(module -> module.create(context)).toList());
     }
 
     public List<Plugin> all() {
         return plugins;
     }
 
+    /** The plugin of class {@code type}, for code that drives one directly (tests, benchmarks). */
     @SuppressWarnings("unchecked")
     public <T extends Plugin> T get(Class<T> type) {
         for (Plugin plugin : plugins) {
@@ -73,7 +61,7 @@ public final class Plugins implements PacketRouter {
     }
 
     /** kdeconnect-kde's rule: a plugin applies when the device sends what it takes or takes what it sends. */
-    static boolean appliesTo(Plugin plugin, Device device) {
+    public static boolean appliesTo(Plugin plugin, Device device) {
         return !Collections.disjoint(plugin.incomingPacketTypes(), device.outgoingCapabilities())
                 || !Collections.disjoint(plugin.outgoingPacketTypes(), device.incomingCapabilities());
     }
@@ -107,6 +95,18 @@ public final class Plugins implements PacketRouter {
         for (Plugin plugin : plugins) {
             if (plugin.incomingPacketTypes().contains(packet.type())) {
                 plugin.handle(device, packet);
+            }
+        }
+    }
+
+    /** Stops every plugin's threads; one that fails to stop does not keep the others running. */
+    @Override
+    public void close() {
+        for (Plugin plugin : plugins) {
+            try {
+                plugin.close();
+            } catch (RuntimeException e) {
+                LOG.warn("plugin {} failed to stop", plugin.name(), e);
             }
         }
     }

@@ -1,6 +1,6 @@
 package io.github.gsbridge.cli;
 
-import io.github.gsbridge.dbus.Transfer1;
+import io.github.gsbridge.transfer.Transfer1;
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.lan.PortRange;
 import io.github.gsbridge.plugin.Plugin;

@@ -3,6 +3,7 @@ package io.github.gsbridge.testsupport;
 import io.github.gsbridge.credentials.IdentityLoader;
 import io.github.gsbridge.daemon.Daemon;
 import io.github.gsbridge.daemon.DaemonOptions;
+import io.github.gsbridge.daemon.PluginCatalog;
 import io.github.gsbridge.desktop.DesktopNotifier;
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceEvent;
@@ -10,6 +11,7 @@ import io.github.gsbridge.event.EventBus;
 import io.github.gsbridge.lan.LanConfig;
 import io.github.gsbridge.lan.PortRange;
 import io.github.gsbridge.plugin.Plugin;
+import io.github.gsbridge.plugin.PluginContext;
 import io.github.gsbridge.plugin.Plugins;
 import io.github.gsbridge.transfer.Transfers;
 import io.github.gsbridge.wire.Identity;
@@ -19,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -68,9 +71,11 @@ public record LoopbackNode(String name, Daemon daemon, EventRecorder events, Tra
     public static LoopbackNode startStandard(Path dir, String name, PortRange ports, int peerUdpPort)
             throws Exception {
         Path home = dir.resolve(name);
-        Path downloads = Files.createDirectories(home.resolve("Downloads"));
-        return start(home, name, ports, peerUdpPort, wiring -> Plugins.standard(wiring.events(), wiring.transfers(),
-                deviceId -> downloads, DesktopNotifier.none(), false).all());
+        Files.createDirectories(home.resolve("Downloads"));
+        return start(home, name, ports, peerUdpPort, wiring -> Plugins.of(PluginCatalog.MODULES, new PluginContext(
+                wiring.events(), wiring.transfers(), DesktopNotifier.none(), Set.of(),
+                Map.of("HOME", home.toString(), "XDG_CONFIG_HOME", home.resolve(".config").toString()),
+                home.resolve("gsbridge"), Optional.empty())).all());
     }
 
     public String id() {

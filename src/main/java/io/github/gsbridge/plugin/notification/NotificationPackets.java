@@ -1,7 +1,6 @@
 package io.github.gsbridge.plugin.notification;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.gsbridge.plugin.notification.NotificationPlugin.DeviceNotification;
 import io.github.gsbridge.wire.Packet;
 
 import java.security.MessageDigest;
@@ -12,7 +11,12 @@ import java.util.List;
 import java.util.Optional;
 
 /** Building our {@code kdeconnect.notification} packets and reading the device's. */
-final class NotificationPackets {
+public final class NotificationPackets {
+    public static final String NOTIFICATION = "kdeconnect.notification";
+    public static final String REQUEST = "kdeconnect.notification.request";
+    public static final String ACTION = "kdeconnect.notification.action";
+    public static final String REPLY = "kdeconnect.notification.reply";
+
     /**
      * Bounds on what a device's notification may hold, in UTF-16 units. A phone shows far less
      * than this; without bounds a paired device could fill the heap with a few hundred
@@ -67,9 +71,9 @@ final class NotificationPackets {
      * Our notification. {@code time} goes out as a string because Android's receiver reads it as
      * one; {@code silent} is for re-sends, which must not pop up again.
      */
-    static Packet notification(String id, NotificationPlugin.Outgoing notification, Optional<byte[]> icon, long time,
+    static Packet notification(String id, OutgoingNotification notification, Optional<byte[]> icon, long time,
                                boolean silent) {
-        Packet packet = new Packet(NotificationPlugin.NOTIFICATION);
+        Packet packet = new Packet(NOTIFICATION);
         packet.body().put("id", id)
                 .put("appName", notification.appName())
                 .put("title", notification.title())
@@ -83,35 +87,35 @@ final class NotificationPackets {
     }
 
     static Packet cancel(String id) {
-        Packet packet = new Packet(NotificationPlugin.NOTIFICATION);
+        Packet packet = new Packet(NOTIFICATION);
         packet.body().put("id", id).put("isCancel", true);
         return packet;
     }
 
     /** Asks the device for every notification it shows. */
     static Packet requestAll() {
-        Packet packet = new Packet(NotificationPlugin.REQUEST);
+        Packet packet = new Packet(REQUEST);
         packet.body().put("request", true);
         return packet;
     }
 
     /** A typed answer to a device's notification, addressed by the {@code requestReplyId} it gave. */
     static Packet reply(String replyId, String message) {
-        Packet packet = new Packet(NotificationPlugin.REPLY);
+        Packet packet = new Packet(REPLY);
         packet.body().put("requestReplyId", replyId).put("message", message);
         return packet;
     }
 
     /** One of a device's notification buttons, pressed: the notification's id and the button's label. */
     static Packet action(String id, String action) {
-        Packet packet = new Packet(NotificationPlugin.ACTION);
+        Packet packet = new Packet(ACTION);
         packet.body().put("key", id).put("action", action);
         return packet;
     }
 
     /** Asks the device to dismiss one of its notifications. */
     static Packet dismiss(String id) {
-        Packet packet = new Packet(NotificationPlugin.REQUEST);
+        Packet packet = new Packet(REQUEST);
         packet.body().put("cancel", id);
         return packet;
     }

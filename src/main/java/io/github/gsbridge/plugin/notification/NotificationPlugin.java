@@ -7,11 +7,19 @@ import io.github.gsbridge.device.DeviceException;
 import io.github.gsbridge.event.Event;
 import io.github.gsbridge.event.EventBus;
 import io.github.gsbridge.lan.PayloadUpload;
+import io.github.gsbridge.plugin.BusInterface;
+import io.github.gsbridge.plugin.BusSurface;
+import io.github.gsbridge.plugin.DeviceRef;
+import io.github.gsbridge.plugin.GtkAction;
 import io.github.gsbridge.plugin.Plugin;
+import io.github.gsbridge.plugin.PluginEvent;
 import io.github.gsbridge.plugin.notification.NotificationPackets.Cancelled;
 import io.github.gsbridge.plugin.notification.NotificationPackets.Posted;
 import io.github.gsbridge.plugin.notification.NotificationPackets.Refused;
 import io.github.gsbridge.wire.Packet;
+import org.freedesktop.dbus.exceptions.DBusException;
+import org.freedesktop.dbus.messages.DBusSignal;
+import org.freedesktop.dbus.types.Variant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,16 +54,17 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static io.github.gsbridge.plugin.notification.NotificationPackets.ACTION;
+import static io.github.gsbridge.plugin.notification.NotificationPackets.NOTIFICATION;
+import static io.github.gsbridge.plugin.notification.NotificationPackets.REPLY;
+import static io.github.gsbridge.plugin.notification.NotificationPackets.REQUEST;
+
 /**
  * Notifications both ways: ours to the device ({@code kdeconnect.notification}, withdraw with
  * {@code isCancel}), and the device's to us (kept per device, forwarded to the desktop).
  */
 public final class NotificationPlugin implements Plugin {
     private static final Logger LOG = LoggerFactory.getLogger(NotificationPlugin.class);
-    public static final String NOTIFICATION = "kdeconnect.notification";
-    public static final String REQUEST = "kdeconnect.notification.request";
-    public static final String ACTION = "kdeconnect.notification.action";
-    public static final String REPLY = "kdeconnect.notification.reply";
 
     /** Icons both ways; notification icons are small, anything larger is a mistake or an attack. */
     public static final int MAX_ICON_BYTES = 1024 * 1024;
@@ -81,30 +90,15 @@ public final class NotificationPlugin implements Plugin {
     private static final String ACTION_KEY = "phone-action:";
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
-    /** A notification to send; an empty id gets a generated one. */
-    public record Outgoing(Optional<String> id, String appName, String title, String text, Optional<Path> icon,
-                           boolean clearable) { }
+    public record NotificationPosted(String deviceId, DeviceNotification notification) implements PluginEvent { }
 
-    /**
-     * A notification the device showed, as it described it. {@code replyId} is the device's
-     * {@code requestReplyId}: present when the notification takes a typed reply (a message).
-     */
-    public record DeviceNotification(String id, String appName, String title, String text, String ticker,
-                                     boolean clearable, long time, List<String> actions, Optional<String> replyId) {
-        public boolean repliable() {
-            return replyId.isPresent();
-        }
-    }
-
-    public record NotificationPosted(String deviceId, DeviceNotification notification) implements Event { }
-
-    public record NotificationRemoved(String deviceId, String id) implements Event { }
+    public record NotificationRemoved(String deviceId, String id) implements PluginEvent { }
 
     /** The user dismissed one of our notifications on the device. */
     public record OwnNotificationDismissed(String deviceId, String id) implements Event { }
 
     /** One of ours, kept to answer the device's request for all of them. */
-    private record Sent(String id, Outgoing notification, Optional<byte[]> icon, long time) { }
+    private record Sent(String id, OutgoingNotification notification, Optional<byte[]> icon, long time) { }
 
     /** A device's notification id, or icon hash, made unique across devices. */
     private record Key(String deviceId, String id) { }
@@ -280,7 +274,7 @@ public final class NotificationPlugin implements Plugin {
     }
 
     /** Sends a notification to the device; returns its id (the caller's, or a generated one). */
-    public String send(Device device, Outgoing notification) throws DeviceException {
+    public String send(Device device, OutgoingNotification notification) throws DeviceException {
         Objects.requireNonNull(notification.appName(), "appName");
         Objects.requireNonNull(notification.title(), "title");
         Objects.requireNonNull(notification.text(), "text");
@@ -378,15 +372,7 @@ public final class NotificationPlugin implements Plugin {
             device.send(packet);
             return;
         }
-        if (!device.isPaired()) {
-            throw new DeviceException.NotPaired(device.id());
-        }
-        if (!device.isReachable()) {
-            throw new DeviceException.NotReachable(device.id());
-        }
-        if (!device.incomingCapabilities().contains(NOTIFICATION)) {
-            throw new DeviceException(device.id() + " does not accept " + NOTIFICATION);
-        }
+        device.requireAccepts(NOTIFICATION);
         byte[] icon = entry.icon().get();
         boolean queued = iconTransfer(device, () -> {
             try (PayloadUpload upload = device.offerPayload(packet, icon.length)) {
@@ -601,6 +587,37 @@ public final class NotificationPlugin implements Plugin {
 
     private LinkedHashMap<String, Sent> sentTo(String deviceId) {
         return sent.computeIfAbsent(deviceId, k -> new LinkedHashMap<>());
+    }
+
+    @Override
+    public void close() {
+        desktopCalls.shutdownNow();
+        iconDeadlines.shutdownNow();
+        iconTransfers.values().forEach(ThreadPoolExecutor::shutdownNow);
+    }
+
+    @Override
+    public BusSurface busSurface(DeviceRef device) {
+        NotificationDevice1 methods = new NotificationMethods(this, device);
+        return new BusSurface(List.of(BusInterface.partOfDevice1(NotificationDevice1.class, methods)), List.of(
+                GtkAction.of("sendNotification", "a{sv}", dictionary -> {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Variant<?>> values = (Map<String, Variant<?>>) dictionary;
+                    device.call("show a notification on", d -> send(d, NotificationArguments.parse(values, true)));
+                }),
+                GtkAction.of("withdrawNotification", "s", id -> methods.WithdrawNotification((String) id))));
+    }
+
+    @Override
+    public Optional<DBusSignal> signal(PluginEvent event, String objectPath) throws DBusException {
+        if (event instanceof NotificationPosted posted) {
+            return Optional.of(new NotificationDevice1.NotificationPosted(objectPath, posted.notification().id(),
+                    NotificationArguments.dictionary(posted.notification())));
+        }
+        if (event instanceof NotificationRemoved removed) {
+            return Optional.of(new NotificationDevice1.NotificationRemoved(objectPath, removed.id()));
+        }
+        return Optional.empty();
     }
 
     private static ThreadFactory daemonThreads(String name) {

@@ -1,15 +1,21 @@
 package io.github.gsbridge.plugin.ping;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceException;
-import io.github.gsbridge.event.Event;
 import io.github.gsbridge.event.EventBus;
+import io.github.gsbridge.plugin.BusInterface;
+import io.github.gsbridge.plugin.BusSurface;
+import io.github.gsbridge.plugin.DeviceRef;
+import io.github.gsbridge.plugin.GtkAction;
 import io.github.gsbridge.plugin.Plugin;
+import io.github.gsbridge.plugin.PluginEvent;
 import io.github.gsbridge.wire.Packet;
+import org.freedesktop.dbus.exceptions.DBusException;
+import org.freedesktop.dbus.messages.DBusSignal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -19,7 +25,7 @@ public final class PingPlugin implements Plugin {
     public static final String TYPE = "kdeconnect.ping";
 
     /** A device pinged us; {@code message} is empty for a plain ping. */
-    public record PingReceived(String deviceId, String message) implements Event { }
+    public record PingReceived(String deviceId, String message) implements PluginEvent { }
 
     private final EventBus events;
 
@@ -44,8 +50,7 @@ public final class PingPlugin implements Plugin {
 
     @Override
     public void handle(Device device, Packet packet) {
-        JsonNode message = packet.body().get("message");
-        String text = message != null && message.isTextual() ? message.asText() : "";
+        String text = packet.body().path("message").isTextual() ? packet.body().get("message").asText() : "";
         LOG.info("{}: ping{}", device, text.isEmpty() ? "" : ": " + text);
         events.publish(new PingReceived(device.id(), text));
     }
@@ -54,5 +59,28 @@ public final class PingPlugin implements Plugin {
         Packet packet = new Packet(TYPE);
         message.filter(m -> !m.isEmpty()).ifPresent(m -> packet.body().put("message", m));
         device.send(packet);
+    }
+
+    @Override
+    public BusSurface busSurface(DeviceRef device) {
+        PingDevice1 methods = new PingDevice1() {
+            @Override
+            public void Ping(String message) {
+                device.run("ping", d -> ping(d, Optional.of(message)));
+            }
+
+            @Override
+            public String getObjectPath() {
+                return device.path();
+            }
+        };
+        return new BusSurface(List.of(BusInterface.partOfDevice1(PingDevice1.class, methods)),
+                List.of(GtkAction.of("ping", "s", message -> methods.Ping((String) message))));
+    }
+
+    @Override
+    public Optional<DBusSignal> signal(PluginEvent event, String objectPath) throws DBusException {
+        return event instanceof PingReceived ping
+                ? Optional.of(new PingDevice1.PingReceived(objectPath, ping.message())) : Optional.empty();
     }
 }

@@ -67,6 +67,12 @@ final class IncomingFiles {
         ((ThreadPoolExecutor) workers).allowCoreThreadTimeOut(true);
     }
 
+    /** The daemon stops: receiving ends (each transfer's streams close with its link). */
+    void close() {
+        workers.shutdownNow();
+        timers.shutdownNow();
+    }
+
     /** The files of one share from one device: one transfer, one progress. */
     private final class Share {
         final String deviceId;

@@ -57,6 +57,10 @@ final class OutgoingFiles {
         ((ThreadPoolExecutor) senders).allowCoreThreadTimeOut(true);
     }
 
+    void close() {
+        senders.shutdownNow();
+    }
+
     /** What is sent about one file, read before the share starts. */
     private record Source(Path path, long size, long lastModified, long creationTime) { }
 
@@ -71,7 +75,7 @@ final class OutgoingFiles {
             sources.add(source);
             total += source.size();
         }
-        SharePlugin.requireAccepted(device);
+        device.requireAccepts(SharePlugin.REQUEST);
         Transfer transfer = transfers.create(device.id(), Transfer.Direction.OUT, total,
                 files.stream().map(Path::toString).toList());
         try {

@@ -3,18 +3,30 @@ package io.github.gsbridge.plugin.share;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceException;
-import io.github.gsbridge.event.Event;
 import io.github.gsbridge.event.EventBus;
+import io.github.gsbridge.plugin.BusInterface;
+import io.github.gsbridge.plugin.BusSurface;
+import io.github.gsbridge.plugin.DeviceRef;
+import io.github.gsbridge.plugin.GtkAction;
+import io.github.gsbridge.plugin.LocalPaths;
 import io.github.gsbridge.plugin.Plugin;
+import io.github.gsbridge.plugin.PluginEvent;
 import io.github.gsbridge.transfer.Transfer;
+import io.github.gsbridge.transfer.Transfer1;
 import io.github.gsbridge.transfer.Transfers;
 import io.github.gsbridge.wire.Packet;
+import org.freedesktop.dbus.DBusPath;
+import org.freedesktop.dbus.exceptions.DBusException;
+import org.freedesktop.dbus.messages.DBusSignal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.reflect.Type;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -27,11 +39,11 @@ public final class SharePlugin implements Plugin {
     public static final String UPDATE = "kdeconnect.share.request.update";
 
     /** A file of an incoming transfer was written under its final name. */
-    public record FileReceived(String deviceId, long transferId, String path) implements Event { }
+    public record FileReceived(String deviceId, long transferId, String path) implements PluginEvent { }
 
-    public record UrlReceived(String deviceId, String url) implements Event { }
+    public record UrlReceived(String deviceId, String url) implements PluginEvent { }
 
-    public record TextReceived(String deviceId, String text) implements Event { }
+    public record TextReceived(String deviceId, String text) implements PluginEvent { }
 
     private final EventBus events;
     private final IncomingFiles incoming;
@@ -112,24 +124,88 @@ public final class SharePlugin implements Plugin {
         device.send(packet);
     }
 
-    /** Checked before a share starts, so a refusal comes before any transfer exists. */
-    static void requireAccepted(Device device) throws DeviceException {
-        if (!device.isPaired()) {
-            throw new DeviceException.NotPaired(device.id());
+    @Override
+    public void close() {
+        incoming.close();
+        outgoing.close();
+    }
+
+    @Override
+    public BusSurface busSurface(DeviceRef device) {
+        ShareDevice1 methods = new ShareDevice1() {
+            @Override
+            public DBusPath ShareFiles(List<String> pathsOrFileUris, boolean open) {
+                return device.call("send files to", d -> new DBusPath(
+                        device.exportTransfer(shareFiles(d, files(pathsOrFileUris), open))));
+            }
+
+            @Override
+            public void ShareUrl(String url) {
+                device.run("send the link to", d -> shareUrl(d, url));
+            }
+
+            @Override
+            public void ShareText(String text) {
+                device.run("send the text to", d -> shareText(d, text));
+            }
+
+            @Override
+            public String getObjectPath() {
+                return device.path();
+            }
+        };
+        return new BusSurface(List.of(BusInterface.partOfDevice1(ShareDevice1.class, methods)), List.of(
+                new GtkAction("shareFile", "(sb)", new Type[] {ShareDevice1.FileAndOpen.class}, value -> {
+                    Object[] fields = (Object[]) value;
+                    methods.ShareFiles(List.of((String) fields[0]), (Boolean) fields[1]);
+                }),
+                GtkAction.of("shareUri", "s", url -> methods.ShareUrl((String) url)),
+                GtkAction.of("shareText", "s", text -> methods.ShareText((String) text))));
+    }
+
+    @Override
+    public Optional<DBusSignal> signal(PluginEvent event, String objectPath) throws DBusException {
+        if (event instanceof FileReceived file) {
+            return Optional.of(new ShareDevice1.FileReceived(objectPath,
+                    new DBusPath(Transfer1.path(file.transferId())), file.path()));
         }
-        if (!device.isReachable()) {
-            throw new DeviceException.NotReachable(device.id());
+        if (event instanceof UrlReceived url) {
+            return Optional.of(new ShareDevice1.UrlReceived(objectPath, url.url()));
         }
-        if (!device.incomingCapabilities().contains(REQUEST)) {
-            throw new DeviceException(device.id() + " does not accept " + REQUEST);
+        if (event instanceof TextReceived text) {
+            return Optional.of(new ShareDevice1.TextReceived(objectPath, text.text()));
         }
+        return Optional.empty();
+    }
+
+    /**
+     * Local files a D-Bus caller named, each checked to be a readable regular file; what is wrong is
+     * an IllegalArgumentException naming it, reported as an invalid argument.
+     */
+    static List<Path> files(List<String> pathsOrUris) {
+        if (pathsOrUris.isEmpty()) {
+            throw new IllegalArgumentException("no files given");
+        }
+        List<Path> files = new ArrayList<>();
+        for (String entry : pathsOrUris) {
+            Path file = LocalPaths.of(entry);
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException(Files.isDirectory(file) ? entry + " is a directory, not a file"
+                        : "no such file: " + entry);
+            }
+            if (!Files.isReadable(file)) {
+                throw new IllegalArgumentException("cannot read " + entry + ": permission denied");
+            }
+            files.add(file);
+        }
+        return files;
     }
 
     static ThreadFactory daemonThreads(String name) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-            // The daemon has no plugin shutdown; these threads must not keep the JVM alive.
+            // Tests start many daemons in one JVM; a plugin's idle threads must not keep it alive.
             thread.setDaemon(true);
             return thread;
         };

@@ -1,4 +1,4 @@
-package io.github.gsbridge.cli;
+package io.github.gsbridge.plugin;
 
 import org.freedesktop.dbus.DBusPath;
 import org.freedesktop.dbus.types.UInt16;
@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Map;
 
 /** D-Bus values as plain Java values (numbers, strings, lists, maps), ready for JSON or printing. */
-final class Plain {
+public final class Plain {
     private Plain() {}
 
-    static Object of(Object value) {
+    public static Object of(Object value) {
         if (value instanceof Variant<?> variant) {
             return of(variant.getValue());
         }
@@ -45,7 +45,7 @@ final class Plain {
     }
 
     /** A dictionary of properties with lower-camel keys, as the CLI's JSON shows objects. */
-    static Map<String, Object> properties(Map<String, Variant<?>> properties) {
+    public static Map<String, Object> properties(Map<String, Variant<?>> properties) {
         Map<String, Object> plain = new LinkedHashMap<>();
         properties.forEach((name, value) -> plain.put(Character.toLowerCase(name.charAt(0)) + name.substring(1),
                 of(value)));

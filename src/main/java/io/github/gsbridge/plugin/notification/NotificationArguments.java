@@ -1,12 +1,10 @@
-package io.github.gsbridge.dbus;
+package io.github.gsbridge.plugin.notification;
 
-import io.github.gsbridge.plugin.notification.NotificationPlugin;
+import io.github.gsbridge.plugin.LocalPaths;
 import org.freedesktop.dbus.types.Variant;
 
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,67 +12,20 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Checks and converts method arguments. What is wrong is an IllegalArgumentException naming the
- * value; the caller turns it into InvalidArgument with the operation and the device.
+ * Notifications as D-Bus dictionaries, both ways. What is wrong with a caller's dictionary is an
+ * IllegalArgumentException naming the key, reported as an invalid argument.
  */
-final class Arguments {
+final class NotificationArguments {
     private static final Set<String> NOTIFICATION_KEYS = Set.of("id", "appName", "title", "text", "icon", "isClearable");
 
-    private Arguments() {}
-
-    /**
-     * Local files from absolute paths or {@code file://} URIs. The daemon does not share the
-     * caller's working directory, so relative paths are refused rather than guessed.
-     */
-    static List<Path> files(List<String> pathsOrUris) {
-        if (pathsOrUris.isEmpty()) {
-            throw new IllegalArgumentException("no files given");
-        }
-        List<Path> files = new ArrayList<>();
-        for (String entry : pathsOrUris) {
-            Path file = localPath(entry);
-            if (!Files.isRegularFile(file)) {
-                throw new IllegalArgumentException(Files.isDirectory(file) ? entry + " is a directory, not a file"
-                        : "no such file: " + entry);
-            }
-            if (!Files.isReadable(file)) {
-                throw new IllegalArgumentException("cannot read " + entry + ": permission denied");
-            }
-            files.add(file);
-        }
-        return files;
-    }
-
-    static Path localPath(String pathOrUri) {
-        if (pathOrUri.startsWith("file:")) {
-            try {
-                return Path.of(URI.create(pathOrUri));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("not a local file URI: " + pathOrUri + " (" + e.getMessage() + ")");
-            }
-        }
-        if (pathOrUri.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
-            throw new IllegalArgumentException("only local files can be sent, not " + pathOrUri);
-        }
-        Path path;
-        try {
-            path = Path.of(pathOrUri);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a file path: " + pathOrUri);
-        }
-        if (!path.isAbsolute()) {
-            throw new IllegalArgumentException("not an absolute path: " + pathOrUri
-                    + " (the daemon does not know the caller's working directory)");
-        }
-        return path;
-    }
+    private NotificationArguments() {}
 
     /**
      * A notification from SendNotification's dictionary. {@code lenient} is for GSConnect's
      * sendNotification action: unknown keys are ignored, "body" stands for "text", and an icon
      * that is not a file (GSConnect also takes icon names) is left out.
      */
-    static NotificationPlugin.Outgoing notification(Map<String, Variant<?>> dictionary, boolean lenient) {
+    static OutgoingNotification parse(Map<String, Variant<?>> dictionary, boolean lenient) {
         Map<String, Variant<?>> values = new LinkedHashMap<>(dictionary);
         if (lenient && !values.containsKey("text") && values.containsKey("body")) {
             values.put("text", values.get("body"));
@@ -100,7 +51,7 @@ final class Arguments {
         if (iconValue.isPresent() && !iconValue.get().isEmpty()) {
             boolean isFile = iconValue.get().startsWith("/") || iconValue.get().startsWith("file:");
             if (isFile) {
-                Path path = localPath(iconValue.get());
+                Path path = LocalPaths.of(iconValue.get());
                 if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
                     throw new IllegalArgumentException("icon " + iconValue.get() + " is not a readable file");
                 }
@@ -119,7 +70,7 @@ final class Arguments {
             }
             clearable = (Boolean) value.getValue();
         }
-        return new NotificationPlugin.Outgoing(id, appName, title, text, icon, clearable);
+        return new OutgoingNotification(id, appName, title, text, icon, clearable);
     }
 
     private static Optional<String> string(Map<String, Variant<?>> values, String key) {
@@ -132,5 +83,20 @@ final class Arguments {
                     + value.getSig());
         }
         return Optional.of((String) value.getValue());
+    }
+
+    /** A device notification as ListNotifications and NotificationPosted describe it. */
+    static Map<String, Variant<?>> dictionary(DeviceNotification notification) {
+        Map<String, Variant<?>> values = new LinkedHashMap<>();
+        values.put("id", new Variant<>(notification.id(), "s"));
+        values.put("appName", new Variant<>(notification.appName(), "s"));
+        values.put("title", new Variant<>(notification.title(), "s"));
+        values.put("text", new Variant<>(notification.text(), "s"));
+        values.put("ticker", new Variant<>(notification.ticker(), "s"));
+        values.put("isClearable", new Variant<>(notification.clearable(), "b"));
+        values.put("time", new Variant<>(notification.time(), "x"));
+        values.put("actions", new Variant<>(List.copyOf(notification.actions()), "as"));
+        values.put("repliable", new Variant<>(notification.repliable(), "b"));
+        return values;
     }
 }
