@@ -1,11 +1,13 @@
 package io.github.gsbridge.lan;
 
+import io.github.gsbridge.threads.Threads;
 import io.github.gsbridge.wire.Identity;
 import io.github.gsbridge.wire.LineReader;
 import io.github.gsbridge.wire.LineTooLongException;
 import io.github.gsbridge.wire.MalformedPacketException;
 import io.github.gsbridge.wire.Packet;
 import io.github.gsbridge.wire.PacketCodec;
+import io.github.gsbridge.wire.PacketFieldException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,11 +48,7 @@ public final class Link {
     static final Duration WRITE_STALL_LIMIT = Duration.ofSeconds(30);
     /** Written in pieces of this size, so that a long line that still moves counts as progress. */
     private static final int WRITE_CHUNK = 64 * 1024;
-    private static final ScheduledThreadPoolExecutor STALL_WATCH = new ScheduledThreadPoolExecutor(1, task -> {
-        Thread thread = new Thread(task, "link-stall-watch");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final ScheduledThreadPoolExecutor STALL_WATCH = new ScheduledThreadPoolExecutor(1, Threads.daemon("link-stall-watch"));
 
     static {
         // Nearly every write ends at once; its cancelled watch must not wait in the queue.
@@ -141,9 +139,7 @@ public final class Link {
 
     /** Starts the reader thread; the handler sees every packet and, once, the close. */
     public void start(Handler handler) {
-        Thread thread = new Thread(() -> readLoop(handler), "link-" + identity.deviceId());
-        thread.setDaemon(true);
-        thread.start();
+        Threads.start("link-" + identity.deviceId(), () -> readLoop(handler));
     }
 
     public void send(Packet packet) throws IOException {
@@ -220,6 +216,8 @@ public final class Link {
                 }
                 try {
                     handler.onPacket(this, packet);
+                } catch (PacketFieldException e) {
+                    LOG.warn("{}: refused {}", identity.deviceId(), e.getMessage());
                 } catch (RuntimeException e) {
                     LOG.warn("{}: handling {} failed", identity.deviceId(), packet.type(), e);
                 }
