@@ -62,9 +62,13 @@ final class TcpTable {
 
     Optional<SendQueue> sendQueue(InetSocketAddress local, InetSocketAddress remote) {
         try {
-            // Java's sockets are IPv6 ones with IPv4 mapped into them unless IPv4 is preferred.
-            Optional<SendQueue> found = find(dir.resolve("tcp6"), entry(local, true), entry(remote, true));
-            if (found.isEmpty() && local.getAddress() instanceof Inet4Address) {
+            // Java's sockets are IPv6 ones with IPv4 mapped into them, unless IPv4 is preferred or the
+            // kernel has no IPv6 (and then no tcp6).
+            boolean ipv4 = local.getAddress() instanceof Inet4Address;
+            Path tcp6 = dir.resolve("tcp6");
+            Optional<SendQueue> found = ipv4 && !Files.exists(tcp6) ? Optional.empty()
+                    : find(tcp6, entry(local, true), entry(remote, true));
+            if (found.isEmpty() && ipv4) {
                 found = find(dir.resolve("tcp"), entry(local, false), entry(remote, false));
             }
             return found;

@@ -20,6 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TcpTableTest {
+    private static final InetSocketAddress LOCAL = new InetSocketAddress("127.0.0.1", 40_000);
+    private static final InetSocketAddress REMOTE = new InetSocketAddress("127.0.0.1", 1716);
+
     @TempDir
     Path tmp;
 
@@ -92,21 +95,30 @@ class TcpTableTest {
     }
 
     @Test
+    void withoutIpv6TheIpv4TableIsRead() throws IOException {
+        Files.writeString(tmp.resolve("tcp"), "title\n" + line(LOCAL, REMOTE, false)
+                + " 01 00000010:00000000 01:00000019 00000002 0 0 4242 2 0000000000000000 80 4 1 10 -1\n");
+        assertEquals(Optional.of(new TcpTable.SendQueue(16, 2, Duration.ofMillis(800))),
+                new TcpTable(tmp).sendQueue(LOCAL, REMOTE));
+    }
+
+    private static String line(InetSocketAddress local, InetSocketAddress remote, boolean ipv6Table) {
+        return "   0: " + TcpTable.entry(local, ipv6Table) + " " + TcpTable.entry(remote, ipv6Table);
+    }
+
+    @Test
     void anUnreadableTableFindsNothingAndSaysSoOnce() throws IOException {
-        InetSocketAddress local = new InetSocketAddress("127.0.0.1", 40_000);
-        InetSocketAddress remote = new InetSocketAddress("127.0.0.1", 1716);
         TcpTable missing = new TcpTable(tmp.resolve("no-proc"));
         try (LogCapture log = LogCapture.start()) {
-            assertEquals(Optional.empty(), missing.sendQueue(local, remote));
-            assertEquals(Optional.empty(), missing.sendQueue(local, remote));
+            assertEquals(Optional.empty(), missing.sendQueue(LOCAL, REMOTE));
+            assertEquals(Optional.empty(), missing.sendQueue(LOCAL, REMOTE));
             assertEquals(1, log.matching("cannot read the kernel's TCP table").size(), log.matching("").toString());
         }
 
         Files.createDirectory(tmp.resolve("garbled"));
-        Files.writeString(tmp.resolve("garbled/tcp6"), "title\n" + " 0: " + TcpTable.entry(local, true) + " "
-                + TcpTable.entry(remote, true) + " 01\n");
+        Files.writeString(tmp.resolve("garbled/tcp6"), "title\n" + line(LOCAL, REMOTE, true) + " 01\n");
         try (LogCapture log = LogCapture.start()) {
-            assertEquals(Optional.empty(), new TcpTable(tmp.resolve("garbled")).sendQueue(local, remote));
+            assertEquals(Optional.empty(), new TcpTable(tmp.resolve("garbled")).sendQueue(LOCAL, REMOTE));
             assertEquals(1, log.matching("cannot read the kernel's TCP table").size(), log.matching("").toString());
         }
     }
