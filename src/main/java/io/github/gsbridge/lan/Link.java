@@ -21,6 +21,7 @@ import java.net.SocketTimeoutException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -48,11 +49,23 @@ public final class Link {
     static final Duration WRITE_STALL_LIMIT = Duration.ofSeconds(30);
     /** Written in pieces of this size, so that a long line that still moves counts as progress. */
     private static final int WRITE_CHUNK = 64 * 1024;
-    private static final ScheduledThreadPoolExecutor STALL_WATCH = new ScheduledThreadPoolExecutor(1, Threads.daemon("link-stall-watch"));
+    /**
+     * A peer that acknowledges nothing of what we sent for this long has left the network. TCP
+     * keepalive finds a silent peer only on an idle connection: while data is unacknowledged it
+     * sends no probes, and TCP retransmits for about 15 minutes before it gives up. This is
+     * keepalive's own patience (3 probes 5 s apart) for that case.
+     */
+    static final Duration UNANSWERED_LIMIT = Duration.ofSeconds(15);
+    /**
+     * How long after a write the link looks at its retransmissions, and again while data stays
+     * unacknowledged. A link that sends nothing is never looked at, so an idle daemon does not wake.
+     */
+    static final Duration ACKNOWLEDGEMENT_CHECK = Duration.ofSeconds(5);
+    private static final ScheduledThreadPoolExecutor WATCH = new ScheduledThreadPoolExecutor(1, Threads.daemon("link-watch"));
 
     static {
         // Nearly every write ends at once; its cancelled watch must not wait in the queue.
-        STALL_WATCH.setRemoveOnCancelPolicy(true);
+        WATCH.setRemoveOnCancelPolicy(true);
     }
 
     private final Identity identity;
@@ -72,6 +85,7 @@ public final class Link {
     /** {@link System#nanoTime()} when the write in progress last got bytes out. */
     private volatile long lastWriteProgress;
     private volatile boolean writeStalled;
+    private final AtomicBoolean acknowledgementCheckDue = new AtomicBoolean();
 
     Link(Identity identity, int ourProtocolVersion, SSLSocket socket, Socket tcp, LineReader reader,
          X509Certificate peerCertificate, Direction direction, int lastConnectionPort) throws IOException {
@@ -155,7 +169,7 @@ public final class Link {
             Duration limit = writeStallLimit;
             lastWriteProgress = System.nanoTime();
             long checkMs = Math.max(10, limit.toMillis() / 4);
-            ScheduledFuture<?> watch = STALL_WATCH.scheduleWithFixedDelay(() -> checkWriteStall(limit), checkMs,
+            ScheduledFuture<?> watch = WATCH.scheduleWithFixedDelay(() -> checkWriteStall(limit), checkMs,
                     checkMs, TimeUnit.MILLISECONDS);
             try {
                 for (int offset = 0; offset < line.length; offset += WRITE_CHUNK) {
@@ -163,6 +177,7 @@ public final class Link {
                     lastWriteProgress = System.nanoTime();
                 }
                 out.flush();
+                scheduleAcknowledgementCheck();
             } catch (IOException e) {
                 if (writeStalled) {
                     SocketTimeoutException timeout = new SocketTimeoutException(identity.deviceId()
@@ -182,6 +197,33 @@ public final class Link {
             writeStalled = true;
             LOG.warn("{}: closing link: took no bytes for {} s", identity.deviceId(), limit.toSeconds());
             close();
+        }
+    }
+
+    private void scheduleAcknowledgementCheck() {
+        if (acknowledgementCheckDue.compareAndSet(false, true)) {
+            WATCH.schedule(this::checkAcknowledgement, ACKNOWLEDGEMENT_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void checkAcknowledgement() {
+        // Cleared before the look, so that a write after it schedules the next look itself.
+        acknowledgementCheckDue.set(false);
+        if (!isOpen()) {
+            return;
+        }
+        Optional<TcpTable.SendQueue> queue = TcpTable.SYSTEM.sendQueue(tcp);
+        if (queue.isEmpty() || queue.get().unacknowledged() == 0) {
+            return;
+        }
+        Duration unanswered = queue.get().unanswered();
+        if (unanswered.compareTo(UNANSWERED_LIMIT) >= 0) {
+            LOG.warn("{}: closing link: unreachable, {} bytes unacknowledged for {} s ({} retransmissions)",
+                    identity.deviceId(), queue.get().unacknowledged(), unanswered.toSeconds(),
+                    queue.get().retransmissions());
+            close();
+        } else {
+            scheduleAcknowledgementCheck();
         }
     }
 
