@@ -7,7 +7,7 @@ import io.github.gsbridge.credentials.IdentityLoader;
 import io.github.gsbridge.daemon.DaemonOptions;
 import io.github.gsbridge.dbus.DbusService;
 import io.github.gsbridge.dbus.Manager1;
-import io.github.gsbridge.dbus.SessionBus;
+import io.github.gsbridge.bus.SessionBus;
 import io.github.gsbridge.desktop.Notifications;
 import io.github.gsbridge.handover.PortHolders;
 import io.github.gsbridge.lan.LanConfig;
