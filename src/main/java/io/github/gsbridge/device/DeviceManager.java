@@ -47,6 +47,7 @@ public final class DeviceManager implements AutoCloseable {
     static final int MAX_UNPAIRED_PER_ADDRESS = 2;
     /** How long an unpaired device may stay connected without a pair request under way. */
     static final Duration UNPAIRED_IDLE = Duration.ofSeconds(60);
+    private static final String STALE_READ = "its pairing changed while it connected; it may connect again";
 
     private final DeviceServices services;
     /** Admitted links of unpaired devices; entries leave when they close or their device pairs. */
@@ -101,13 +102,21 @@ public final class DeviceManager implements AutoCloseable {
      * whenever the store changed behind our back (GSConnect or the user edited dconf).
      */
     public void reloadPairings() {
+        while (!reloadOnce()) {
+            LOG.debug("our own pairing changes came while {} was read; reading it again", services.store().describe());
+        }
+    }
+
+    /** One read of the store, applied; false when one of our own pairing writes ended meanwhile. */
+    private boolean reloadOnce() {
+        long readAt = services.trustWrites();
         Map<String, PairedDevice> stored;
         try {
             stored = services.store().load();
         } catch (IOException e) {
             LOG.error("cannot read pairings from {}: {}; keeping what we know", services.store().describe(),
                     e.getMessage());
-            return;
+            return true;
         }
         for (PairedDevice record : stored.values()) {
             boolean[] added = new boolean[1];
@@ -116,8 +125,12 @@ public final class DeviceManager implements AutoCloseable {
                 return new Device(id, services);
             });
             PairedDevice previous = device.pairedRecord();
-            device.setPairedRecord(record);
-            device.pairing().restorePaired();
+            if (!device.pairing().restoreStored(record, readAt)) {
+                if (added[0]) {
+                    removeIfIdle(device);
+                }
+                return false;
+            }
             if (added[0] || previous == null) {
                 services.events().publish(new DeviceEvent.Known(device.id()));
             }
@@ -127,10 +140,8 @@ public final class DeviceManager implements AutoCloseable {
             }
         }
         for (Device device : devices.values()) {
-            if (device.isPaired() && !stored.containsKey(device.id())) {
+            if (!stored.containsKey(device.id()) && device.pairing().forgetUnstored(readAt)) {
                 LOG.info("{}: no longer paired in {}; dropping its link", device, services.store().describe());
-                device.setPairedRecord(null);
-                device.pairing().forgotten();
                 protocols.forget(device.id());
                 services.router().disconnected(device);
                 services.events().publish(new DeviceEvent.Unpaired(device.id()));
@@ -140,8 +151,12 @@ public final class DeviceManager implements AutoCloseable {
                 }
             }
         }
+        if (services.trustWrites() != readAt) {
+            return false;
+        }
         LOG.info("{} paired device(s) in {}", devices.values().stream().filter(Device::isPaired).count(),
                 services.store().describe());
+        return true;
     }
 
     /** Closes every link, e.g. when the ports go back to GSConnect. */
@@ -216,6 +231,7 @@ public final class DeviceManager implements AutoCloseable {
             refuse(link, "its certificate's CN " + commonName.orElse("(none)") + " is not its device id");
             return;
         }
+        long readAt = services.trustWrites();
         PairedDevice record = storedPairing(id, presented);
         if (record == null && !admitUnpaired(link)) {
             return;
@@ -230,13 +246,17 @@ public final class DeviceManager implements AutoCloseable {
                     refuse(link, refusal.get());
                     return;
                 }
-                device.setPairedRecord(record);
-                device.pairing().restorePaired();
+                if (!device.pairing().restoreStored(record, readAt)) {
+                    refuse(link, STALE_READ);
+                    return;
+                }
             } else {
-                if (device.isPaired()) {
+                if (device.pairing().forgetUnstored(readAt)) {
                     LOG.info("{}: no longer paired in {}", device, services.store().describe());
-                    device.setPairedRecord(null);
-                    device.pairing().forgotten();
+                } else if (device.isPaired()) {
+                    // Paired by us after the store was read: this link's certificate was not checked against the pin.
+                    refuse(link, STALE_READ);
+                    return;
                 }
                 Link current = device.link();
                 // kdeconnect-kde, Android and Valent refuse this too: an id is not a credential, and
@@ -425,13 +445,15 @@ public final class DeviceManager implements AutoCloseable {
 
     /** Drops an unpaired device whose pair request ended while it had no link. */
     private void forgetIfIdle(Device device) {
-        synchronized (this) {
-            if (device.isPaired() || device.isReachable() || device.pairing().isPending()
-                    || !devices.remove(device.id(), device)) {
-                return;
-            }
+        if (removeIfIdle(device)) {
+            services.events().publish(new DeviceEvent.Disconnected(device.id()));
         }
-        services.events().publish(new DeviceEvent.Disconnected(device.id()));
+    }
+
+    /** Removes a device that is neither paired, nor connected, nor pairing; true when it was removed. */
+    private synchronized boolean removeIfIdle(Device device) {
+        return !device.isPaired() && !device.isReachable() && !device.pairing().isPending()
+                && devices.remove(device.id(), device);
     }
 
     /** Stores where and as what the device was last seen, off the link's thread (dconf is a process spawn). */
