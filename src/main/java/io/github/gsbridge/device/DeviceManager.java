@@ -45,8 +45,6 @@ public final class DeviceManager implements AutoCloseable {
     static final int MAX_UNPAIRED = 16;
     /** Unpaired links from one address: a host runs one KDE Connect, two while one replaces the other. */
     static final int MAX_UNPAIRED_PER_ADDRESS = 2;
-    /** How long an unpaired device may stay connected without a pair request under way. */
-    static final Duration UNPAIRED_IDLE = Duration.ofSeconds(60);
     private static final String STALE_READ = "its pairing changed while it connected; it may connect again";
 
     private final DeviceServices services;
@@ -55,10 +53,14 @@ public final class DeviceManager implements AutoCloseable {
     private final Map<String, Device> devices = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final ProtocolHistory protocols;
+    /** How long an unpaired device may stay connected without a pair request under way. */
+    private final Duration unpairedIdle;
 
     public DeviceManager(LocalCertificate ourCertificate, TlsSockets tls, PairingStore store, ProtocolHistory protocols,
-                         PacketRouter router, EventBus events, PortRange payloadPorts, PortRange peerPayloadPorts) {
+                         PacketRouter router, EventBus events, PortRange payloadPorts, PortRange peerPayloadPorts,
+                         Duration unpairedIdle) {
         this.protocols = protocols;
+        this.unpairedIdle = unpairedIdle;
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "device-timers");
             thread.setDaemon(true);
@@ -296,7 +298,7 @@ public final class DeviceManager implements AutoCloseable {
             rememberConnection(device, link);
             services.router().connected(device);
         } else {
-            scheduler.schedule(() -> dropIfIdleAndUnpaired(device, link), UNPAIRED_IDLE.toMillis(),
+            scheduler.schedule(() -> dropIfIdleAndUnpaired(device, link), unpairedIdle.toMillis(),
                     TimeUnit.MILLISECONDS);
         }
     }
@@ -384,12 +386,12 @@ public final class DeviceManager implements AutoCloseable {
             return;
         }
         if (device.pairingState() != Pairing.State.NOT_PAIRED) {
-            scheduler.schedule(() -> dropIfIdleAndUnpaired(device, link), UNPAIRED_IDLE.toMillis(),
+            scheduler.schedule(() -> dropIfIdleAndUnpaired(device, link), unpairedIdle.toMillis(),
                     TimeUnit.MILLISECONDS);
             return;
         }
         LOG.info("{}: closing link: not paired, and no pairing started within {} s", device,
-                UNPAIRED_IDLE.toSeconds());
+                unpairedIdle.toSeconds());
         link.close();
     }
 
