@@ -133,14 +133,23 @@ class UnpairedLinksTest {
         assertEquals(List.of(), daemon.log.matching("cannot read pairings"));
     }
 
-    @Test
-    void aStrangerThatDoesNotPairIsDroppedAfterTheIdleLimit() throws Exception {
+    private record Linked(RawPeer peer, Link link) { }
+
+    private Linked linkedStrangerOfADaemonWithTheShortIdleLimit() throws Exception {
         daemon = HostileDaemon.start(dir, List.of(),
                 ports -> LoopbackNode.lanConfig(ports, ports.first()).withUnpairedIdle(IDLE));
         RawPeer peer = stranger();
         peer.connectTo(LoopbackNode.LOOPBACK, daemon.node.announcement());
         Link link = peer.awaitLink(HostileDaemon.WAIT);
         daemon.awaitConnected(peer.deviceId());
+        return new Linked(peer, link);
+    }
+
+    @Test
+    void aStrangerThatDoesNotPairIsDroppedAfterTheIdleLimit() throws Exception {
+        Linked stranger = linkedStrangerOfADaemonWithTheShortIdleLimit();
+        RawPeer peer = stranger.peer();
+        Link link = stranger.link();
         peer.awaitClosed(link, IDLE.plus(HostileDaemon.WAIT));
         daemon.log.await(HostileDaemon.WAIT, peer.deviceId(),
                 "closing link: not paired, and no pairing started within " + IDLE.toSeconds() + " s");
@@ -150,12 +159,9 @@ class UnpairedLinksTest {
     }
     @Test
     void aStrangerWhosePairRequestIsPendingOutlastsTheIdleLimit() throws Exception {
-        daemon = HostileDaemon.start(dir, List.of(),
-                ports -> LoopbackNode.lanConfig(ports, ports.first()).withUnpairedIdle(IDLE));
-        RawPeer peer = stranger();
-        peer.connectTo(LoopbackNode.LOOPBACK, daemon.node.announcement());
-        Link link = peer.awaitLink(HostileDaemon.WAIT);
-        daemon.awaitConnected(peer.deviceId());
+        Linked stranger = linkedStrangerOfADaemonWithTheShortIdleLimit();
+        RawPeer peer = stranger.peer();
+        Link link = stranger.link();
         Packet request = new Packet(Pairing.TYPE);
         request.body().put("pair", true).put("timestamp", System.currentTimeMillis() / 1000);
         peer.send(link, request);
