@@ -101,7 +101,8 @@ public final class DeviceManager implements AutoCloseable {
     /**
      * Brings the devices in line with the store: newly paired ones become known (and
      * reconnectable), ones no longer paired lose their trust and their link. Runs at start-up and
-     * whenever the store changed behind our back (GSConnect or the user edited dconf).
+     * whenever the store changed behind our back (GSConnect or the user edited dconf). A read that
+     * one of our own pairings or unpairings overtook is not applied but made again.
      */
     public void reloadPairings() {
         while (!reloadOnce()) {
