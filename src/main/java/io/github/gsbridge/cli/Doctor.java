@@ -1,6 +1,7 @@
 package io.github.gsbridge.cli;
 
 import io.github.gsbridge.credentials.Dconf;
+import io.github.gsbridge.desktop.XdgUserDirs;
 import io.github.gsbridge.credentials.DconfException;
 import io.github.gsbridge.credentials.GsconnectDconf;
 import io.github.gsbridge.credentials.IdentityLoader;
@@ -11,7 +12,6 @@ import io.github.gsbridge.bus.SessionBus;
 import io.github.gsbridge.desktop.Notifications;
 import io.github.gsbridge.handover.PortHolders;
 import io.github.gsbridge.lan.LanConfig;
-import io.github.gsbridge.plugin.share.XdgDownloadDirectories;
 import io.github.gsbridge.tls.CredentialsException;
 import io.github.gsbridge.tls.LocalCertificate;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
@@ -219,7 +219,7 @@ final class Doctor {
     }
 
     private void downloads() {
-        Path folder = new XdgDownloadDirectories(env, Optional.empty()).xdgDownloadDirectory();
+        Path folder = XdgUserDirs.download(env);
         Path existing = folder;
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
