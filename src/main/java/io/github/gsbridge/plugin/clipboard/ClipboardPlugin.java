@@ -1,6 +1,5 @@
 package io.github.gsbridge.plugin.clipboard;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceException;
 import io.github.gsbridge.event.EventBus;
@@ -19,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -117,26 +115,23 @@ public final class ClipboardPlugin implements Plugin {
         take(device, content.get(), "had on connect");
     }
 
-    /** The packet's text, or empty (and why, in the log) when it has none gsbridge takes. */
+    /**
+     * The packet's text, or empty (and why, in the log) when it has none gsbridge takes. Content
+     * of another type than a string is refused by {@link Packet#text}, logged by the link's reader.
+     */
     private static Optional<String> content(Device device, Packet packet) {
-        JsonNode node = packet.body().get("content");
-        if (node == null) {
+        Optional<String> text = packet.text("content");
+        if (text.isEmpty()) {
             LOG.info("{}: {} without content; ignored", device, packet.type());
             return Optional.empty();
         }
-        if (!node.isTextual()) {
-            LOG.warn("{}: {} ignored: its content is {}, not text", device, packet.type(),
-                    node.getNodeType().toString().toLowerCase(Locale.ROOT));
-            return Optional.empty();
-        }
-        String text = node.textValue();
-        long bytes = utf8Length(text);
+        long bytes = utf8Length(text.get());
         if (bytes > MAX_BYTES) {
             LOG.warn("{}: {} ignored: its content is {} KiB, more than the {} KiB gsbridge takes from a clipboard",
                     device, packet.type(), bytes / 1024, MAX_BYTES / 1024);
             return Optional.empty();
         }
-        return Optional.of(text);
+        return text;
     }
 
     private boolean receives(Device device, Packet packet) {

@@ -159,13 +159,18 @@ class ClipboardPluginTest {
             phoneSends(ClipboardPlugin.TYPE, "{\"content\":{\"text\":\"x\"}}");
             phoneSends(ClipboardPlugin.TYPE, "{\"content\":null}");
             phoneSends(ClipboardPlugin.TYPE, "{}");
+            phoneSends(ClipboardPlugin.CONNECT, "{\"content\":\"when?\",\"timestamp\":\"soon\"}");
             assertEquals(List.of(new ClipboardChanged(phone.peerId(), "still fine", true)), changesUpTo("still fine"));
             assertEquals(2, log.matching(phone.peerId(), "ignored: its content is 1024 KiB, more than the 256 KiB")
                     .size(), String.join("\n", log.matching("clipboard")));
-            assertEquals(1, log.matching(ClipboardPlugin.TYPE + " ignored: its content is number, not text").size());
-            assertEquals(1, log.matching(ClipboardPlugin.TYPE + " ignored: its content is object, not text").size());
-            assertEquals(1, log.matching(ClipboardPlugin.TYPE + " ignored: its content is null, not text").size());
-            assertEquals(1, log.matching(ClipboardPlugin.TYPE + " without content; ignored").size());
+            assertEquals(1, log.matching(phone.peerId(), "refused " + ClipboardPlugin.TYPE
+                    + ": content is not a string: 42").size());
+            assertEquals(1, log.matching(phone.peerId(), "refused " + ClipboardPlugin.TYPE
+                    + ": content is not a string: {\"text\":\"x\"}").size());
+            assertEquals(2, log.matching(ClipboardPlugin.TYPE + " without content; ignored").size(),
+                    "null and absent alike");
+            assertEquals(1, log.matching(phone.peerId(), "refused " + ClipboardPlugin.CONNECT
+                    + ": timestamp is not a whole number of 64 bits: \"soon\"").size());
             assertTrue(log.matching(mib.substring(0, 1000)).isEmpty(), "the refused text is not logged");
         }
         assertTrue(phone.device().isReachable(), "the link stays up");
