@@ -1,6 +1,7 @@
 package io.github.gsbridge.plugin.clipboard;
 
 import io.github.gsbridge.dbus.DbusService;
+import io.github.gsbridge.plugin.BusInterface;
 import io.github.gsbridge.plugin.CommandFailure;
 import io.github.gsbridge.plugin.DaemonClient;
 import io.github.gsbridge.plugin.DeviceCommand;
@@ -71,6 +72,7 @@ public final class ClipboardModule implements PluginModule {
             if ((get || watch) && !words.isEmpty()) {
                 throw new CommandFailure("give TEXT to send, or --get or --watch to print, not both");
             }
+            requireClipboard();
             if (watch) {
                 watch();
             } else if (get || (words.isEmpty() && StandardInput.isTerminal(STDIN))) {
@@ -90,6 +92,18 @@ public final class ClipboardModule implements PluginModule {
                 remote(Clipboard1.class).SetContent(text);
                 cli.out().println("Put " + text.length() + " characters on the clipboard of " + target().name() + ".");
             }
+        }
+
+        /** The device's object has Clipboard1 only while the device has a clipboard plugin: say that, not "no such method". */
+        private void requireClipboard() throws CommandFailure {
+            Map<String, Object> device = Plain.properties(cli.daemon().properties(target().path(), BusInterface.DEVICE1));
+            for (String direction : List.of("incomingCapabilities", "outgoingCapabilities")) {
+                if (device.get(direction) instanceof List<?> types && types.contains(ClipboardPlugin.TYPE)) {
+                    return;
+                }
+            }
+            throw new CommandFailure(target().name() + " does not share its clipboard: its KDE Connect has no "
+                    + "clipboard plugin, or the plugin is switched off there");
         }
 
         private void print(String content) {
