@@ -142,6 +142,33 @@ class ClipboardCliTest {
     }
 
     @Test
+    void gsbridgeWatchSaysHowMuchWasCopiedAndScriptsGetTheText() throws Exception {
+        beta = fx.pairedBeta();
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CompletableFuture<Integer> people = CompletableFuture.supplyAsync(() ->
+                Main.run(List.of("watch"), console(plain, err)));
+        CompletableFuture<Integer> scripts = CompletableFuture.supplyAsync(() ->
+                Main.run(List.of("watch", "--json"), console(json, err)));
+        long deadline = System.nanoTime() + BusFixture.WAIT.toNanos();
+        while (!plain.toString(StandardCharsets.UTF_8).contains("paired, reachable")
+                || !json.toString(StandardCharsets.UTF_8).contains("DeviceAdded")) {
+            assertTrue(System.nanoTime() < deadline, "watch did not start: " + plain + json + err);
+            Thread.sleep(20);
+        }
+        betaCopies("password1");
+        fx.service.close();
+        people.get(30, TimeUnit.SECONDS);
+        scripts.get(30, TimeUnit.SECONDS);
+        String said = plain.toString(StandardCharsets.UTF_8);
+        assertTrue(said.lines().anyMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d  beta copied text \\(9 characters\\)")), said);
+        assertFalse(said.contains("password1"), "the plain lines are read over shoulders: " + said);
+        assertTrue(json.toString(StandardCharsets.UTF_8).lines().anyMatch(l -> l.contains("\"event\":\"ClipboardChanged\"")
+                && l.contains("\"device\":\"beta\"") && l.contains("\"content\":\"password1\"")), json.toString());
+    }
+
+    @Test
     void theInterfaceIsOnlyOnDevicesWithAClipboard() throws Exception {
         beta = fx.pairedBeta();
         String path = DbusService.devicePath(beta.id());
