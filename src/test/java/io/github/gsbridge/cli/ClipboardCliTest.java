@@ -87,7 +87,7 @@ class ClipboardCliTest {
     void textGoesToTheDeviceAndItsClipboardIsPrinted() throws Exception {
         beta = fx.pairedBeta();
         Run sent = gsbridge("clipboard", "-d", "beta", "hello", "world");
-        assertEquals(new Run(0, "Put 11 characters on the clipboard of beta.\n", ""), sent);
+        assertEquals(new Run(0, "The clipboard of beta holds the 11 characters.\n", ""), sent);
         betaGot("hello world");
 
         betaCopies("two\nlines");

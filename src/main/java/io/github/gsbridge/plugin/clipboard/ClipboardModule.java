@@ -90,13 +90,19 @@ public final class ClipboardModule implements PluginModule {
                     throw new CommandFailure("the text is empty; nothing was sent");
                 }
                 remote(Clipboard1.class).SetContent(text);
-                cli.out().println("Put " + text.length() + " characters on the clipboard of " + target().name() + ".");
+                // Also when the device held the text already and nothing was sent: either way it holds it now.
+                cli.out().println("The clipboard of " + target().name() + " holds the " + text.length()
+                        + " characters.");
             }
         }
 
-        /** The device's object has Clipboard1 only while the device has a clipboard plugin: say that, not "no such method". */
+        /**
+         * The device's object has Clipboard1 only while the device has a clipboard plugin: say that,
+         * not "no such method".
+         */
         private void requireClipboard() throws CommandFailure {
-            Map<String, Object> device = Plain.properties(cli.daemon().properties(target().path(), BusInterface.DEVICE1));
+            Map<String, Object> device = Plain.properties(cli.daemon().properties(target().path(),
+                    BusInterface.DEVICE1));
             for (String direction : List.of("incomingCapabilities", "outgoingCapabilities")) {
                 if (device.get(direction) instanceof List<?> types && types.contains(ClipboardPlugin.TYPE)) {
                     return;
