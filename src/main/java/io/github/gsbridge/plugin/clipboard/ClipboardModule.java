@@ -1,6 +1,5 @@
 package io.github.gsbridge.plugin.clipboard;
 
-import io.github.gsbridge.dbus.DbusService;
 import io.github.gsbridge.plugin.BusInterface;
 import io.github.gsbridge.plugin.CommandFailure;
 import io.github.gsbridge.plugin.DaemonClient;
@@ -129,7 +128,7 @@ public final class ClipboardModule implements PluginModule {
                     queue.add(signal.content);
                 }
             }); AutoCloseable daemonGone = daemon.connection().addSigHandler(DBus.NameOwnerChanged.class, signal -> {
-                if (signal.name.equals(DbusService.BUS_NAME) && signal.newOwner.isEmpty()) {
+                if (signal.name.equals(daemon.busName()) && signal.newOwner.isEmpty()) {
                     queue.add(stopped);
                 }
             })) {
