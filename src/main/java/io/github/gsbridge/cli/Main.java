@@ -25,7 +25,7 @@ public final class Main {
             line.setErr(new java.io.PrintWriter(console.err(), true));
             line.setParameterExceptionHandler((e, argv) -> {
                 CommandLine command = e.getCommandLine();
-                console.err().println(name(command) + ": " + e.getMessage() + "\n");
+                console.err().println(name(command) + ": " + problem(e) + "\n");
                 command.usage(console.err());
                 return 2;
             });
@@ -38,6 +38,18 @@ public final class Main {
             });
             return line.execute(args.toArray(String[]::new));
         }
+    }
+
+    /** picocli's account of a usage mistake, in the words of the rest of the command line. */
+    static String problem(CommandLine.ParameterException e) {
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+            String first = unmatched.getUnmatched().get(0);
+            boolean root = e.getCommandLine().getParent() == null;
+            return (first.startsWith("-") ? "unknown option \"" : root ? "unknown command \"" : "unexpected argument \"")
+                    + first + "\"";
+        }
+        String message = e.getMessage().replaceFirst("^Error: ", "");
+        return message.isEmpty() ? message : Character.toLowerCase(message.charAt(0)) + message.substring(1);
     }
 
     /** "gsbridge share", as messages name the command. */

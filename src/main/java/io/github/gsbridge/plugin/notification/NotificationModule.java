@@ -38,13 +38,13 @@ public final class NotificationModule implements PluginModule {
 
     @Command(name = "notify", description = "Shows a notification on DEV and prints its id (for withdraw).")
     static final class Notify extends DeviceCommand {
-        @Option(names = "--title", required = true, description = "The notification's title.")
+        @Option(names = "--title", required = true, paramLabel = "TITLE", description = "The notification's title.")
         private String title;
-        @Option(names = "--text", required = true, description = "Its text.")
+        @Option(names = "--text", required = true, paramLabel = "TEXT", description = "Its text.")
         private String text;
         @Option(names = "--app", paramLabel = "NAME", description = "The application it is from (gsbridge if not given).")
         private String app;
-        @Option(names = "--id", description = "Its id; one is made up if not given.")
+        @Option(names = "--id", paramLabel = "ID", description = "Its id; one is made up if not given.")
         private String id;
         @Option(names = "--icon", paramLabel = "PNG", description = "An image file shown with it.")
         private String icon;
