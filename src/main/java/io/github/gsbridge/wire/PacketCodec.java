@@ -105,7 +105,9 @@ public final class PacketCodec {
             }
             JsonNode portNode = info.get("port");
             if (portNode != null) {
-                if (!portNode.isIntegralNumber() || portNode.asLong() < 1 || portNode.asLong() > 65535) {
+                // asLong() wraps a number past long range, e.g. 2^64 + 1 into 1: check the range first.
+                if (!portNode.isIntegralNumber() || !portNode.canConvertToInt()
+                        || portNode.intValue() < 1 || portNode.intValue() > 65535) {
                     throw new MalformedPacketException(type.asText() + ": payload port is not a TCP port");
                 }
                 port = portNode.asInt();

@@ -1,6 +1,8 @@
 package io.github.gsbridge.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.gsbridge.wire.Identity;
 import io.github.gsbridge.wire.InvalidIdentityException;
 import io.github.gsbridge.wire.LineReader;
@@ -22,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PacketFuzzTest {
     @FuzzTest(maxDuration = "45s")
-    void packetDecoder(byte[] line) {
+    void packetDecoder(byte[] line) throws IOException {
         Packet packet;
         try {
             packet = PacketCodec.decode(line);
@@ -39,6 +41,10 @@ class PacketFuzzTest {
         assertEquals(packet.type(), again.type());
         assertEquals(packet.body(), again.body());
         assertEquals(packet.payloadPort(), again.payloadPort());
+        // The port we would connect to is the number the peer wrote, not one wrapped into range.
+        JsonNode written = new ObjectMapper().readTree(line);
+        packet.payloadPort().ifPresent(port ->
+                assertEquals(written.path("payloadTransferInfo").path("port").asText(), String.valueOf(port)));
     }
 
     @FuzzTest(maxDuration = "45s")

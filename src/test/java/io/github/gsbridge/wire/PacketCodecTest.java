@@ -135,6 +135,8 @@ class PacketCodecTest {
             "{\"type\":\"t\",\"body\":{},\"payloadTransferInfo\":[]}",
             "{\"type\":\"t\",\"body\":{},\"payloadSize\":3,\"payloadTransferInfo\":{\"port\":70000}}",
             "{\"type\":\"t\",\"body\":{},\"payloadSize\":3,\"payloadTransferInfo\":{\"port\":\"1739\"}}",
+            // Past long range: read as a long, 2^64 + 1 wrapped into port 1.
+            "{\"type\":\"t\",\"body\":{},\"payloadSize\":3,\"payloadTransferInfo\":{\"port\":18446744073709551617}}",
             "{\"type\":\"t\",\"type\":\"u\",\"body\":{}}",
             "{\"type\":\"t\",\"body\":{\"a\":1,\"a\":2}}",
             "{\"type\":\"t\",\"body\":{}} {}",
