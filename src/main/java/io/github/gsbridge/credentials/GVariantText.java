@@ -630,7 +630,10 @@ public final class GVariantText {
                 int keyAt = pos;
                 Object key = value(keyType);
                 keyType = lastType;
-                if (key instanceof List || key instanceof Map || key instanceof Optional) {
+                // By type, not by the Java value: a variant holding a number reads as a number, but
+                // its type 'v' cannot be a key, and would make the dictionary's type one that
+                // typeEnd refuses and tupleMembers cannot split.
+                if (BASIC_TYPES.indexOf(keyType.charAt(0)) < 0 || keyType.length() != 1) {
                     throw error(keyAt, "a dictionary key must be a basic value");
                 }
                 skipWhitespace();
@@ -677,6 +680,11 @@ public final class GVariantText {
             if (type != null) {
                 if (!type.startsWith("(")) {
                     throw error(at, "a tuple cannot be a value of type '" + type + "'");
+                }
+                // '@' limits how deep a type it takes, but the type of a previous array element,
+                // inferred from its value, can be deeper than that.
+                if (typeEnd(type, 0) != type.length()) {
+                    throw error(at, "a tuple of a type nested more than " + MAX_DEPTH + " deep");
                 }
                 memberTypes = tupleMembers(type);
             }

@@ -12,6 +12,12 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.StandardCharsets;
+
 /** Packets as single JSON lines, the way every KDE Connect implementation frames them. */
 public final class PacketCodec {
     /** Identity packets: kdeconnect-kde and Valent drop identities larger than this. */
@@ -64,6 +70,7 @@ public final class PacketCodec {
 
     /** Parses one line (without or with its trailing newline). */
     public static Packet decode(byte[] buffer, int offset, int length) throws MalformedPacketException {
+        requireUtf8(buffer, offset, length);
         JsonNode root;
         try {
             root = MAPPER.readTree(buffer, offset, length);
@@ -105,13 +112,35 @@ public final class PacketCodec {
             }
             JsonNode portNode = info.get("port");
             if (portNode != null) {
-                if (!portNode.isIntegralNumber() || portNode.asLong() < 1 || portNode.asLong() > 65535) {
+                // asLong() wraps a number past long range, e.g. 2^64 + 1 into 1: check the range first.
+                if (!portNode.isIntegralNumber() || !portNode.canConvertToInt()
+                        || portNode.intValue() < 1 || portNode.intValue() > 65535) {
                     throw new MalformedPacketException(type.asText() + ": payload port is not a TCP port");
                 }
                 port = portNode.asInt();
             }
         }
         return new Packet(parseId(root.get("id")), type.asText(), bodyObject, payloadSize, port);
+    }
+
+    /**
+     * JSON between systems is UTF-8 (RFC 8259), and Jackson does not check it in a key it has read
+     * before: it pads a key's last bytes with 0xFF to look it up, so {@code "payloadS\xFFize"} was
+     * taken for a {@code payloadSize} read earlier, maybe from another device, while the same line
+     * alone was refused (found by fuzzing). Other invalid bytes in keys passed as lone surrogates.
+     * Checked first, the answer no longer depends on what came before.
+     */
+    private static void requireUtf8(byte[] buffer, int offset, int length) throws MalformedPacketException {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+        ByteBuffer in = ByteBuffer.wrap(buffer, offset, length);
+        CharBuffer out = CharBuffer.allocate(Math.max(1, Math.min(length, 8192)));
+        CoderResult result;
+        while ((result = decoder.decode(in, out, true)).isOverflow()) {
+            out.clear();
+        }
+        if (result.isError()) {
+            throw new MalformedPacketException("not UTF-8 at byte " + (in.position() - offset));
+        }
     }
 
     /** kdeconnect-kde 22.12 writes the id as a string, everyone else as a number; nobody reads it. */

@@ -137,6 +137,14 @@ class GVariantTextTest {
         GVariantParseException tooDeep = assertThrows(GVariantParseException.class, () -> GVariantText.parse(values));
         assertTrue(tooDeep.getMessage().contains("nested more than 128 deep"), tooDeep.getMessage());
 
+        // Found by fuzzing: '@' takes a type up to 128 deep, but the type a tuple infers for its
+        // members is deeper still; the next tuple of the array is then read with that type.
+        String deepMember = "((@" + "a".repeat(GVariantText.MAX_DEPTH) + "i [], 1), 1)";
+        GVariantParseException deepTuple = assertThrows(GVariantParseException.class,
+                () -> GVariantText.parse("[" + deepMember + ", " + deepMember + "]"));
+        assertTrue(deepTuple.getMessage().contains("type nested more than 128 deep"), deepTuple.getMessage());
+        assertEquals(3 + deepMember.length(), deepTuple.position(), deepTuple.getMessage());
+
         String type = "@" + "a".repeat(10_000) + "s []";
         GVariantParseException badType = assertThrows(GVariantParseException.class, () -> GVariantText.parse(type));
         assertTrue(badType.getMessage().contains("definite GVariant type"), badType.getMessage());
@@ -182,6 +190,8 @@ class GVariantTextTest {
             @ms 5                    | 4  | an integer cannot be a value of type 's'
             @s just 'x'              | 3  | a maybe value cannot be a value of type 's'
             @{sv} {'a': <1>}         | 10 | expected ',' after the key of a dict entry
+            {<'a'>: 1}               | 1  | a dictionary key must be a basic value
+            [({<1>, 2},), ({<1>, 2},)] | 3 | a dictionary key must be a basic value
             {'a', 1, 2}              | 7  | expected '}' after the value of a dict entry
             [@mi 1, 'x']             | 8  | a string cannot be a value of type 'i'
             objectpath 'nope'        | 11 | not a valid object path

@@ -1,6 +1,8 @@
 package io.github.gsbridge.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.gsbridge.wire.Identity;
 import io.github.gsbridge.wire.InvalidIdentityException;
 import io.github.gsbridge.wire.LineReader;
@@ -11,6 +13,8 @@ import io.github.gsbridge.wire.PacketCodec;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,13 +26,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PacketFuzzTest {
     @FuzzTest(maxDuration = "45s")
-    void packetDecoder(byte[] line) {
+    void packetDecoder(byte[] line) throws IOException {
         Packet packet;
         try {
             packet = PacketCodec.decode(line);
         } catch (MalformedPacketException refused) {
             return;
         }
+        // Whatever we accept is UTF-8 (decode throws otherwise): Jackson's answer for invalid bytes
+        // in a key depended on the keys it had read before.
+        StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(line));
         // Whatever we accept, we can write back, and it reads the same.
         Packet again;
         try {
@@ -39,6 +46,10 @@ class PacketFuzzTest {
         assertEquals(packet.type(), again.type());
         assertEquals(packet.body(), again.body());
         assertEquals(packet.payloadPort(), again.payloadPort());
+        // The port we would connect to is the number the peer wrote, not one wrapped into range.
+        JsonNode written = new ObjectMapper().readTree(line);
+        packet.payloadPort().ifPresent(port ->
+                assertEquals(written.path("payloadTransferInfo").path("port").asText(), String.valueOf(port)));
     }
 
     @FuzzTest(maxDuration = "45s")
