@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,9 +18,11 @@ final class WellFormed {
 
     /**
      * Replaces lone UTF-16 surrogates (an escaped {@code "\ud83d"}, e.g. an emoji cut in half by a
-     * sender that truncates text) in keys and strings with U+FFFD, as Qt's and GLib's parsers do:
-     * written out as UTF-8 they would be bytes no JSON parser takes. Refuses numbers past double
-     * range (1e999), which parse as Infinity and cannot be written as JSON at all.
+     * sender that truncates text) in strings with U+FFFD, as Qt's and GLib's parsers do: written
+     * out as UTF-8 they would be bytes no JSON parser takes. (Keys never hold one: the line is
+     * refused unless it is UTF-8, and Jackson refuses an escaped lone surrogate in a key.)
+     * Refuses numbers past double range (1e999), which parse as Infinity and cannot be written as
+     * JSON at all.
      */
     static void repair(JsonNode root) throws MalformedPacketException {
         Deque<JsonNode> pending = new ArrayDeque<>();
@@ -30,7 +30,6 @@ final class WellFormed {
         while (!pending.isEmpty()) {
             JsonNode node = pending.pop();
             if (node instanceof ObjectNode object) {
-                repairKeys(object);
                 for (Map.Entry<String, JsonNode> field : object.properties()) {
                     JsonNode value = field.getValue();
                     JsonNode repaired = scalar(value);
@@ -62,25 +61,6 @@ final class WellFormed {
             return TextNode.valueOf(repaired(value.textValue()));
         }
         return value;
-    }
-
-    private static void repairKeys(ObjectNode object) throws MalformedPacketException {
-        boolean allWellFormed = true;
-        for (Map.Entry<String, JsonNode> field : object.properties()) {
-            allWellFormed &= isWellFormed(field.getKey());
-        }
-        if (allWellFormed) {
-            return;
-        }
-        List<Map.Entry<String, JsonNode>> fields = new ArrayList<>(object.properties());
-        object.removeAll();
-        for (Map.Entry<String, JsonNode> field : fields) {
-            String key = repaired(field.getKey());
-            if (object.has(key)) {
-                throw new MalformedPacketException("two keys read as \"" + key + "\"");
-            }
-            object.set(key, field.getValue());
-        }
     }
 
     static boolean isWellFormed(String text) {
