@@ -37,7 +37,11 @@ final class DaemonCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Console console = root.console();
+        return run(args, root.console());
+    }
+
+    /** Runs the daemon until it is stopped; the exit status (2: a usage mistake, 1: it could not start). */
+    static int run(List<String> args, Console console) {
         if (args.contains("--help") || args.contains("-h")) {
             console.out().print(DaemonOptions.USAGE);
             return 0;

@@ -19,6 +19,11 @@ public final class Main {
 
     /** Runs one command line; returns the exit status (0 done, 1 failed, 2 usage mistake). */
     static int run(List<String> args, Console console) {
+        if (!args.isEmpty() && args.get(0).equals("daemon")) {
+            // The daemon runs all day: it does not load the command line's model (picocli, every
+            // plugin's commands) only to find its own options, which it parses itself.
+            return DaemonCommand.run(args.subList(1, args.size()), console);
+        }
         try (Gsbridge root = new Gsbridge(console)) {
             CommandLine line = Gsbridge.commandLine(root);
             line.setOut(new java.io.PrintWriter(console.out(), true));
