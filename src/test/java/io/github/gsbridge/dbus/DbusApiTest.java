@@ -128,6 +128,35 @@ class DbusApiTest {
     }
 
     /** GetManagedObjects by path string: a received DBusPath also compares its sender. */
+    /**
+     * A capability's own interface is on the device object while the device has the capability,
+     * as BlueZ does with its per-profile interfaces: here gamma comes back after an update that
+     * gave it a clipboard plugin, then after one that took it away again.
+     */
+    @Test
+    void aCapabilitysInterfaceComesAndGoesWithTheDevice() throws Exception {
+        String clipboard = "io.github.gsbridge.Clipboard1";
+        PortRange gammaPorts = Ports.freeRange(7);
+        LoopbackNode gamma = fx.paired(fx.startPeer("gamma", gammaPorts, w -> List.of(new PingPlugin(w.events()))));
+        String path = DbusService.devicePath(gamma.id());
+        assertFalse(managedObjects().get(path).containsKey(clipboard));
+        gamma.close();
+
+        gamma = fx.startPeer("gamma", gammaPorts);
+        fx.await(ObjectManager.InterfacesAdded.class, s -> s.getSignalSource().getPath().equals(path)
+                && s.getInterfaces().containsKey(clipboard) && !s.getInterfaces().containsKey(Device1.NAME));
+        assertTrue(managedObjects().get(path).containsKey(clipboard));
+        assertTrue(fx.gdbus.introspectXml(DbusService.BUS_NAME, path).contains("<interface name=\"" + clipboard + "\">"));
+        assertEquals(true, fx.property(path, Device1.NAME, "Paired"), "the device object stayed");
+        gamma.close();
+
+        fx.startPeer("gamma", gammaPorts, w -> List.of(new PingPlugin(w.events())));
+        fx.await(ObjectManager.InterfacesRemoved.class, s -> s.getSignalSource().getPath().equals(path)
+                && s.getInterfaces().equals(List.of(clipboard)));
+        assertFalse(managedObjects().get(path).containsKey(clipboard));
+        assertFalse(fx.gdbus.introspectXml(DbusService.BUS_NAME, path).contains(clipboard));
+    }
+
     private Map<String, Map<String, Map<String, Variant<?>>>> managedObjects() throws Exception {
         Map<String, Map<String, Map<String, Variant<?>>>> byPath = new java.util.HashMap<>();
         fx.remote(DbusService.MANAGER_PATH, ObjectManager.class).GetManagedObjects()
