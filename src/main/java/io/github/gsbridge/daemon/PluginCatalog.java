@@ -4,6 +4,7 @@ import io.github.gsbridge.plugin.PluginModule;
 import io.github.gsbridge.plugin.findmyphone.FindMyPhoneModule;
 import io.github.gsbridge.plugin.notification.NotificationModule;
 import io.github.gsbridge.plugin.ping.PingModule;
+import io.github.gsbridge.plugin.runcommand.RunCommandModule;
 import io.github.gsbridge.plugin.share.ShareModule;
 
 import java.util.List;
@@ -16,5 +17,6 @@ public final class PluginCatalog {
             new PingModule(),
             new ShareModule(),
             new NotificationModule(),
-            new FindMyPhoneModule());
+            new FindMyPhoneModule(),
+            new RunCommandModule());
 }
