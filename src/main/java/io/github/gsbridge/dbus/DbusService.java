@@ -164,6 +164,7 @@ public final class DbusService implements AutoCloseable {
 
     private void export(BusObject object) throws DBusException {
         bus.exportObject(object.getObjectPath(), object.exported());
+        SignalLookup.byDbusName(Device1.NAME);
         // Serve the checked-in interface description instead of dbus-java's (see Introspection).
         bus.getObjectTree().add(object.getObjectPath(), null, object.introspection());
     }

@@ -10,6 +10,7 @@ import io.github.gsbridge.event.Event;
 import io.github.gsbridge.event.EventBus;
 import io.github.gsbridge.plugin.ping.PingPlugin;
 import io.github.gsbridge.plugin.share.SharePlugin;
+import io.github.gsbridge.threads.Threads;
 import io.github.gsbridge.transfer.Transfer;
 import io.github.gsbridge.transfer.TransferEvent;
 import org.slf4j.Logger;
@@ -49,11 +50,7 @@ public final class DesktopFace implements AutoCloseable {
     private final Set<NotificationKind> enabled;
     private final Runnable unsubscribe;
     /** D-Bus calls wait on the server and a launched program: never on a link thread, and in order. */
-    private final ExecutorService calls = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "desktop-face");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService calls = Executors.newSingleThreadExecutor(Threads.daemon("desktop-face"));
     /** The open pair notification of each device; only on {@link #calls}. */
     private final Map<String, Integer> pairNotices = new HashMap<>();
     /** The notification of each outgoing transfer, replaced when it ends; only on {@link #calls}. */

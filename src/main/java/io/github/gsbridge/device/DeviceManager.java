@@ -6,6 +6,7 @@ import io.github.gsbridge.credentials.ProtocolHistory;
 import io.github.gsbridge.event.EventBus;
 import io.github.gsbridge.lan.Link;
 import io.github.gsbridge.lan.PortRange;
+import io.github.gsbridge.threads.Threads;
 import io.github.gsbridge.tls.Certificates;
 import io.github.gsbridge.tls.CredentialsException;
 import io.github.gsbridge.tls.LocalCertificate;
@@ -58,11 +59,7 @@ public final class DeviceManager implements AutoCloseable {
     public DeviceManager(LocalCertificate ourCertificate, TlsSockets tls, PairingStore store, ProtocolHistory protocols,
                          PacketRouter router, EventBus events, PortRange payloadPorts, PortRange peerPayloadPorts) {
         this.protocols = protocols;
-        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "device-timers");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, Threads.daemon("device-timers"));
         // At close, store writes already queued finish; timeouts that have not come (pairing, idle
         // strangers) are dropped instead of holding the close up.
         timers.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);

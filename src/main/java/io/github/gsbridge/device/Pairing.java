@@ -155,7 +155,7 @@ public final class Pairing {
     synchronized void handle(Packet packet, Link link) {
         Optional<Boolean> pair = packet.bool("pair");
         if (pair.isEmpty()) {
-            LOG.warn("{}: ignored {} without a boolean \"pair\"", device, TYPE);
+            LOG.warn("{}: ignored {} without \"pair\"", device, TYPE);
             return;
         }
         if (pair.get()) {

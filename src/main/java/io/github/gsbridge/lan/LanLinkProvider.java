@@ -1,5 +1,6 @@
 package io.github.gsbridge.lan;
 
+import io.github.gsbridge.threads.Threads;
 import io.github.gsbridge.tls.TlsSockets;
 import io.github.gsbridge.wire.DeviceIds;
 import io.github.gsbridge.wire.Identity;
@@ -99,11 +100,7 @@ public final class LanLinkProvider implements AutoCloseable {
         this.handshakes = pool(MAX_HANDSHAKES, MAX_QUEUED_HANDSHAKES, "lan-handshake");
         this.connects = pool(MAX_CONNECTS, MAX_QUEUED_CONNECTS, "lan-connect");
         this.preferredConnects = pool(MAX_PREFERRED_CONNECTS, MAX_QUEUED_PREFERRED_CONNECTS, "lan-connect");
-        this.deadlines = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "lan-handshake-deadline");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.deadlines = new ScheduledThreadPoolExecutor(1, Threads.daemon("lan-handshake-deadline"));
         // Nearly every handshake ends in time; its cancelled deadline must not wait in the queue.
         deadlines.setRemoveOnCancelPolicy(true);
     }
@@ -112,11 +109,7 @@ public final class LanLinkProvider implements AutoCloseable {
         // All threads are core threads: with a core of 0 the pool runs a single thread until its
         // queue is full, so each slow handshake held up every one behind it.
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(queued), runnable -> {
-                    Thread thread = new Thread(runnable, name);
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                new ArrayBlockingQueue<>(queued), Threads.daemon(name));
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }
@@ -135,9 +128,7 @@ public final class LanLinkProvider implements AutoCloseable {
             Sockets.closeQuietly(server);
             throw e;
         }
-        acceptor = new Thread(this::acceptLoop, "lan-accept-" + server.getLocalPort());
-        acceptor.setDaemon(true);
-        acceptor.start();
+        acceptor = Threads.start("lan-accept-" + server.getLocalPort(), this::acceptLoop);
         LOG.info("listening on TCP {} and UDP {}", server.getLocalPort(), discovery.port());
     }
 

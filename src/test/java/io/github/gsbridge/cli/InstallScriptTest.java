@@ -111,7 +111,7 @@ class InstallScriptTest {
 
         Map<String, String> withNautilusPython = nautilusPython(true);
         ManagedProcess.Result install = run(home, withNautilusPython, "--jar", jar.toString()).assertOk("install.sh");
-        assertTrue(install.stdout().contains("Installed gsbridge " + Main.version() + ": "), install.toString());
+        assertTrue(install.stdout().contains("Installed gsbridge " + Gsbridge.Version.version() + ": "), install.toString());
         assertTrue(install.stdout().contains("No systemd user manager here"), install.toString());
 
         Path launcher = home.resolve(".local/bin/gsbridge");

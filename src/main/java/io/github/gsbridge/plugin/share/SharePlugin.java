@@ -135,7 +135,7 @@ public final class SharePlugin implements Plugin {
         ShareDevice1 methods = new ShareDevice1() {
             @Override
             public DBusPath ShareFiles(List<String> pathsOrFileUris, boolean open) {
-                return device.call("send the files to", d -> new DBusPath(
+                return device.call("send files to", d -> new DBusPath(
                         device.exportTransfer(shareFiles(d, files(pathsOrFileUris), open))));
             }
 
