@@ -25,9 +25,11 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,6 +69,21 @@ class DbusIntrospectionTest {
         return InterfaceModel.parse(Files.readString(Path.of("dbus", name)));
     }
 
+    /** Device1.xml, and the XML beside each plugin's own interface (RunCommand1, ...) that the device has. */
+    private static Map<String, SortedSet<String>> deviceFiles(Set<String> exported) throws Exception {
+        Map<String, SortedSet<String>> expected = new TreeMap<>(file("io.github.gsbridge.Device1.xml"));
+        for (String name : exported) {
+            if (!expected.containsKey(name)) {
+                try (Stream<Path> found = Files.walk(Path.of("src/main/resources/io/github/gsbridge/plugin"))) {
+                    Path xml = found.filter(p -> p.getFileName().toString().equals(name + ".xml")).findFirst()
+                            .orElseThrow(() -> new AssertionError("no checked-in XML documents " + name));
+                    expected.putAll(InterfaceModel.parse(Files.readString(xml)));
+                }
+            }
+        }
+        return expected;
+    }
+
     private Map<String, SortedSet<String>> exported(String path) throws Exception {
         Map<String, SortedSet<String>> interfaces = InterfaceModel.parse(
                 fixture.gdbus.introspectXml(DbusService.BUS_NAME, path));
@@ -83,7 +100,8 @@ class DbusIntrospectionTest {
         Transfer transfer = transferTo(beta);
 
         assertEquals(file("io.github.gsbridge.Manager1.xml"), exported(DbusService.MANAGER_PATH));
-        assertEquals(file("io.github.gsbridge.Device1.xml"), exported(DbusService.devicePath(beta.id())));
+        Map<String, SortedSet<String>> device = exported(DbusService.devicePath(beta.id()));
+        assertEquals(deviceFiles(device.keySet()), device);
         assertEquals(file("io.github.gsbridge.Transfer1.xml"), exported(DbusService.transferPath(transfer.id())));
     }
 
