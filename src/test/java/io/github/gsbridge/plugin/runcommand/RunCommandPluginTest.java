@@ -166,19 +166,20 @@ class RunCommandPluginTest {
     void anUnknownKeyRunsNothing() throws Exception {
         Path made = dir.resolve("made");
         plugin.add(device(), "Touch", touching(made));
-        send(request("key", "no-such-key"));
-        log.await(WAIT, "refused to run command 'no-such-key': not a key of the commands it may run");
-        roundTrip();
-        assertFalse(Files.exists(made));
+        assertRefused("no-such-key", made);
     }
 
     @Test
     void aKeyOfAnotherDevicesListDoesNotRun() throws Exception {
         Path made = dir.resolve("made for another device");
-        String othersKey = "other-key";
-        store.put("another_device_id_0123456789abcd", othersKey, new Command("Touch", touching(made)));
-        send(request("key", othersKey));
-        log.await(WAIT, "refused to run command 'other-key'");
+        store.put("another_device_id_0123456789abcd", "other-key", new Command("Touch", touching(made)));
+        assertRefused("other-key", made);
+    }
+
+    /** The phone asks to run {@code key}: refused, and {@code made} is not made. */
+    private void assertRefused(String key, Path made) throws Exception {
+        send(request("key", key));
+        log.await(WAIT, "refused to run command '" + key + "': not a key of the commands it may run");
         roundTrip();
         assertFalse(Files.exists(made));
     }
