@@ -1,0 +1,98 @@
+package io.github.gsbridge.plugin.runcommand;
+
+import io.github.gsbridge.Error;
+import io.github.gsbridge.dbus.DbusService;
+import io.github.gsbridge.testsupport.BusFixture;
+import io.github.gsbridge.testsupport.LoopbackNode;
+import org.freedesktop.dbus.interfaces.Properties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * io.github.gsbridge.RunCommand1 through a real dbus-daemon: alpha serves the bus, beta is a second
+ * gsbridge (its own list in its runcommand.json) paired with it, so both ways run between the two.
+ */
+class RunCommandBusTest {
+    @TempDir
+    Path dir;
+
+    private BusFixture fixture;
+    private LoopbackNode beta;
+    private String path;
+    private RunCommand1 commands;
+    private RunCommandPlugin betasPlugin;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fixture = new BusFixture(dir);
+        fixture.record(Properties.PropertiesChanged.class);
+        beta = fixture.pairedBeta();
+        path = DbusService.devicePath(beta.id());
+        commands = fixture.remote(path, RunCommand1.class);
+        betasPlugin = beta.daemon().plugins().get(RunCommandPlugin.class);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        fixture.close();
+    }
+
+    private static void awaitFile(Path file) throws InterruptedException {
+        long deadline = System.nanoTime() + BusFixture.WAIT.toNanos();
+        while (!Files.exists(file)) {
+            assertTrue(System.nanoTime() < deadline, file + " was not made");
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void betaRunsACommandAddedOnAlphasBus() throws Exception {
+        Path made = dir.resolve("made on alpha");
+        String line = "touch '" + made + "'";
+        String key = commands.AddCommand("Touch", line);
+        Map<String, Map<String, String>> expected = Map.of(key, Map.of("name", "Touch", "command", line));
+        fixture.awaitProperty(path, "Commands", expected);
+        assertEquals(expected, fixture.property(path, RunCommand1.NAME, "Commands"));
+
+        long deadline = System.nanoTime() + BusFixture.WAIT.toNanos();
+        while (!betasPlugin.remoteCommands(fixture.alpha.id()).containsKey(key)) {
+            assertTrue(System.nanoTime() < deadline, "beta did not get alpha's list");
+            Thread.sleep(20);
+        }
+        betasPlugin.runRemote(beta.device(fixture.alpha.id()), key);
+        awaitFile(made);
+
+        commands.RemoveCommand(key);
+        fixture.awaitProperty(path, "Commands", Map.of());
+        Error.InvalidArgument again = assertThrows(Error.InvalidArgument.class, () -> commands.RemoveCommand(key));
+        assertEquals("Cannot remove a command of beta: it has no command with the key " + key, again.getMessage());
+        Error.InvalidArgument blank = assertThrows(Error.InvalidArgument.class, () -> commands.AddCommand(" ", "ls"));
+        assertEquals("Cannot add a command for beta: a command needs a name and a command line", blank.getMessage());
+    }
+
+    @Test
+    void alphaRunsBetasCommandThroughTheBus() throws Exception {
+        Path made = dir.resolve("made on beta");
+        String line = "touch '" + made + "'";
+        String key = betasPlugin.add(beta.device(fixture.alpha.id()), "Touch", line);
+        fixture.awaitProperty(path, "RemoteCommands", Map.of(key, Map.of("name", "Touch", "command", line)));
+
+        commands.RunRemoteCommand(key);
+        awaitFile(made);
+
+        Error.InvalidArgument unknown = assertThrows(Error.InvalidArgument.class,
+                () -> commands.RunRemoteCommand("nope"));
+        assertEquals("Cannot run a command on beta: it has no command with the key nope (it has: Touch (" + key + "))",
+                unknown.getMessage());
+    }
+}
