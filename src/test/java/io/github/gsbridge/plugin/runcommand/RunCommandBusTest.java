@@ -3,6 +3,7 @@ package io.github.gsbridge.plugin.runcommand;
 import io.github.gsbridge.Error;
 import io.github.gsbridge.dbus.DbusService;
 import io.github.gsbridge.testsupport.BusFixture;
+import io.github.gsbridge.testsupport.LogCapture;
 import io.github.gsbridge.testsupport.LoopbackNode;
 import org.freedesktop.dbus.interfaces.Properties;
 import org.junit.jupiter.api.AfterEach;
@@ -94,5 +95,10 @@ class RunCommandBusTest {
                 () -> commands.RunRemoteCommand("nope"));
         assertEquals("Cannot run a command on beta: it has no command with the key nope (it has: Touch (" + key + "))",
                 unknown.getMessage());
+
+        try (LogCapture log = LogCapture.start()) {
+            commands.RequestRemoteCommands();
+            log.await(BusFixture.WAIT, beta.id() + " (beta): offers 1 commands");
+        }
     }
 }
