@@ -9,6 +9,7 @@ import io.github.gsbridge.plugin.BusInterface;
 import io.github.gsbridge.plugin.BusProperty;
 import io.github.gsbridge.plugin.BusSurface;
 import io.github.gsbridge.plugin.DeviceRef;
+import io.github.gsbridge.plugin.GtkAction;
 import io.github.gsbridge.plugin.Plugin;
 import io.github.gsbridge.plugin.PluginEvent;
 import io.github.gsbridge.wire.Packet;
@@ -16,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -144,9 +146,9 @@ public final class RunCommandPlugin implements Plugin {
             LOG.warn("{}: left out {} entries of its command list (not a name and a command, too long, or beyond {})",
                     device, parsed.skipped(), CommandLists.MAX_COMMANDS);
         }
-        Map<String, Command> commands = Map.copyOf(parsed.commands());
+        Map<String, Command> commands = Collections.unmodifiableMap(parsed.commands());
         LOG.info("{}: offers {} commands", device, commands.size());
-        remote.put(device.id(), parsed.commands());
+        remote.put(device.id(), commands);
         events.publish(new RemoteCommandsChanged(device.id(), commands));
     }
 
@@ -261,8 +263,10 @@ public final class RunCommandPlugin implements Plugin {
                 new BusProperty("Commands", RunCommand1.LIST_SIGNATURE, () -> CommandLists.toBus(localOrEmpty(device.id()))),
                 new BusProperty("RemoteCommands", RunCommand1.LIST_SIGNATURE,
                         () -> CommandLists.toBus(remoteCommands(device.id()))));
+        // GSConnect's device menu runs the device's commands through this action.
         return new BusSurface(List.of(BusInterface.of(RunCommand1.class, methods, properties,
-                "io.github.gsbridge.RunCommand1.xml")), List.of());
+                "io.github.gsbridge.RunCommand1.xml")),
+                List.of(GtkAction.of("executeCommand", "s", key -> methods.RunRemoteCommand((String) key))));
     }
 
     private Map<String, Command> localOrEmpty(String deviceId) {

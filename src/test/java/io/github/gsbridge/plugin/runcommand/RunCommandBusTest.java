@@ -90,6 +90,11 @@ class RunCommandBusTest {
 
         commands.RunRemoteCommand(key);
         awaitFile(made);
+        // as GSConnect's device menu and scripts written for GSConnect run it
+        Files.delete(made);
+        fixture.gdbus.call(DbusService.BUS_NAME, path, "org.gtk.Actions.Activate", "executeCommand",
+                "[<'" + key + "'>]", "{}").assertOk("Activate executeCommand");
+        awaitFile(made);
 
         Error.InvalidArgument unknown = assertThrows(Error.InvalidArgument.class,
                 () -> commands.RunRemoteCommand("nope"));
