@@ -108,8 +108,8 @@ public final class RunCommandModule implements PluginModule {
         private Change change;
 
         static final class Change {
-            @Option(names = "--add", arity = "2", paramLabel = "NAME COMMAND",
-                    description = "Adds a command: its name, and the command line (quoted) that runs it.")
+            @Option(names = "--add", arity = "2", paramLabel = "NAME COMMAND", hideParamSyntax = true,
+                    description = "Adds a command: its name, and the command line (quoted) that runs it. May be repeated.")
             private List<String> add;
 
             @Option(names = "--remove", paramLabel = "KEY", description = "Removes the command with this key.")
@@ -119,9 +119,12 @@ public final class RunCommandModule implements PluginModule {
         @Override
         protected void run() throws Exception {
             if (change != null && change.add != null) {
-                String key = remote(RunCommand1.class).AddCommand(change.add.get(0), change.add.get(1));
-                cli.out().println("Added " + change.add.get(0) + " (" + key + "): " + target().name()
-                        + " may run it now.");
+                // picocli gives repeated --add options as one list, two words each
+                for (int i = 0; i < change.add.size(); i += 2) {
+                    String name = change.add.get(i);
+                    String key = remote(RunCommand1.class).AddCommand(name, change.add.get(i + 1));
+                    cli.out().println("Added " + name + " (" + key + "): " + target().name() + " may run it now.");
+                }
                 return;
             }
             if (change != null && change.remove != null) {

@@ -1,10 +1,12 @@
 package io.github.gsbridge.plugin.runcommand;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.gsbridge.Error;
 import io.github.gsbridge.dbus.DbusService;
 import io.github.gsbridge.testsupport.BusFixture;
 import io.github.gsbridge.testsupport.LogCapture;
 import io.github.gsbridge.testsupport.LoopbackNode;
+import io.github.gsbridge.testsupport.ManagedProcess;
 import org.freedesktop.dbus.interfaces.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,7 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * io.github.gsbridge.RunCommand1 through a real dbus-daemon: alpha serves the bus, beta is a second
  * gsbridge (its own list in its runcommand.json) paired with it, so both ways run between the two.
  */
+@SuppressWarnings("unchecked")
 class RunCommandBusTest {
     @TempDir
     Path dir;
@@ -79,6 +85,37 @@ class RunCommandBusTest {
         assertEquals("Cannot remove a command of beta: it has no command with the key " + key, again.getMessage());
         Error.InvalidArgument blank = assertThrows(Error.InvalidArgument.class, () -> commands.AddCommand(" ", "ls"));
         assertEquals("Cannot add a command for beta: a command needs a name and a command line", blank.getMessage());
+    }
+
+    @Test
+    void theCommandLineAddsSeveralListsAndRemoves() throws Exception {
+        String bus = fixture.bus.address();
+        ManagedProcess.Result added = GsbridgeCli.run(bus, "commands", "-d", "beta", "--add", "Lock",
+                "loginctl lock-session", "--add", "Say hi", "notify-send 'hi there'");
+        added.assertOk("gsbridge commands --add --add");
+        Map<String, Map<String, String>> now = (Map<String, Map<String, String>>) fixture.property(path,
+                RunCommand1.NAME, "Commands");
+        assertEquals(2, now.size(), now.toString());
+        List<String> lines = added.stdout().lines().toList();
+        for (Map.Entry<String, Map<String, String>> entry : now.entrySet()) {
+            String name = entry.getValue().get("name");
+            assertTrue(lines.contains("Added " + name + " (" + entry.getKey() + "): beta may run it now."), added.stdout());
+        }
+
+        String listed = GsbridgeCli.run(bus, "commands", "-d", "beta").assertOk("gsbridge commands").stdout();
+        assertTrue(listed.contains("  Say hi  (notify-send 'hi there')"), listed);
+        String json = GsbridgeCli.run(bus, "commands", "-d", "beta", "--json").assertOk("--json").stdout();
+        assertEquals(now, new ObjectMapper().readValue(json, Map.class));
+
+        String lock = now.entrySet().stream().filter(e -> e.getValue().get("name").equals("Lock")).findFirst()
+                .orElseThrow().getKey();
+        assertEquals("Removed " + lock + ".", GsbridgeCli.run(bus, "commands", "-d", "beta", "--remove", lock)
+                .assertOk("--remove").stdout().strip());
+        assertEquals(Set.of("Say hi"), ((Map<String, Map<String, String>>) fixture.property(path, RunCommand1.NAME,
+                "Commands")).values().stream().map(c -> c.get("name")).collect(Collectors.toSet()));
+
+        ManagedProcess.Result both = GsbridgeCli.run(bus, "commands", "-d", "beta", "--add", "A", "a", "--remove", lock);
+        assertEquals(2, both.exitCode(), both.output());
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.github.gsbridge.plugin.runcommand;
 
-import io.github.gsbridge.cli.Main;
 import io.github.gsbridge.testsupport.GsbridgeDaemon;
 import io.github.gsbridge.testsupport.GsconnectHome;
 import io.github.gsbridge.testsupport.KdeConnectPeer;
@@ -21,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -79,15 +77,8 @@ class RunCommandInteropTest {
         kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);
     }
 
-    /** The command line, as a user runs it against the daemon's bus. */
     private ManagedProcess.Result gsbridgeCli(String... args) {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                Main.class.getName()));
-        command.addAll(List.of(args));
-        return ManagedProcess.run(command, Map.of("PATH", System.getenv("PATH"),
-                "DBUS_SESSION_BUS_ADDRESS", gsconnect.environment().get("DBUS_SESSION_BUS_ADDRESS")),
-                Duration.ofSeconds(30));
+        return GsbridgeCli.run(gsconnect.environment().get("DBUS_SESSION_BUS_ADDRESS"), args);
     }
 
     private String remoteCommandsPath() {
