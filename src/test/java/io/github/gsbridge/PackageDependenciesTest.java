@@ -61,4 +61,40 @@ class PackageDependenciesTest {
         assertEquals(Set.of(), graph.get("threads"), "threads");
         assertEquals(Set.of(), graph.get("wire"), "wire");
     }
+
+    @Test
+    void noPackageDependsOnItselfThroughOthers() throws IOException {
+        Map<String, Set<String>> graph = imports();
+        for (String start : graph.keySet()) {
+            Set<String> reached = new TreeSet<>();
+            java.util.Deque<String> todo = new java.util.ArrayDeque<>(graph.get(start));
+            while (!todo.isEmpty()) {
+                String next = todo.pop();
+                if (reached.add(next)) {
+                    todo.addAll(graph.getOrDefault(next, Set.of()));
+                }
+            }
+            assertFalse(reached.contains(start), start + " is in a cycle: it reaches " + reached);
+        }
+    }
+
+    /**
+     * A capability is its package and one line in the catalog: the D-Bus layer, the command line
+     * and the desktop loop over what plugins contribute, through the plugin package's interfaces.
+     */
+    @Test
+    void onlyTheCatalogNamesAPlugin() throws IOException {
+        try (Stream<Path> files = Files.walk(SOURCES)) {
+            for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".java"))::iterator) {
+                String pkg = SOURCES.relativize(file.getParent()).toString().replace('/', '.');
+                Matcher matcher = IMPORT.matcher(Files.readString(file));
+                while (matcher.find()) {
+                    String used = matcher.group(1);
+                    boolean aPlugin = used.startsWith("plugin.");
+                    boolean inside = pkg.equals(used) || file.endsWith("daemon/PluginCatalog.java");
+                    assertFalse(aPlugin && !inside, SOURCES.relativize(file) + " names the plugin package " + used);
+                }
+            }
+        }
+    }
 }

@@ -92,7 +92,7 @@ public final class Daemon implements AutoCloseable {
         this.identity = identityFor(localIdentity);
         this.devices = new DeviceManager(localIdentity.certificate(), tls, localIdentity.pairings(),
                 new ProtocolHistory(options.configDir().resolve(PROTOCOL_HISTORY_FILE)), plugins, events,
-                options.lan().payloadPorts(), options.lan().peerPayloadPorts());
+                options.lan().payloadPorts(), options.lan().peerPayloadPorts(), options.lan().unpairedIdle());
         this.timers = Executors.newSingleThreadScheduledExecutor(Threads.daemon("daemon-timers"));
         this.dialer = new Dialer(new Dialer.Sender() {
             @Override

@@ -1,6 +1,6 @@
 package io.github.gsbridge.desktop;
 
-import io.github.gsbridge.dbus.SessionBus;
+import io.github.gsbridge.bus.SessionBus;
 import io.github.gsbridge.threads.Threads;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
