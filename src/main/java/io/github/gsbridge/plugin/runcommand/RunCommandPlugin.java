@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -81,29 +82,24 @@ public final class RunCommandPlugin implements Plugin {
 
     @Override
     public void handle(Device device, Packet packet) {
-        JsonNode body = packet.body();
         if (packet.isType(REQUEST)) {
-            if (body.has("key")) {
-                runRequested(device, body.get("key"));
-            } else if (body.has("requestCommandList")) {
+            Optional<String> key = packet.text("key");
+            if (key.isPresent()) {
+                runRequested(device, key.get());
+            } else if (packet.bool("requestCommandList").orElse(false)) {
                 sendOurs(device);
             } else {
                 // kdeconnect-kde's "setup" opens its settings there; the list is edited here instead.
-                LOG.info("{}: ignored {} without a key or requestCommandList: {}", device, REQUEST, body);
+                LOG.info("{}: ignored {} without a key or requestCommandList: {}", device, REQUEST, packet.body());
             }
-        } else if (body.has("commandList")) {
-            receiveTheirs(device, body.get("commandList"));
+        } else if (packet.body().has("commandList")) {
+            receiveTheirs(device, packet.body().get("commandList"));
         } else {
             LOG.info("{}: ignored {} without a commandList", device, LIST);
         }
     }
 
-    private void runRequested(Device device, JsonNode keyField) {
-        if (!keyField.isTextual()) {
-            LOG.warn("{}: refused {}: its key is {}, not text", device, REQUEST, keyField.getNodeType());
-            return;
-        }
-        String key = keyField.asText();
+    private void runRequested(Device device, String key) {
         Map<String, Command> commands;
         try {
             commands = store.list(device.id());

@@ -58,6 +58,10 @@ class RunCommandPluginTest {
         phone = LoopbackPhone.start(dir, events -> List.of(new RunCommandPlugin(events, store,
                 new CommandRunner(dir.resolve("home")))), TYPES, TYPES);
         plugin = phone.daemon().plugins().get(RunCommandPlugin.class);
+        // on connect the plugin sends our list, then asks for the phone's: once that question is
+        // here, what the tests send later cannot cross the first list
+        phone.peer().awaitPacket(p -> p.isType(RunCommandPlugin.REQUEST)
+                && p.body().path("requestCommandList").asBoolean(), WAIT);
     }
 
     @AfterEach
@@ -130,8 +134,6 @@ class RunCommandPluginTest {
 
     @Test
     void onConnectWeSendOurListAndAskForTheirs() throws Exception {
-        phone.peer().awaitPacket(p -> p.isType(RunCommandPlugin.REQUEST)
-                && p.body().path("requestCommandList").asBoolean(), WAIT);
         Packet ours = phone.peer().awaitPacket(p -> p.isType(RunCommandPlugin.LIST), WAIT);
         // kdeconnect-kde and GSConnect read the list from a JSON string
         assertTrue(ours.body().get("commandList").isTextual(), ours.toString());
@@ -210,12 +212,17 @@ class RunCommandPluginTest {
         send(request("key", 42));
         send(request("key", Map.of("key", key)));
         send(request("key", null));
+        send(request("requestCommandList", "yes"));
         send(request("key", "k".repeat(1024 * 1024)));
         send(request("setup", true));
-        log.await(WAIT, "refused to run command 'kkkk", "(1048576 characters)");
-        assertEquals(3, log.matching("refused " + RunCommandPlugin.REQUEST + ": its key is").size());
-        assertTrue(log.matching("kkkk").stream().allMatch(l -> l.length() < 1000), "the key is shortened in the log");
+        // the link reads packets in order: once the answer is here, all of them were handled
         roundTrip();
+        assertEquals(1, log.matching("refused to run command 'kkkk", "(1048576 characters)").size());
+        assertEquals(2, log.matching("refused " + RunCommandPlugin.REQUEST + ": key is not a string").size());
+        assertEquals(1, log.matching("refused " + RunCommandPlugin.REQUEST + ": requestCommandList is not a boolean")
+                .size());
+        assertEquals(2, log.matching("ignored " + RunCommandPlugin.REQUEST + " without a key").size());
+        assertTrue(log.matching("kkkk").stream().allMatch(l -> l.length() < 1000), "the key is shortened in the log");
         assertFalse(Files.exists(made));
         assertTrue(device().isReachable());
     }
