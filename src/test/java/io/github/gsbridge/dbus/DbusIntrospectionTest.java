@@ -1,6 +1,8 @@
 package io.github.gsbridge.dbus;
 
 import io.github.gsbridge.transfer.Transfer1;
+import io.github.gsbridge.plugin.BusInterface;
+import io.github.gsbridge.plugin.DeviceRef;
 import io.github.gsbridge.plugin.findmyphone.FindMyPhoneDevice1;
 import io.github.gsbridge.plugin.notification.NotificationDevice1;
 import io.github.gsbridge.plugin.ping.PingDevice1;
@@ -25,13 +27,12 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -69,21 +70,6 @@ class DbusIntrospectionTest {
         return InterfaceModel.parse(Files.readString(Path.of("dbus", name)));
     }
 
-    /** Device1.xml, and the XML beside each plugin's own interface (RunCommand1, ...) that the device has. */
-    private static Map<String, SortedSet<String>> deviceFiles(Set<String> exported) throws Exception {
-        Map<String, SortedSet<String>> expected = new TreeMap<>(file("io.github.gsbridge.Device1.xml"));
-        for (String name : exported) {
-            if (!expected.containsKey(name)) {
-                try (Stream<Path> found = Files.walk(Path.of("src/main/resources/io/github/gsbridge/plugin"))) {
-                    Path xml = found.filter(p -> p.getFileName().toString().equals(name + ".xml")).findFirst()
-                            .orElseThrow(() -> new AssertionError("no checked-in XML documents " + name));
-                    expected.putAll(InterfaceModel.parse(Files.readString(xml)));
-                }
-            }
-        }
-        return expected;
-    }
-
     private Map<String, SortedSet<String>> exported(String path) throws Exception {
         Map<String, SortedSet<String>> interfaces = InterfaceModel.parse(
                 fixture.gdbus.introspectXml(DbusService.BUS_NAME, path));
@@ -100,8 +86,12 @@ class DbusIntrospectionTest {
         Transfer transfer = transferTo(beta);
 
         assertEquals(file("io.github.gsbridge.Manager1.xml"), exported(DbusService.MANAGER_PATH));
-        Map<String, SortedSet<String>> device = exported(DbusService.devicePath(beta.id()));
-        assertEquals(deviceFiles(device.keySet()), device);
+        Map<String, SortedSet<String>> device = file("io.github.gsbridge.Device1.xml");
+        for (BusInterface own : ownInterfaces()) {
+            // beta runs the same plugins: each plugin's own interface is on its object too.
+            device.putAll(documented(own));
+        }
+        assertEquals(device, exported(DbusService.devicePath(beta.id())));
         assertEquals(file("io.github.gsbridge.Transfer1.xml"), exported(DbusService.transferPath(transfer.id())));
     }
 
@@ -121,6 +111,51 @@ class DbusIntrospectionTest {
         assertEquals(file("io.github.gsbridge.Transfer1.xml"), javaModel(Transfer1.class));
     }
 
+    @Test
+    void everyPluginsOwnInterfaceMatchesItsXml() throws Exception {
+        List<BusInterface> own = ownInterfaces();
+        assertFalse(own.isEmpty(), "no plugin has an interface of its own");
+        for (BusInterface part : own) {
+            Map<String, SortedSet<String>> documented = documented(part);
+            assertEquals(documented, javaModel(documented, part.type()), part.documentation());
+        }
+    }
+
+    /** The versioned interfaces the daemon's plugins add to device objects. */
+    private List<BusInterface> ownInterfaces() {
+        DeviceRef nowhere = new DeviceRef() {
+            @Override
+            public String id() {
+                return "0";
+            }
+
+            @Override
+            public String path() {
+                return DbusService.devicePath("0");
+            }
+
+            @Override
+            public <T> T call(String doing, Call<T> action) {
+                throw new UnsupportedOperationException(doing);
+            }
+
+            @Override
+            public String exportTransfer(io.github.gsbridge.transfer.Transfer transfer) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        return fixture.alpha.daemon().plugins().all().stream()
+                .flatMap(plugin -> plugin.busSurface(nowhere).interfaces().stream())
+                .filter(BusInterface::whenApplicable).toList();
+    }
+
+    private static Map<String, SortedSet<String>> documented(BusInterface part) throws Exception {
+        try (var in = part.type().getResourceAsStream(part.documentation())) {
+            assertTrue(in != null, part.documentation() + " is not beside " + part.type().getName());
+            return InterfaceModel.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
     /**
      * What dbus-java dispatches on: method names and in/out types from the Java interfaces,
      * signal types from the signal classes' constructors. Argument names and properties come from
@@ -132,6 +167,11 @@ class DbusIntrospectionTest {
                 file("io.github.gsbridge.Device1.xml"), file("io.github.gsbridge.Transfer1.xml"))) {
             fromXml.putAll(part);
         }
+        return javaModel(fromXml, types);
+    }
+
+    /** As above, with the argument names and properties from {@code fromXml}. */
+    private Map<String, SortedSet<String>> javaModel(Map<String, SortedSet<String>> fromXml, Class<?>... types) {
         Map<String, SortedSet<String>> model = new TreeMap<>();
         for (Class<?> type : types) {
             String name = type.getAnnotation(org.freedesktop.dbus.annotations.DBusInterfaceName.class).value();

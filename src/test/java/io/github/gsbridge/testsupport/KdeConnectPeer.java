@@ -68,6 +68,7 @@ public final class KdeConnectPeer implements AutoCloseable {
     private final String namespace;
     private final String loggingRules;
     private final KdeConnectVersion version;
+    private final String display;
     private final Path home;
     private final Path configDir;
     private final Path runtimeDir;
@@ -83,6 +84,7 @@ public final class KdeConnectPeer implements AutoCloseable {
         this.namespace = b.namespace;
         this.loggingRules = b.loggingRules;
         this.version = b.version;
+        this.display = b.display;
         this.home = dir.resolve("home");
         this.configDir = home.resolve(".config");
         this.runtimeDir = dir.resolve("run");
@@ -109,6 +111,7 @@ public final class KdeConnectPeer implements AutoCloseable {
         private Path downloadDir;
         private String loggingRules = "kdeconnect.*=true";
         private KdeConnectVersion version = KdeConnectVersion.V22_12;
+        private String display;
 
         private Builder(Path dir, NamespacePair pair, String namespace) {
             this.dir = dir;
@@ -156,6 +159,15 @@ public final class KdeConnectPeer implements AutoCloseable {
         /** Which release runs (default 22.12). */
         public Builder version(KdeConnectVersion version) {
             this.version = version;
+            return this;
+        }
+
+        /**
+         * Runs on this X display ({@code DISPLAY}, Qt's xcb platform) instead of offscreen: the
+         * clipboard plugin then uses the display's clipboard, which a test reads and sets with xclip.
+         */
+        public Builder display(String display) {
+            this.display = display;
             return this;
         }
 
@@ -232,7 +244,12 @@ public final class KdeConnectPeer implements AutoCloseable {
         env.put("XDG_CACHE_HOME", home.resolve(".cache").toString());
         env.put("XDG_RUNTIME_DIR", runtimeDir.toString());
         env.put("DBUS_SESSION_BUS_ADDRESS", busAddress());
-        env.put("QT_QPA_PLATFORM", "offscreen");
+        if (display == null) {
+            env.put("QT_QPA_PLATFORM", "offscreen");
+        } else {
+            env.put("QT_QPA_PLATFORM", "xcb");
+            env.put("DISPLAY", display);
+        }
         env.put("QT_LOGGING_RULES", loggingRules);
         // Timestamps line its log up with gsbridge's; the category prefix stays as without a pattern.
         env.put("QT_MESSAGE_PATTERN", "%{time hh:mm:ss.zzz} %{if-category}%{category}: %{endif}%{message}");
