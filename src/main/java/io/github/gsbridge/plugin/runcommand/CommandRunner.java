@@ -1,6 +1,7 @@
 package io.github.gsbridge.plugin.runcommand;
 
 import io.github.gsbridge.device.Device;
+import io.github.gsbridge.threads.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,17 +63,11 @@ final class CommandRunner {
         LOG.info("{}: running \"{}\" ({}), pid {}: {}", device, command.name(), key, process.pid(),
                 command.command());
         Output output = new Output(process.getInputStream());
-        Thread reader = thread(output, "runcommand-output-" + process.pid());
-        thread(() -> awaitEnd(device, key, command, process, output, reader), "runcommand-" + process.pid());
+        // Two threads a command, not a pool: a command may run for hours, and there are at most
+        // MAX_RUNNING of them a device.
+        Thread reader = Threads.start("runcommand-output-" + process.pid(), output);
+        Threads.start("runcommand-" + process.pid(), () -> awaitEnd(device, key, command, process, output, reader));
         return true;
-    }
-
-    private static Thread thread(Runnable body, String name) {
-        Thread thread = new Thread(body, name);
-        // A command that runs for hours must not keep a stopping daemon alive.
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
     }
 
     private void awaitEnd(Device device, String key, Command command, Process process, Output output,
