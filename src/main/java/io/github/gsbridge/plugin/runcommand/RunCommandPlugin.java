@@ -153,11 +153,6 @@ public final class RunCommandPlugin implements Plugin {
         return remote.getOrDefault(deviceId, Map.of());
     }
 
-    /** The commands the device may run here. */
-    public Map<String, Command> commands(String deviceId) throws IOException {
-        return store.list(deviceId);
-    }
-
     /** Adds a command the device may run here and tells the device; returns its key. */
     public String add(Device device, String name, String command) throws IOException {
         if (name.isBlank() || command.isBlank()) {
@@ -256,7 +251,8 @@ public final class RunCommandPlugin implements Plugin {
             }
         };
         List<BusProperty> properties = List.of(
-                new BusProperty("Commands", RunCommand1.LIST_SIGNATURE, () -> CommandLists.toBus(localOrEmpty(device.id()))),
+                new BusProperty("Commands", RunCommand1.LIST_SIGNATURE,
+                        () -> CommandLists.toBus(localOrEmpty(device.id()))),
                 new BusProperty("RemoteCommands", RunCommand1.LIST_SIGNATURE,
                         () -> CommandLists.toBus(remoteCommands(device.id()))));
         // GSConnect's device menu runs the device's commands through this action.
