@@ -18,6 +18,11 @@ public final class GsconnectPairingStore implements PairingStore {
         this.dconf = dconf;
     }
 
+    /** The dconf this store reads and writes, for plugins whose settings live in GSConnect's tree too. */
+    public Dconf dconf() {
+        return dconf;
+    }
+
     public GsconnectSettings settings() throws IOException {
         try {
             return GsconnectDconf.read(dconf);

@@ -5,6 +5,7 @@ import io.github.gsbridge.plugin.clipboard.ClipboardModule;
 import io.github.gsbridge.plugin.findmyphone.FindMyPhoneModule;
 import io.github.gsbridge.plugin.notification.NotificationModule;
 import io.github.gsbridge.plugin.ping.PingModule;
+import io.github.gsbridge.plugin.runcommand.RunCommandModule;
 import io.github.gsbridge.plugin.share.ShareModule;
 
 import java.util.List;
@@ -21,5 +22,6 @@ public final class PluginCatalog {
             new NotificationModule(),
             new PingModule(),
             new FindMyPhoneModule(),
-            new ClipboardModule());
+            new ClipboardModule(),
+            new RunCommandModule());
 }

@@ -307,7 +307,7 @@ class DbusApiTest {
         LoopbackNode beta = pairedBeta();
         String path = DbusService.devicePath(beta.id());
         assertEquals(List.of("shareFile", "shareUri", "shareText", "sendNotification", "withdrawNotification", "ping",
-                "ring"), fx.remote(path, GtkActions.class).List());
+                "ring", "executeCommand"), fx.remote(path, GtkActions.class).List());
         assertEquals("((true, signature '(sb)', @av []),)", fx.gdbus.call(DbusService.BUS_NAME, path,
                 "org.gtk.Actions.Describe", "shareFile").assertOk("Describe").stdout().strip());
         String all = fx.gdbus.call(DbusService.BUS_NAME, path, "org.gtk.Actions.DescribeAll")

@@ -1,0 +1,115 @@
+package io.github.gsbridge.plugin.runcommand;
+
+import io.github.gsbridge.credentials.Dconf;
+import io.github.gsbridge.credentials.DconfException;
+import io.github.gsbridge.credentials.GVariantParseException;
+import io.github.gsbridge.credentials.GVariantText;
+import io.github.gsbridge.credentials.GsconnectDconf;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * GSConnect's own lists: the key {@code device/<id>/plugin/runcommand/command-list} of its dconf
+ * tree, of type {@code a{sv}}, each value an {@code a{ss}} with "name" and "command" (as
+ * GSConnect's preferences write it). Writing there too keeps one list: GSConnect's preferences show
+ * what gsbridge added, and the commands still work when the user goes back to GSConnect.
+ */
+final class GsconnectCommandStore implements CommandStore {
+    private static final Logger LOG = LoggerFactory.getLogger(GsconnectCommandStore.class);
+    private final Dconf dconf;
+
+    GsconnectCommandStore(Dconf dconf) {
+        this.dconf = dconf;
+    }
+
+    static String key(String deviceId) {
+        return GsconnectDconf.PATH + "device/" + deviceId + "/plugin/runcommand/command-list";
+    }
+
+    @Override
+    public synchronized Map<String, Command> list(String deviceId) throws IOException {
+        Optional<String> text;
+        try {
+            text = dconf.read(key(deviceId));
+        } catch (DconfException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        Map<String, Command> commands = new LinkedHashMap<>();
+        if (text.isEmpty()) {
+            return commands;
+        }
+        Object value;
+        try {
+            value = GVariantText.parse(text.get());
+        } catch (GVariantParseException e) {
+            throw new IOException(key(deviceId) + " cannot be read: " + e.getMessage(), e);
+        }
+        if (!(value instanceof Map<?, ?> entries)) {
+            throw new IOException(key(deviceId) + " is not a dictionary of commands");
+        }
+        List<Object> skipped = new ArrayList<>();
+        entries.forEach((id, entry) -> {
+            if (entry instanceof Map<?, ?> fields && fields.get("name") instanceof String name
+                    && fields.get("command") instanceof String command) {
+                commands.put(String.valueOf(id), new Command(name, command));
+            } else {
+                skipped.add(id);
+            }
+        });
+        if (!skipped.isEmpty()) {
+            LOG.warn("{}: left out entries that are not a name and a command: {}", key(deviceId), skipped);
+        }
+        return commands;
+    }
+
+    @Override
+    public synchronized void put(String deviceId, String key, Command command) throws IOException {
+        Map<String, Command> commands = list(deviceId);
+        commands.put(key, command);
+        write(deviceId, commands);
+    }
+
+    @Override
+    public synchronized boolean remove(String deviceId, String key) throws IOException {
+        Map<String, Command> commands = list(deviceId);
+        if (commands.remove(key) == null) {
+            return false;
+        }
+        write(deviceId, commands);
+        return true;
+    }
+
+    @Override
+    public String describe() {
+        return "GSConnect's dconf settings";
+    }
+
+    private void write(String deviceId, Map<String, Command> commands) throws IOException {
+        try {
+            if (commands.isEmpty()) {
+                // The schema's default is the empty list.
+                dconf.reset(key(deviceId));
+            } else {
+                dconf.write(key(deviceId), format(commands));
+            }
+        } catch (DconfException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** GVariant text of an {@code a{sv}} holding {@code a{ss}} values. */
+    static String format(Map<String, Command> commands) {
+        List<String> entries = new ArrayList<>();
+        commands.forEach((key, command) -> entries.add(GVariantText.formatString(key) + ": <{'name': "
+                + GVariantText.formatString(command.name()) + ", 'command': "
+                + GVariantText.formatString(command.command()) + "}>"));
+        return "{" + String.join(", ", entries) + "}";
+    }
+}
