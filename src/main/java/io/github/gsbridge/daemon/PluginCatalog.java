@@ -1,6 +1,7 @@
 package io.github.gsbridge.daemon;
 
 import io.github.gsbridge.plugin.PluginModule;
+import io.github.gsbridge.plugin.battery.BatteryModule;
 import io.github.gsbridge.plugin.findmyphone.FindMyPhoneModule;
 import io.github.gsbridge.plugin.notification.NotificationModule;
 import io.github.gsbridge.plugin.ping.PingModule;
@@ -16,5 +17,6 @@ public final class PluginCatalog {
             new PingModule(),
             new ShareModule(),
             new NotificationModule(),
-            new FindMyPhoneModule());
+            new FindMyPhoneModule(),
+            new BatteryModule());
 }
