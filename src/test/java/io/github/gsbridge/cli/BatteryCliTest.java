@@ -6,7 +6,9 @@ import io.github.gsbridge.desktop.DesktopNotifier;
 import io.github.gsbridge.plugin.battery.Battery1;
 import io.github.gsbridge.plugin.battery.BatteryPlugin;
 import io.github.gsbridge.testsupport.BusFixture;
+import io.github.gsbridge.plugin.ping.PingPlugin;
 import io.github.gsbridge.testsupport.LoopbackNode;
+import io.github.gsbridge.testsupport.Ports;
 import io.github.gsbridge.testsupport.UpowerOnUmockdev;
 import org.freedesktop.dbus.interfaces.Properties;
 import org.junit.jupiter.api.AfterEach;
@@ -59,13 +61,18 @@ class BatteryCliTest {
     }
 
     private String gsbridge(String... args) {
+        return run(0, args);
+    }
+
+    /** Runs the command, expecting {@code status}; returns stdout, or stderr when it failed. */
+    private String run(int status, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Main.run(List.of(args), new Console(new PrintStream(out, true, StandardCharsets.UTF_8),
+        int exit = Main.run(List.of(args), new Console(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("DBUS_SESSION_BUS_ADDRESS", fx.bus.address()),
                 false, dir));
-        assertEquals(0, status, out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8));
-        return out.toString(StandardCharsets.UTF_8);
+        assertEquals(status, exit, out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8));
+        return (status == 0 ? out : err).toString(StandardCharsets.UTF_8);
     }
 
     @Test
@@ -94,5 +101,14 @@ class BatteryCliTest {
         assertEquals("beta: battery 12 %, low\n", gsbridge("battery", "-d", "beta"));
         assertEquals(JSON.readTree("{\"charge\":12,\"charging\":false,\"low\":true}"),
                 JSON.readTree(gsbridge("battery", "-d", "beta", "--json")));
+    }
+
+    @Test
+    void aDeviceWithoutBatteryPluginSaysSo() throws Exception {
+        fx.startPeer("gamma", Ports.freeRange(7), wiring -> List.of(new PingPlugin(wiring.events())));
+        assertEquals("gsbridge battery: gamma does not tell its battery (it has no battery plugin)\n",
+                run(1, "battery", "-d", "gamma"));
+        assertTrue(!gsbridge("devices").lines().filter(line -> line.startsWith("gamma")).findFirst().orElseThrow()
+                .contains("battery"));
     }
 }

@@ -120,7 +120,6 @@ public final class BatteryPlugin implements Plugin {
             LOG.warn("{}: {} refused: {}; its battery stays as it was", device, BATTERY, e.getMessage());
             return;
         }
-        update(device, now);
         if (now.low() && !before.low()) {
             LOG.info("{}: battery low ({} %)", device, now.charge());
             if (notifyLow) {
@@ -129,6 +128,7 @@ public final class BatteryPlugin implements Plugin {
         } else if (before.low() && !now.low()) {
             onWorker(() -> closeLow(device));
         }
+        update(device, now);
     }
 
     @Override

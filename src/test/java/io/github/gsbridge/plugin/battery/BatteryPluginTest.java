@@ -4,18 +4,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.gsbridge.desktop.DesktopNotifier;
 import io.github.gsbridge.desktop.FreedesktopNotifier;
+import io.github.gsbridge.desktop.NotificationKind;
+import io.github.gsbridge.plugin.PluginContext;
 import io.github.gsbridge.testsupport.LogCapture;
 import io.github.gsbridge.testsupport.LoopbackPhone;
 import io.github.gsbridge.testsupport.NotificationServer;
 import io.github.gsbridge.testsupport.PrivateBus;
 import io.github.gsbridge.testsupport.UpowerOnUmockdev;
+import io.github.gsbridge.transfer.Transfers;
 import io.github.gsbridge.wire.Packet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -112,6 +117,25 @@ class BatteryPluginTest {
             assertEquals(shown.id(), closed.id());
             assertEquals(1, server.calls().stream().filter(call -> call.member().equals("Notify")).count(),
                     server.calls().toString());
+        }
+    }
+
+    @Test
+    void noNoticeWhenTheUserSwitchedBatteryNoticesOff() throws Exception {
+        // As "gsbridge daemon --no-notify battery" leaves the kinds.
+        Set<NotificationKind> wanted = EnumSet.complementOf(EnumSet.of(NotificationKind.BATTERY));
+        try (PrivateBus session = PrivateBus.start(dir.resolve("session"));
+             NotificationServer server = NotificationServer.start(session.address(), List.of("body"));
+             FreedesktopNotifier desktop = new FreedesktopNotifier(session.address());
+             LoopbackPhone phone = LoopbackPhone.start(dir, events -> List.of(new BatteryModule().create(
+                     new PluginContext(events, new Transfers(events), desktop, wanted,
+                             Map.of("DBUS_SYSTEM_BUS_ADDRESS", NO_SYSTEM_BUS), dir.resolve("config"),
+                             Optional.empty()))), Set.of(BatteryPlugin.BATTERY), Set.of(BatteryPlugin.BATTERY))) {
+            reported(phone, "{\"currentCharge\":5,\"isCharging\":false,\"thresholdEvent\":1}",
+                    new BatteryState(5, false, true));
+            // The plugin's desktop calls and UPower's share one thread: past this, none is pending.
+            plugin(phone).computerBattery();
+            assertEquals(List.of(), server.calls());
         }
     }
 
