@@ -44,6 +44,7 @@ jar_dir=$data/gsbridge
 unit_dir=$config/systemd/user
 dbus_dir=$data/dbus-1/services
 interface_dir=$data/dbus-1/interfaces
+completion_dir=$data/bash-completion/completions
 extension_dir=$data/nautilus-python/extensions
 script_dir=$data/nautilus/scripts
 autostart_dir=$config/autostart
@@ -74,7 +75,8 @@ remove_empty_dirs_of_nautilus() {
 # install created even ~/.local and ~/.config).
 remove_empty_dirs() {
     for dir in "$jar_dir" "$extension_dir" "$data/nautilus-python" "$script_dir" "$data/nautilus" \
-        "$dbus_dir" "$interface_dir" "$data/dbus-1" "$unit_dir" "$config/systemd" "$autostart_dir" "$bin_dir" \
+        "$dbus_dir" "$interface_dir" "$data/dbus-1" "$completion_dir" "$data/bash-completion" \
+        "$unit_dir" "$config/systemd" "$autostart_dir" "$bin_dir" \
         "$data" "$HOME/.local" "$config"; do
         rmdir "$dir" 2>/dev/null || true
     done
@@ -85,8 +87,7 @@ if [ "$action" = uninstall ]; then
         systemctl --user disable --now gsbridge.service >/dev/null 2>&1 || true
     fi
     rm -f "$jar_dir/gsbridge.jar" "$jar_dir/gsbridge.jsa" "$launcher" "$unit_dir/gsbridge.service" "$dbus_dir/io.github.gsbridge.service" \
-        "$interface_dir/io.github.gsbridge.Manager1.xml" "$interface_dir/io.github.gsbridge.Device1.xml" \
-        "$interface_dir/io.github.gsbridge.Transfer1.xml" "$extension_dir/gsbridge-nautilus.py" \
+        "$interface_dir"/io.github.gsbridge.*.xml "$completion_dir/gsbridge" "$extension_dir/gsbridge-nautilus.py" \
         "$script_dir/Send to phone" "$autostart_dir/gsbridge.desktop"
     if have_systemd; then
         systemctl --user daemon-reload || true
@@ -233,9 +234,15 @@ chmod 755 "$launcher"
 
 sed "s|^ExecStart=.*|ExecStart=$launcher daemon|" "$here/desktop/gsbridge.service" >"$unit_dir/gsbridge.service"
 sed "s|^Exec=.*|Exec=$launcher daemon|" "$here/dbus/io.github.gsbridge.service" >"$dbus_dir/io.github.gsbridge.service"
-for name in Manager1 Device1 Transfer1; do
-    cp "$here/dbus/io.github.gsbridge.$name.xml" "$interface_dir/"
+# The daemon's interfaces, then each plugin's own (kept beside its package's resources).
+rm -f "$interface_dir"/io.github.gsbridge.*.xml
+cp "$here"/dbus/io.github.gsbridge.*.xml "$interface_dir/"
+for file in "$here"/src/main/resources/io/github/gsbridge/plugin/*/io.github.gsbridge.*.xml; do
+    [ -e "$file" ] && cp "$file" "$interface_dir/"
 done
+# Completion of commands, options and device-less arguments, made from the command line's own declarations.
+mkdir -p "$completion_dir"
+"$launcher" completion >"$completion_dir/gsbridge"
 # One "Send to" entry in Nautilus, not two: the extension where nautilus-python can load it, the
 # script (Scripts menu) only where it cannot. Running install.sh again after installing
 # nautilus-python swaps the one for the other.

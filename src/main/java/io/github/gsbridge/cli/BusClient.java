@@ -6,7 +6,7 @@ import io.github.gsbridge.dbus.Device1;
 import io.github.gsbridge.dbus.Manager1;
 import io.github.gsbridge.plugin.CommandFailure;
 import io.github.gsbridge.plugin.DaemonClient;
-import io.github.gsbridge.dbus.SessionBus;
+import io.github.gsbridge.bus.SessionBus;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;

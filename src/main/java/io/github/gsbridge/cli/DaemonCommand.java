@@ -4,7 +4,7 @@ import io.github.gsbridge.daemon.DaemonOptions;
 import io.github.gsbridge.daemon.FatalErrors;
 import io.github.gsbridge.daemon.Service;
 import io.github.gsbridge.dbus.DbusService;
-import io.github.gsbridge.dbus.SessionBus;
+import io.github.gsbridge.bus.SessionBus;
 import io.github.gsbridge.tls.CredentialsException;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.exceptions.DBusException;

@@ -1,17 +1,17 @@
 package io.github.gsbridge.cli;
 
 import io.github.gsbridge.credentials.Dconf;
+import io.github.gsbridge.desktop.XdgUserDirs;
 import io.github.gsbridge.credentials.DconfException;
 import io.github.gsbridge.credentials.GsconnectDconf;
 import io.github.gsbridge.credentials.IdentityLoader;
 import io.github.gsbridge.daemon.DaemonOptions;
 import io.github.gsbridge.dbus.DbusService;
 import io.github.gsbridge.dbus.Manager1;
-import io.github.gsbridge.dbus.SessionBus;
+import io.github.gsbridge.bus.SessionBus;
 import io.github.gsbridge.desktop.Notifications;
 import io.github.gsbridge.handover.PortHolders;
 import io.github.gsbridge.lan.LanConfig;
-import io.github.gsbridge.plugin.share.XdgDownloadDirectories;
 import io.github.gsbridge.tls.CredentialsException;
 import io.github.gsbridge.tls.LocalCertificate;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
@@ -219,7 +219,7 @@ final class Doctor {
     }
 
     private void downloads() {
-        Path folder = new XdgDownloadDirectories(env, Optional.empty()).xdgDownloadDirectory();
+        Path folder = XdgUserDirs.download(env);
         Path existing = folder;
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();

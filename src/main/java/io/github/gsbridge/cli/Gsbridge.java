@@ -9,7 +9,6 @@ import io.github.gsbridge.plugin.CommandFailure;
 import io.github.gsbridge.plugin.DaemonClient;
 import io.github.gsbridge.plugin.PluginModule;
 import io.github.gsbridge.plugin.WatchFormat;
-import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -51,10 +50,10 @@ final class Gsbridge implements ClientContext, Callable<Integer>, AutoCloseable 
         for (PluginModule module : PluginCatalog.MODULES) {
             module.commands().forEach(line::addSubcommand);
         }
+        line.addSubcommand(new CompletionCommand());
+        line.getSubcommands().values().forEach(sub -> sub.getCommandSpec().mixinStandardHelpOptions(true));
+        // The daemon's options are its own (DaemonOptions), and so is its --help.
         line.addSubcommand(new DaemonCommand());
-        line.addSubcommand("completion", new AutoComplete.GenerateCompletion());
-        line.getSubcommands().get("completion").getCommandSpec().usageMessage().hidden(false)
-                .description("Prints a bash completion script for gsbridge (install.sh installs it).");
         return line;
     }
 

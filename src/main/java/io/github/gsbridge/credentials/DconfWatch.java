@@ -1,5 +1,6 @@
 package io.github.gsbridge.credentials;
 
+import io.github.gsbridge.threads.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,7 @@ public final class DconfWatch implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(executable, "watch", dir).redirectErrorStream(true);
         builder.environment().putAll(environment);
         Process process = builder.start();
-        Thread reader = new Thread(() -> {
+        Threads.start("dconf-watch", () -> {
             try (BufferedReader lines = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
@@ -48,9 +49,7 @@ public final class DconfWatch implements AutoCloseable {
             } catch (IOException e) {
                 LOG.debug("dconf watch ended: {}", e.getMessage());
             }
-        }, "dconf-watch");
-        reader.setDaemon(true);
-        reader.start();
+        });
         return new DconfWatch(process);
     }
 

@@ -22,6 +22,7 @@ import io.github.gsbridge.lan.mdns.AvahiMdns;
 import io.github.gsbridge.lan.mdns.Mdns;
 import io.github.gsbridge.plugin.PluginContext;
 import io.github.gsbridge.plugin.Plugins;
+import io.github.gsbridge.threads.Threads;
 import io.github.gsbridge.tls.CredentialsException;
 import io.github.gsbridge.tls.TlsSockets;
 import io.github.gsbridge.transfer.Transfer;
@@ -91,12 +92,8 @@ public final class Daemon implements AutoCloseable {
         this.identity = identityFor(localIdentity);
         this.devices = new DeviceManager(localIdentity.certificate(), tls, localIdentity.pairings(),
                 new ProtocolHistory(options.configDir().resolve(PROTOCOL_HISTORY_FILE)), plugins, events,
-                options.lan().payloadPorts(), options.lan().peerPayloadPorts());
-        this.timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "daemon-timers");
-            thread.setDaemon(true);
-            return thread;
-        });
+                options.lan().payloadPorts(), options.lan().peerPayloadPorts(), options.lan().unpairedIdle());
+        this.timers = Executors.newSingleThreadScheduledExecutor(Threads.daemon("daemon-timers"));
         this.dialer = new Dialer(new Dialer.Sender() {
             @Override
             public boolean active() {

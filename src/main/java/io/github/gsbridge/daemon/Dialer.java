@@ -1,5 +1,6 @@
 package io.github.gsbridge.daemon;
 
+import io.github.gsbridge.threads.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,11 +64,7 @@ final class Dialer implements AutoCloseable {
 
     Dialer(Sender sender) {
         this.sender = sender;
-        this.thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread t = new Thread(runnable, "dialer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = Executors.newSingleThreadScheduledExecutor(Threads.daemon("dialer"));
     }
 
     /** Dials {@code target} unless a target under the same key is dialled already. */

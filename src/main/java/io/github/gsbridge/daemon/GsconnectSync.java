@@ -4,6 +4,7 @@ import io.github.gsbridge.credentials.DconfWatch;
 import io.github.gsbridge.credentials.GsconnectDconf;
 import io.github.gsbridge.credentials.GsconnectPairingStore;
 import io.github.gsbridge.credentials.IdentitySource;
+import io.github.gsbridge.threads.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +42,7 @@ final class GsconnectSync implements AutoCloseable {
         if (daemon.localIdentity().source() != IdentitySource.GSCONNECT) {
             return Optional.empty();
         }
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "gsconnect-sync");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(Threads.daemon("gsconnect-sync"));
         GsconnectSync[] self = new GsconnectSync[1];
         try {
             DconfWatch watch = DconfWatch.start(daemon.options().dconfExecutable(), Map.of(), GsconnectDconf.PATH,

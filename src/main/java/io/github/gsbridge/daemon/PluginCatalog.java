@@ -9,14 +9,17 @@ import io.github.gsbridge.plugin.share.ShareModule;
 
 import java.util.List;
 
-/** Every capability gsbridge has: adding one is adding its package and a line here. */
+/**
+ * Every capability gsbridge has: adding one is adding its package and a line here. The order is
+ * the order of GSConnect's device actions and of the commands in {@code gsbridge --help}.
+ */
 public final class PluginCatalog {
     private PluginCatalog() {}
 
     public static final List<PluginModule> MODULES = List.of(
-            new PingModule(),
             new ShareModule(),
             new NotificationModule(),
+            new PingModule(),
             new FindMyPhoneModule(),
             new BatteryModule());
 }

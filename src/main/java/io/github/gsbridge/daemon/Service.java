@@ -1,8 +1,10 @@
 package io.github.gsbridge.daemon;
 
 import io.github.gsbridge.handover.Handover;
+import io.github.gsbridge.handover.PortUser;
 import io.github.gsbridge.tls.CredentialsException;
 
+import java.io.IOException;
 import java.util.Optional;
 
 /**
@@ -22,7 +24,7 @@ public final class Service implements AutoCloseable {
 
     public static Service start(DaemonOptions options) throws CredentialsException {
         Daemon daemon = Daemon.create(options);
-        Handover handover = new Handover(daemon, options.force());
+        Handover handover = new Handover(new DaemonPorts(daemon), options.force());
         handover.start();
         return new Service(daemon, handover, GsconnectSync.start(daemon));
     }
@@ -40,5 +42,38 @@ public final class Service implements AutoCloseable {
         sync.ifPresent(GsconnectSync::close);
         handover.close();
         daemon.close();
+    }
+
+    /** The daemon as the hand-over sees it. */
+    private record DaemonPorts(Daemon daemon) implements PortUser {
+        @Override
+        public int udpPort() {
+            return daemon.options().lan().udpPort();
+        }
+
+        @Override
+        public int tcpPort() {
+            return daemon.options().lan().tcpPorts().first();
+        }
+
+        @Override
+        public void take() throws IOException, CredentialsException {
+            daemon.activate();
+        }
+
+        @Override
+        public void giveBack(String reason) {
+            daemon.deactivate(reason);
+        }
+
+        @Override
+        public void waiting(String reason) {
+            daemon.waiting(reason);
+        }
+
+        @Override
+        public String reason() {
+            return daemon.state().reason();
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.github.gsbridge.dbus;
 
 import io.github.gsbridge.daemon.Daemon;
+import io.github.gsbridge.threads.Threads;
 import io.github.gsbridge.daemon.DaemonState;
 import io.github.gsbridge.handover.Handover;
 import io.github.gsbridge.device.Device;
@@ -52,11 +53,7 @@ public final class DbusService implements AutoCloseable {
      * Events are handled here, in order, not on the thread that published them: publishers may
      * hold daemon locks (pairing publishes under its lock) that reading properties needs too.
      */
-    private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "dbus-events");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(Threads.daemon("dbus-events"));
     private Runnable unsubscribe = () -> { };
     private boolean closed;
 
@@ -164,6 +161,7 @@ public final class DbusService implements AutoCloseable {
 
     private void export(BusObject object) throws DBusException {
         bus.exportObject(object.getObjectPath(), object.exported());
+        SignalLookup.byDbusName(Device1.NAME);
         // Serve the checked-in interface description instead of dbus-java's (see Introspection).
         bus.getObjectTree().add(object.getObjectPath(), null, object.introspection());
     }

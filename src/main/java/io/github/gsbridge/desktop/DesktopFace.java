@@ -8,8 +8,7 @@ import io.github.gsbridge.device.DeviceEvent;
 import io.github.gsbridge.device.DeviceException;
 import io.github.gsbridge.event.Event;
 import io.github.gsbridge.event.EventBus;
-import io.github.gsbridge.plugin.ping.PingPlugin;
-import io.github.gsbridge.plugin.share.SharePlugin;
+import io.github.gsbridge.threads.Threads;
 import io.github.gsbridge.transfer.Transfer;
 import io.github.gsbridge.transfer.TransferEvent;
 import org.slf4j.Logger;
@@ -30,8 +29,9 @@ import java.util.function.Function;
 
 /**
  * What the person at the desktop sees of gsbridge, which has no window: a desktop notification
- * for each pair request (with Accept and Reject), each file, link or text received, each transfer
- * sent, and each ping. Phone notifications are mirrored by the notification plugin itself.
+ * for each pair request (with Accept and Reject), each file received, each transfer sent, and
+ * what plugins' events ask to show ({@link ShownOnDesktop}: links, texts, pings). Phone
+ * notifications are mirrored by the notification plugin itself.
  */
 public final class DesktopFace implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DesktopFace.class);
@@ -49,11 +49,7 @@ public final class DesktopFace implements AutoCloseable {
     private final Set<NotificationKind> enabled;
     private final Runnable unsubscribe;
     /** D-Bus calls wait on the server and a launched program: never on a link thread, and in order. */
-    private final ExecutorService calls = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "desktop-face");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService calls = Executors.newSingleThreadExecutor(Threads.daemon("desktop-face"));
     /** The open pair notification of each device; only on {@link #calls}. */
     private final Map<String, Integer> pairNotices = new HashMap<>();
     /** The notification of each outgoing transfer, replaced when it ends; only on {@link #calls}. */
@@ -105,13 +101,8 @@ public final class DesktopFace implements AutoCloseable {
             pairingFailed(failed.deviceId(), failed.reason());
         } else if (event instanceof DeviceEvent.Unpaired unpaired) {
             closePairNotice(unpaired.deviceId());
-        } else if (event instanceof SharePlugin.UrlReceived url && enabled.contains(NotificationKind.RECEIVED)) {
-            urlReceived(url.deviceId(), url.url());
-        } else if (event instanceof SharePlugin.TextReceived text && enabled.contains(NotificationKind.RECEIVED)) {
-            notifier.show(Notice.of(APP_NAME, "Text from " + name(text.deviceId()), text.text()));
-        } else if (event instanceof PingPlugin.PingReceived ping && enabled.contains(NotificationKind.PING)) {
-            notifier.show(Notice.of(APP_NAME, "Ping from " + name(ping.deviceId()),
-                    ping.message().isEmpty() ? "Ping!" : ping.message()));
+        } else if (event instanceof ShownOnDesktop shown && enabled.contains(shown.kind())) {
+            show(shown);
         } else if (event instanceof TransferEvent transferEvent) {
             transfer(transferEvent);
         }
@@ -197,13 +188,14 @@ public final class DesktopFace implements AutoCloseable {
         }
     }
 
-    private void urlReceived(String deviceId, String url) {
-        Notice notice = Notice.of(APP_NAME, "Link from " + name(deviceId), url);
-        if (OPENABLE_SCHEMES.contains(scheme(url))) {
+    private void show(ShownOnDesktop shown) {
+        Notice notice = Notice.of(APP_NAME, shown.title(name(shown.deviceId())), shown.body());
+        Optional<String> link = shown.link().filter(url -> OPENABLE_SCHEMES.contains(scheme(url)));
+        if (link.isPresent()) {
             notice = notice.withActions(List.of(new Action(OPEN, "Open")), new Listener() {
                 @Override
                 public void action(String key) {
-                    launcher.open(url);
+                    launcher.open(link.get());
                 }
             });
         }

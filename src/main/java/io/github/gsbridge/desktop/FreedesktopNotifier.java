@@ -1,6 +1,7 @@
 package io.github.gsbridge.desktop;
 
-import io.github.gsbridge.dbus.SessionBus;
+import io.github.gsbridge.bus.SessionBus;
+import io.github.gsbridge.threads.Threads;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.exceptions.DBusException;
@@ -57,11 +58,7 @@ public final class FreedesktopNotifier implements DesktopNotifier, AutoCloseable
     /** What to tell about the notifications we show, by server id. */
     private final Map<Integer, Listener> listeners = new HashMap<>();
     /** Listeners run here: they may call back into this notifier, or into the daemon, and take time. */
-    private final ExecutorService callbacks = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "desktop-notification-actions");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService callbacks = Executors.newSingleThreadExecutor(Threads.daemon("desktop-notification-actions"));
 
     /** On the session bus named by {@code DBUS_SESSION_BUS_ADDRESS}. */
     public FreedesktopNotifier() {

@@ -6,6 +6,7 @@ import io.github.gsbridge.credentials.ProtocolHistory;
 import io.github.gsbridge.event.EventBus;
 import io.github.gsbridge.lan.Link;
 import io.github.gsbridge.lan.PortRange;
+import io.github.gsbridge.threads.Threads;
 import io.github.gsbridge.tls.Certificates;
 import io.github.gsbridge.tls.CredentialsException;
 import io.github.gsbridge.tls.LocalCertificate;
@@ -45,8 +46,7 @@ public final class DeviceManager implements AutoCloseable {
     static final int MAX_UNPAIRED = 16;
     /** Unpaired links from one address: a host runs one KDE Connect, two while one replaces the other. */
     static final int MAX_UNPAIRED_PER_ADDRESS = 2;
-    /** How long an unpaired device may stay connected without a pair request under way. */
-    static final Duration UNPAIRED_IDLE = Duration.ofSeconds(60);
+    private static final String STALE_READ = "its pairing changed while it connected; it may connect again";
 
     private final DeviceServices services;
     /** Admitted links of unpaired devices; entries leave when they close or their device pairs. */
@@ -54,15 +54,15 @@ public final class DeviceManager implements AutoCloseable {
     private final Map<String, Device> devices = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final ProtocolHistory protocols;
+    /** How long an unpaired device may stay connected without a pair request under way. */
+    private final Duration unpairedIdle;
 
     public DeviceManager(LocalCertificate ourCertificate, TlsSockets tls, PairingStore store, ProtocolHistory protocols,
-                         PacketRouter router, EventBus events, PortRange payloadPorts, PortRange peerPayloadPorts) {
+                         PacketRouter router, EventBus events, PortRange payloadPorts, PortRange peerPayloadPorts,
+                         Duration unpairedIdle) {
         this.protocols = protocols;
-        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "device-timers");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.unpairedIdle = unpairedIdle;
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, Threads.daemon("device-timers"));
         // At close, store writes already queued finish; timeouts that have not come (pairing, idle
         // strangers) are dropped instead of holding the close up.
         timers.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -98,16 +98,25 @@ public final class DeviceManager implements AutoCloseable {
     /**
      * Brings the devices in line with the store: newly paired ones become known (and
      * reconnectable), ones no longer paired lose their trust and their link. Runs at start-up and
-     * whenever the store changed behind our back (GSConnect or the user edited dconf).
+     * whenever the store changed behind our back (GSConnect or the user edited dconf). A read that
+     * one of our own pairings or unpairings overtook is not applied but made again.
      */
     public void reloadPairings() {
+        while (!reloadOnce()) {
+            LOG.debug("our own pairing changes came while {} was read; reading it again", services.store().describe());
+        }
+    }
+
+    /** One read of the store, applied; false when one of our own pairing writes ended meanwhile. */
+    private boolean reloadOnce() {
+        long readAt = services.trustWrites();
         Map<String, PairedDevice> stored;
         try {
             stored = services.store().load();
         } catch (IOException e) {
             LOG.error("cannot read pairings from {}: {}; keeping what we know", services.store().describe(),
                     e.getMessage());
-            return;
+            return true;
         }
         for (PairedDevice record : stored.values()) {
             boolean[] added = new boolean[1];
@@ -116,8 +125,12 @@ public final class DeviceManager implements AutoCloseable {
                 return new Device(id, services);
             });
             PairedDevice previous = device.pairedRecord();
-            device.setPairedRecord(record);
-            device.pairing().restorePaired();
+            if (!device.pairing().restoreStored(record, readAt)) {
+                if (added[0]) {
+                    removeIfIdle(device);
+                }
+                return false;
+            }
             if (added[0] || previous == null) {
                 services.events().publish(new DeviceEvent.Known(device.id()));
             }
@@ -127,10 +140,8 @@ public final class DeviceManager implements AutoCloseable {
             }
         }
         for (Device device : devices.values()) {
-            if (device.isPaired() && !stored.containsKey(device.id())) {
+            if (!stored.containsKey(device.id()) && device.pairing().forgetUnstored(readAt)) {
                 LOG.info("{}: no longer paired in {}; dropping its link", device, services.store().describe());
-                device.setPairedRecord(null);
-                device.pairing().forgotten();
                 protocols.forget(device.id());
                 services.router().disconnected(device);
                 services.events().publish(new DeviceEvent.Unpaired(device.id()));
@@ -140,8 +151,12 @@ public final class DeviceManager implements AutoCloseable {
                 }
             }
         }
+        if (services.trustWrites() != readAt) {
+            return false;
+        }
         LOG.info("{} paired device(s) in {}", devices.values().stream().filter(Device::isPaired).count(),
                 services.store().describe());
+        return true;
     }
 
     /** Closes every link, e.g. when the ports go back to GSConnect. */
@@ -216,6 +231,7 @@ public final class DeviceManager implements AutoCloseable {
             refuse(link, "its certificate's CN " + commonName.orElse("(none)") + " is not its device id");
             return;
         }
+        long readAt = services.trustWrites();
         PairedDevice record = storedPairing(id, presented);
         if (record == null && !admitUnpaired(link)) {
             return;
@@ -230,13 +246,17 @@ public final class DeviceManager implements AutoCloseable {
                     refuse(link, refusal.get());
                     return;
                 }
-                device.setPairedRecord(record);
-                device.pairing().restorePaired();
+                if (!device.pairing().restoreStored(record, readAt)) {
+                    refuse(link, STALE_READ);
+                    return;
+                }
             } else {
-                if (device.isPaired()) {
+                if (device.pairing().forgetUnstored(readAt)) {
                     LOG.info("{}: no longer paired in {}", device, services.store().describe());
-                    device.setPairedRecord(null);
-                    device.pairing().forgotten();
+                } else if (device.isPaired()) {
+                    // Paired by us after the store was read: this link's certificate was not checked against the pin.
+                    refuse(link, STALE_READ);
+                    return;
                 }
                 Link current = device.link();
                 // kdeconnect-kde, Android and Valent refuse this too: an id is not a credential, and
@@ -276,7 +296,7 @@ public final class DeviceManager implements AutoCloseable {
             rememberConnection(device, link);
             services.router().connected(device);
         } else {
-            scheduler.schedule(() -> dropIfIdleAndUnpaired(device, link), UNPAIRED_IDLE.toMillis(),
+            scheduler.schedule(() -> dropIfIdleAndUnpaired(device, link), unpairedIdle.toMillis(),
                     TimeUnit.MILLISECONDS);
         }
     }
@@ -364,12 +384,12 @@ public final class DeviceManager implements AutoCloseable {
             return;
         }
         if (device.pairingState() != Pairing.State.NOT_PAIRED) {
-            scheduler.schedule(() -> dropIfIdleAndUnpaired(device, link), UNPAIRED_IDLE.toMillis(),
+            scheduler.schedule(() -> dropIfIdleAndUnpaired(device, link), unpairedIdle.toMillis(),
                     TimeUnit.MILLISECONDS);
             return;
         }
         LOG.info("{}: closing link: not paired, and no pairing started within {} s", device,
-                UNPAIRED_IDLE.toSeconds());
+                unpairedIdle.toSeconds());
         link.close();
     }
 
@@ -425,13 +445,15 @@ public final class DeviceManager implements AutoCloseable {
 
     /** Drops an unpaired device whose pair request ended while it had no link. */
     private void forgetIfIdle(Device device) {
-        synchronized (this) {
-            if (device.isPaired() || device.isReachable() || device.pairing().isPending()
-                    || !devices.remove(device.id(), device)) {
-                return;
-            }
+        if (removeIfIdle(device)) {
+            services.events().publish(new DeviceEvent.Disconnected(device.id()));
         }
-        services.events().publish(new DeviceEvent.Disconnected(device.id()));
+    }
+
+    /** Removes a device that is neither paired, nor connected, nor pairing; true when it was removed. */
+    private synchronized boolean removeIfIdle(Device device) {
+        return !device.isPaired() && !device.isReachable() && !device.pairing().isPending()
+                && devices.remove(device.id(), device);
     }
 
     /** Stores where and as what the device was last seen, off the link's thread (dconf is a process spawn). */

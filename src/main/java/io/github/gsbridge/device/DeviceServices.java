@@ -7,6 +7,7 @@ import io.github.gsbridge.tls.LocalCertificate;
 import io.github.gsbridge.tls.TlsSockets;
 
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What every device shares: plugins, events, timers, port ranges, and the credentials of the
@@ -34,6 +35,11 @@ final class DeviceServices {
     private final PortRange payloadPorts;
     private final PortRange peerPayloadPorts;
     private volatile Credentials credentials;
+    /**
+     * How many of our own pairing writes to the store have ended. A read of the store that began
+     * before one of them ended may show the device as it was before: such a read must not be applied.
+     */
+    private final AtomicLong trustWrites = new AtomicLong();
 
     DeviceServices(Credentials credentials, PacketRouter router, PairingListener lifecycle, EventBus events,
                    ScheduledExecutorService scheduler, PortRange payloadPorts, PortRange peerPayloadPorts) {
@@ -60,6 +66,15 @@ final class DeviceServices {
 
     PairingStore store() {
         return credentials.store();
+    }
+
+    long trustWrites() {
+        return trustWrites.get();
+    }
+
+    /** Called with the pairing's lock held, after a pairing or unpairing was written (or failed to be). */
+    void trustWritten() {
+        trustWrites.incrementAndGet();
     }
 
     PacketRouter router() {

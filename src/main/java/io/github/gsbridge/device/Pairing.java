@@ -73,18 +73,40 @@ public final class Pairing {
         return isPending() ? request.certificate() : null;
     }
 
-    /** The store lists the device as paired. */
-    synchronized void restorePaired() {
+    /**
+     * The store, read when {@link DeviceServices#trustWrites()} was {@code readAt}, lists the device
+     * as paired with {@code record}. Applied only when none of our own pairing writes has ended
+     * since: the read may have come just before our unpairing was written and would pair the
+     * device again. Our writes happen under this lock, so one under way is waited for.
+     *
+     * @return false when the read is stale and was not applied
+     */
+    synchronized boolean restoreStored(PairedDevice record, long readAt) {
+        if (services.trustWrites() != readAt) {
+            return false;
+        }
+        device.setPairedRecord(record);
         cancelTimeout();
         request = null;
         state = State.PAIRED;
+        return true;
     }
 
-    /** The store no longer lists the device (unpaired elsewhere). */
-    synchronized void forgotten() {
+    /**
+     * The store, read as for {@link #restoreStored}, does not list the device (it was unpaired
+     * elsewhere). A stale read leaves the device as it is, since it may predate our pairing.
+     *
+     * @return true when the device was paired and no longer is
+     */
+    synchronized boolean forgetUnstored(long readAt) {
+        if (services.trustWrites() != readAt || !device.isPaired()) {
+            return false;
+        }
+        device.setPairedRecord(null);
         cancelTimeout();
         request = null;
         state = State.NOT_PAIRED;
+        return true;
     }
 
     synchronized void request() throws DeviceException {
@@ -155,7 +177,7 @@ public final class Pairing {
     synchronized void handle(Packet packet, Link link) {
         Optional<Boolean> pair = packet.bool("pair");
         if (pair.isEmpty()) {
-            LOG.warn("{}: ignored {} without a boolean \"pair\"", device, TYPE);
+            LOG.warn("{}: ignored {} without \"pair\"", device, TYPE);
             return;
         }
         if (pair.get()) {
@@ -249,6 +271,8 @@ public final class Pairing {
         } catch (IOException e) {
             LOG.error("{}: paired, but the pairing could not be stored ({}); it lasts until gsbridge stops",
                     device, e.getMessage());
+        } finally {
+            services.trustWritten();
         }
         services.lifecycle().paired(device);
     }
@@ -267,6 +291,8 @@ public final class Pairing {
             services.store().remove(device.id());
         } catch (IOException e) {
             LOG.error("{}: unpaired, but {} still lists it: {}", device, services.store().describe(), e.getMessage());
+        } finally {
+            services.trustWritten();
         }
         services.lifecycle().unpaired(device);
         services.router().disconnected(device);

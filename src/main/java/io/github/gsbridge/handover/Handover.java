@@ -1,6 +1,6 @@
 package io.github.gsbridge.handover;
 
-import io.github.gsbridge.daemon.Daemon;
+import io.github.gsbridge.threads.Threads;
 import io.github.gsbridge.tls.CredentialsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,26 +25,22 @@ public final class Handover implements AutoCloseable {
     private static final long FIRST_RETRY_MS = 100;
     private static final long MAX_RETRY_MS = 30_000;
 
-    private final Daemon daemon;
+    private final PortUser user;
     private final boolean force;
     private final PortHolders ports;
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "handover");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(Threads.daemon("handover"));
     private Optional<GsconnectPresence> gsconnect = Optional.empty();
     private ScheduledFuture<?> retry;
     private long retryDelayMs = FIRST_RETRY_MS;
     private boolean released;
 
     /** @param force keep the ports even when GSConnect runs (it then cannot bind them) */
-    public Handover(Daemon daemon, boolean force) {
-        this(daemon, force, PortHolders.system());
+    public Handover(PortUser user, boolean force) {
+        this(user, force, PortHolders.system());
     }
 
-    Handover(Daemon daemon, boolean force, PortHolders ports) {
-        this.daemon = daemon;
+    Handover(PortUser user, boolean force, PortHolders ports) {
+        this.user = user;
         this.force = force;
         this.ports = ports;
     }
@@ -62,7 +58,7 @@ public final class Handover implements AutoCloseable {
         runAndWait(() -> {
             released = true;
             cancelRetry();
-            daemon.deactivate("released on request; `gsbridge takeover` takes the ports again");
+            user.giveBack("released on request; `gsbridge takeover` takes the ports again");
         });
     }
 
@@ -101,9 +97,7 @@ public final class Handover implements AutoCloseable {
             yieldToGsconnect();
             return;
         }
-        int udpPort = daemon.options().lan().udpPort();
-        int tcpPort = daemon.options().lan().tcpPorts().first();
-        List<PortHolders.Holder> holders = ports.find(udpPort, tcpPort);
+        List<PortHolders.Holder> holders = ports.find(user.udpPort(), user.tcpPort());
         if (!holders.isEmpty()) {
             String reason = holders.stream().map(PortHolders.Holder::describe).distinct()
                     .collect(Collectors.joining("; "));
@@ -111,7 +105,7 @@ public final class Handover implements AutoCloseable {
             return;
         }
         try {
-            daemon.activate();
+            user.take();
             retryDelayMs = FIRST_RETRY_MS;
         } catch (IOException | CredentialsException e) {
             waitAndRetry(e.getMessage());
@@ -120,17 +114,17 @@ public final class Handover implements AutoCloseable {
 
     private void yieldToGsconnect() {
         String reason = "GSConnect is running (" + GsconnectPresence.BUS_NAME + " is on the session bus)";
-        if (!reason.equals(daemon.state().reason())) {
+        if (!reason.equals(user.reason())) {
             LOG.info("waiting for the KDE Connect ports: {}", reason);
         }
-        daemon.deactivate(reason);
+        user.giveBack(reason);
     }
 
     private void waitAndRetry(String reason) {
-        if (!reason.equals(daemon.state().reason())) {
+        if (!reason.equals(user.reason())) {
             LOG.warn("waiting for the KDE Connect ports: {}", reason);
         }
-        daemon.waiting(reason);
+        user.waiting(reason);
         retry = executor.schedule(this::attempt, retryDelayMs, TimeUnit.MILLISECONDS);
         retryDelayMs = Math.min(MAX_RETRY_MS, retryDelayMs * 2);
     }

@@ -1,5 +1,6 @@
 package io.github.gsbridge.lan;
 
+import io.github.gsbridge.threads.Threads;
 import io.github.gsbridge.wire.Identity;
 import io.github.gsbridge.wire.InvalidIdentityException;
 import io.github.gsbridge.wire.MalformedPacketException;
@@ -62,9 +63,7 @@ final class Discovery implements AutoCloseable {
             throw new IOException("cannot bind UDP port " + config.udpPort() + ": " + e.getMessage(), e);
         }
         socket = s;
-        receiver = new Thread(this::receiveLoop, "discovery-udp-" + config.udpPort());
-        receiver.setDaemon(true);
-        receiver.start();
+        receiver = Threads.start("discovery-udp-" + config.udpPort(), this::receiveLoop);
     }
 
     int port() {

@@ -1,5 +1,6 @@
 package io.github.gsbridge.lan;
 
+import io.github.gsbridge.threads.Threads;
 import io.github.gsbridge.tls.TlsSockets;
 import io.github.gsbridge.wire.DeviceIds;
 import io.github.gsbridge.wire.Identity;
@@ -19,6 +20,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -69,6 +71,8 @@ public final class LanLinkProvider implements AutoCloseable {
     /** Connections to paired devices, apart again, so that a flood of strangers' announcements cannot delay them. */
     private static final int MAX_PREFERRED_CONNECTS = 2;
     private static final int MAX_QUEUED_PREFERRED_CONNECTS = 8;
+    /** Failed handshakes from an address that has had none for this long are summed up in the log. */
+    private static final Duration FAILURES_QUIET = Duration.ofSeconds(30);
 
     private final LanConfig config;
     private final TlsSockets tls;
@@ -83,6 +87,7 @@ public final class LanLinkProvider implements AutoCloseable {
     private final Set<InetSocketAddress> connecting = ConcurrentHashMap.newKeySet();
     /** Incoming handshakes by remote address; an address without any has no entry. */
     private final Map<InetAddress, Integer> incoming = new ConcurrentHashMap<>();
+    private final HandshakeFailures failures = new HandshakeFailures(FAILURES_QUIET);
     private ServerSocket server;
     private Thread acceptor;
 
@@ -99,11 +104,7 @@ public final class LanLinkProvider implements AutoCloseable {
         this.handshakes = pool(MAX_HANDSHAKES, MAX_QUEUED_HANDSHAKES, "lan-handshake");
         this.connects = pool(MAX_CONNECTS, MAX_QUEUED_CONNECTS, "lan-connect");
         this.preferredConnects = pool(MAX_PREFERRED_CONNECTS, MAX_QUEUED_PREFERRED_CONNECTS, "lan-connect");
-        this.deadlines = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "lan-handshake-deadline");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.deadlines = new ScheduledThreadPoolExecutor(1, Threads.daemon("lan-handshake-deadline"));
         // Nearly every handshake ends in time; its cancelled deadline must not wait in the queue.
         deadlines.setRemoveOnCancelPolicy(true);
     }
@@ -112,11 +113,7 @@ public final class LanLinkProvider implements AutoCloseable {
         // All threads are core threads: with a core of 0 the pool runs a single thread until its
         // queue is full, so each slow handshake held up every one behind it.
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(queued), runnable -> {
-                    Thread thread = new Thread(runnable, name);
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                new ArrayBlockingQueue<>(queued), Threads.daemon(name));
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }
@@ -135,9 +132,9 @@ public final class LanLinkProvider implements AutoCloseable {
             Sockets.closeQuietly(server);
             throw e;
         }
-        acceptor = new Thread(this::acceptLoop, "lan-accept-" + server.getLocalPort());
-        acceptor.setDaemon(true);
-        acceptor.start();
+        acceptor = Threads.start("lan-accept-" + server.getLocalPort(), this::acceptLoop);
+        long sweep = FAILURES_QUIET.toMillis() / 3;
+        deadlines.scheduleWithFixedDelay(failures::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
         LOG.info("listening on TCP {} and UDP {}", server.getLocalPort(), discovery.port());
     }
 
@@ -213,8 +210,7 @@ public final class LanLinkProvider implements AutoCloseable {
             }
             InetAddress from = socket.getInetAddress();
             if (!claimHandshake(from)) {
-                LOG.warn("refused connection from {}: {} handshakes from that address in progress",
-                        from.getHostAddress(), MAX_HANDSHAKES_PER_ADDRESS);
+                failures.failed(from, MAX_HANDSHAKES_PER_ADDRESS + " handshakes from that address in progress");
                 Sockets.closeQuietly(socket);
                 continue;
             }
@@ -228,7 +224,7 @@ public final class LanLinkProvider implements AutoCloseable {
                 });
             } catch (RejectedExecutionException e) {
                 releaseHandshake(from);
-                LOG.warn("refused connection from {}: too many handshakes in progress", from.getHostAddress());
+                failures.failed(from, "too many handshakes in progress");
                 Sockets.closeQuietly(socket);
             }
         }
@@ -251,7 +247,7 @@ public final class LanLinkProvider implements AutoCloseable {
 
     /** The peer opened TCP: read its clear identity, then we are the TLS client. */
     private void acceptIn(Socket socket) {
-        String from = socket.getInetAddress().getHostAddress();
+        InetAddress from = socket.getInetAddress();
         Identity ours = ourIdentity.get();
         Deadline deadline = new Deadline(socket);
         try {
@@ -274,9 +270,11 @@ public final class LanLinkProvider implements AutoCloseable {
                         + " but we speak " + ours.protocolVersion());
             }
             SSLSocket ssl = tls.clientOn(socket);
-            onLink.accept(finish(ssl, socket, ours, peer, Link.Direction.INCOMING, tcpPort(), deadline));
+            Link link = finish(ssl, socket, ours, peer, Link.Direction.INCOMING, tcpPort(), deadline);
+            failures.succeeded(from);
+            onLink.accept(link);
         } catch (IOException | MalformedPacketException | InvalidIdentityException e) {
-            LOG.info("refused incoming connection from {}: {}", from, deadline.reason(e));
+            failures.failed(from, deadline.reason(e));
             Sockets.closeQuietly(socket);
         } finally {
             deadline.stop();
@@ -414,6 +412,7 @@ public final class LanLinkProvider implements AutoCloseable {
         connects.shutdownNow();
         preferredConnects.shutdownNow();
         deadlines.shutdownNow();
+        failures.flush();
         if (acceptor != null) {
             try {
                 acceptor.join(2000);

@@ -1,11 +1,13 @@
 package io.github.gsbridge.lan;
 
+import io.github.gsbridge.threads.Threads;
 import io.github.gsbridge.wire.Identity;
 import io.github.gsbridge.wire.LineReader;
 import io.github.gsbridge.wire.LineTooLongException;
 import io.github.gsbridge.wire.MalformedPacketException;
 import io.github.gsbridge.wire.Packet;
 import io.github.gsbridge.wire.PacketCodec;
+import io.github.gsbridge.wire.PacketFieldException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +21,7 @@ import java.net.SocketTimeoutException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -46,15 +49,23 @@ public final class Link {
     static final Duration WRITE_STALL_LIMIT = Duration.ofSeconds(30);
     /** Written in pieces of this size, so that a long line that still moves counts as progress. */
     private static final int WRITE_CHUNK = 64 * 1024;
-    private static final ScheduledThreadPoolExecutor STALL_WATCH = new ScheduledThreadPoolExecutor(1, task -> {
-        Thread thread = new Thread(task, "link-stall-watch");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /**
+     * A peer that acknowledges nothing of what we sent for this long has left the network. TCP
+     * keepalive finds a silent peer only on an idle connection: while data is unacknowledged it
+     * sends no probes, and TCP retransmits for about 15 minutes before it gives up. This is
+     * keepalive's own patience (3 probes 5 s apart) for that case.
+     */
+    static final Duration UNANSWERED_LIMIT = Duration.ofSeconds(15);
+    /**
+     * How long after a write the link looks at its retransmissions, and again while data stays
+     * unacknowledged. A link that sends nothing is never looked at, so an idle daemon does not wake.
+     */
+    static final Duration ACKNOWLEDGEMENT_CHECK = Duration.ofSeconds(5);
+    private static final ScheduledThreadPoolExecutor WATCH = new ScheduledThreadPoolExecutor(1, Threads.daemon("link-watch"));
 
     static {
         // Nearly every write ends at once; its cancelled watch must not wait in the queue.
-        STALL_WATCH.setRemoveOnCancelPolicy(true);
+        WATCH.setRemoveOnCancelPolicy(true);
     }
 
     private final Identity identity;
@@ -74,6 +85,7 @@ public final class Link {
     /** {@link System#nanoTime()} when the write in progress last got bytes out. */
     private volatile long lastWriteProgress;
     private volatile boolean writeStalled;
+    private final AtomicBoolean acknowledgementCheckDue = new AtomicBoolean();
 
     Link(Identity identity, int ourProtocolVersion, SSLSocket socket, Socket tcp, LineReader reader,
          X509Certificate peerCertificate, Direction direction, int lastConnectionPort) throws IOException {
@@ -141,9 +153,7 @@ public final class Link {
 
     /** Starts the reader thread; the handler sees every packet and, once, the close. */
     public void start(Handler handler) {
-        Thread thread = new Thread(() -> readLoop(handler), "link-" + identity.deviceId());
-        thread.setDaemon(true);
-        thread.start();
+        Threads.start("link-" + identity.deviceId(), () -> readLoop(handler));
     }
 
     public void send(Packet packet) throws IOException {
@@ -159,7 +169,7 @@ public final class Link {
             Duration limit = writeStallLimit;
             lastWriteProgress = System.nanoTime();
             long checkMs = Math.max(10, limit.toMillis() / 4);
-            ScheduledFuture<?> watch = STALL_WATCH.scheduleWithFixedDelay(() -> checkWriteStall(limit), checkMs,
+            ScheduledFuture<?> watch = WATCH.scheduleWithFixedDelay(() -> checkWriteStall(limit), checkMs,
                     checkMs, TimeUnit.MILLISECONDS);
             try {
                 for (int offset = 0; offset < line.length; offset += WRITE_CHUNK) {
@@ -167,6 +177,7 @@ public final class Link {
                     lastWriteProgress = System.nanoTime();
                 }
                 out.flush();
+                scheduleAcknowledgementCheck();
             } catch (IOException e) {
                 if (writeStalled) {
                     SocketTimeoutException timeout = new SocketTimeoutException(identity.deviceId()
@@ -186,6 +197,33 @@ public final class Link {
             writeStalled = true;
             LOG.warn("{}: closing link: took no bytes for {} s", identity.deviceId(), limit.toSeconds());
             close();
+        }
+    }
+
+    private void scheduleAcknowledgementCheck() {
+        if (acknowledgementCheckDue.compareAndSet(false, true)) {
+            WATCH.schedule(this::checkAcknowledgement, ACKNOWLEDGEMENT_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void checkAcknowledgement() {
+        // Cleared before the look, so that a write after it schedules the next look itself.
+        acknowledgementCheckDue.set(false);
+        if (!isOpen()) {
+            return;
+        }
+        Optional<TcpTable.SendQueue> queue = TcpTable.SYSTEM.sendQueue(tcp);
+        if (queue.isEmpty() || queue.get().unacknowledged() == 0) {
+            return;
+        }
+        Duration unanswered = queue.get().unanswered();
+        if (unanswered.compareTo(UNANSWERED_LIMIT) >= 0) {
+            LOG.warn("{}: closing link: unreachable, {} bytes unacknowledged for {} s ({} retransmissions)",
+                    identity.deviceId(), queue.get().unacknowledged(), unanswered.toSeconds(),
+                    queue.get().retransmissions());
+            close();
+        } else {
+            scheduleAcknowledgementCheck();
         }
     }
 
@@ -220,6 +258,8 @@ public final class Link {
                 }
                 try {
                     handler.onPacket(this, packet);
+                } catch (PacketFieldException e) {
+                    LOG.warn("{}: refused {}", identity.deviceId(), e.getMessage());
                 } catch (RuntimeException e) {
                     LOG.warn("{}: handling {} failed", identity.deviceId(), packet.type(), e);
                 }

@@ -1,5 +1,6 @@
 package io.github.gsbridge.lan;
 
+import io.github.gsbridge.threads.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,9 +43,7 @@ public final class NetworkMonitor implements AutoCloseable {
         this.process = process;
         this.timers = timers;
         this.onChange = onChange;
-        Thread reader = new Thread(this::read, "network-monitor");
-        reader.setDaemon(true);
-        reader.start();
+        Threads.start("network-monitor", this::read);
     }
 
     /**

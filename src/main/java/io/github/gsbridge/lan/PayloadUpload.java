@@ -1,5 +1,6 @@
 package io.github.gsbridge.lan;
 
+import io.github.gsbridge.threads.Threads;
 import io.github.gsbridge.tls.Certificates;
 import io.github.gsbridge.tls.TlsSockets;
 import org.slf4j.Logger;
@@ -43,11 +44,7 @@ public final class PayloadUpload implements AutoCloseable {
      * gives up on a sender. Writes have no timeout of their own, so a watcher closes the socket.
      */
     static final Duration STALL_LIMIT = Duration.ofSeconds(60);
-    private static final ScheduledExecutorService STALL_WATCH = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "payload-stall-watch");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final ScheduledExecutorService STALL_WATCH = Executors.newSingleThreadScheduledExecutor(Threads.daemon("payload-stall-watch"));
 
     private final ServerSocket server;
     private final Link link;

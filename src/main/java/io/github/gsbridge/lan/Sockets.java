@@ -19,7 +19,8 @@ final class Sockets {
 
     /**
      * Links carry no application keepalive; dead peers are found by TCP keepalive, with the
-     * 10 s idle / 5 s interval / 3 probes that GSConnect and older kdeconnect-kde use.
+     * 10 s idle / 5 s interval / 3 probes that GSConnect and older kdeconnect-kde use. Keepalive
+     * does not probe while data is unacknowledged: {@link Link} watches that case itself.
      */
     static void configureLink(Socket socket) throws IOException {
         socket.setTcpNoDelay(true);

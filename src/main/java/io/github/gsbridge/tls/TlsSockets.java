@@ -1,5 +1,6 @@
 package io.github.gsbridge.tls;
 
+import io.github.gsbridge.threads.Threads;
 import org.bouncycastle.jcajce.util.JcaJceHelper;
 import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
@@ -179,9 +180,7 @@ public final class TlsSockets {
                 }
                 return null;
             });
-            Thread serverThread = new Thread(serverSide, "tls-warm-up");
-            serverThread.setDaemon(true);
-            serverThread.start();
+            Threads.start("tls-warm-up", serverSide);
             try (SSLSocket client = clientOn(new Socket(loopback, listener.getLocalPort()))) {
                 client.setSoTimeout(timeoutMillis);
                 client.startHandshake();

@@ -1,10 +1,10 @@
 package io.github.gsbridge.wire;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Collections;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
@@ -77,34 +77,41 @@ public record Identity(
         if (!packet.isType(TYPE)) {
             throw new InvalidIdentityException("expected " + TYPE + " but got " + packet.type());
         }
-        ObjectNode body = packet.body();
-        String id = text(body, "deviceId");
+        String id;
+        try {
+            id = packet.text("deviceId").orElse(null);
+        } catch (PacketFieldException e) {
+            throw new InvalidIdentityException(e.reason());
+        }
         if (!DeviceIds.isValid(id)) {
             throw new InvalidIdentityException("invalid deviceId " + quote(id));
         }
-        String rawName = text(body, "deviceName");
-        String name = sanitizeName(rawName == null ? "" : rawName);
-        if (name.isBlank()) {
-            throw new InvalidIdentityException(id + ": invalid deviceName " + quote(rawName));
+        try {
+            return fromValidId(packet, id);
+        } catch (PacketFieldException e) {
+            throw new InvalidIdentityException(id + ": " + e.reason());
         }
-        Integer version = integer(body.get("protocolVersion"));
+    }
+
+    private static Identity fromValidId(Packet packet, String id) throws InvalidIdentityException {
+        Optional<String> rawName = packet.text("deviceName");
+        String name = sanitizeName(rawName.orElse(""));
+        if (name.isBlank()) {
+            throw new InvalidIdentityException(id + ": invalid deviceName " + quote(rawName.orElse(null)));
+        }
+        Integer version = integer(packet, "protocolVersion");
         if (version == null || version < 1) {
             throw new InvalidIdentityException(id + ": missing or invalid protocolVersion");
         }
-        String type = text(body, "deviceType");
-        Integer tcpPort = null;
-        if (body.has("tcpPort")) {
-            tcpPort = integer(body.get("tcpPort"));
-            if (tcpPort == null) {
-                throw new InvalidIdentityException(id + ": tcpPort is not an integer");
-            }
+        String type = packet.text("deviceType").filter(t -> !t.isBlank()).orElse("desktop");
+        Integer tcpPort = integer(packet, "tcpPort");
+        if (tcpPort == null && packet.wholeNumber("tcpPort").isPresent()) {
+            throw new InvalidIdentityException(id + ": tcpPort is out of range");
         }
-        String target = body.has("targetDeviceId") ? text(body, "targetDeviceId") : null;
-        // Android sends targetProtocolVersion as a string.
-        Integer targetVersion = body.has("targetProtocolVersion") ? integer(body.get("targetProtocolVersion")) : null;
-        return new Identity(id, name, type == null || type.isBlank() ? "desktop" : type, version,
-                capabilities(body, "incomingCapabilities", id), capabilities(body, "outgoingCapabilities", id),
-                tcpPort, target, targetVersion);
+        // Android sends targetProtocolVersion as a string, which wholeNumber takes.
+        return new Identity(id, name, type, version, Set.copyOf(packet.texts("incomingCapabilities")),
+                Set.copyOf(packet.texts("outgoingCapabilities")), tcpPort,
+                packet.text("targetDeviceId").orElse(null), integer(packet, "targetProtocolVersion"));
     }
 
     /**
@@ -140,37 +147,9 @@ public record Identity(
         return type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE;
     }
 
-    private static Set<String> capabilities(ObjectNode body, String field, String id) throws InvalidIdentityException {
-        JsonNode node = body.get(field);
-        Set<String> result = new TreeSet<>();
-        if (node == null || node.isNull()) {
-            return result;
-        }
-        if (!node.isArray()) {
-            throw new InvalidIdentityException(id + ": " + field + " is not an array");
-        }
-        for (JsonNode item : node) {
-            if (!item.isTextual()) {
-                throw new InvalidIdentityException(id + ": " + field + " contains a non-string");
-            }
-            result.add(item.asText());
-        }
-        return result;
-    }
-
-    private static String text(ObjectNode body, String field) throws InvalidIdentityException {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isTextual()) {
-            throw new InvalidIdentityException(field + " is not a string");
-        }
-        return node.asText();
-    }
-
-    private static Integer integer(JsonNode node) {
-        OptionalLong value = WholeNumbers.of(node);
+    /** The field as an int; null when not sent or beyond the int range. */
+    private static Integer integer(Packet packet, String field) {
+        OptionalLong value = packet.wholeNumber(field);
         return value.isPresent() && value.getAsLong() >= Integer.MIN_VALUE && value.getAsLong() <= Integer.MAX_VALUE
                 ? (int) value.getAsLong() : null;
     }

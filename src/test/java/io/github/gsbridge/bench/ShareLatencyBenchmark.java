@@ -1,7 +1,7 @@
 package io.github.gsbridge.bench;
 
 import io.github.gsbridge.dbus.DbusService;
-import io.github.gsbridge.dbus.Device1;
+import io.github.gsbridge.plugin.share.ShareDevice1;
 import io.github.gsbridge.testsupport.BusFixture;
 import io.github.gsbridge.testsupport.LoopbackNode;
 import io.github.gsbridge.testsupport.RandomFiles;
@@ -29,7 +29,7 @@ public final class ShareLatencyBenchmark {
         Path dir = Files.createTempDirectory("gsbridge-latency");
         try (BusFixture fx = new BusFixture(dir)) {
             LoopbackNode beta = fx.pairedBeta();
-            Device1 device = fx.remote(DbusService.devicePath(beta.id()), Device1.class);
+            ShareDevice1 device = fx.remote(DbusService.devicePath(beta.id()), ShareDevice1.class);
             Path file = dir.resolve("one-mebibyte.bin");
             RandomFiles.write(file, 1024 * 1024, 5);
             List<Double> millis = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.github.gsbridge.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.gsbridge.plugin.notification.NotificationPackets;
 import io.github.gsbridge.dbus.DbusService;
 import io.github.gsbridge.desktop.DesktopNotifier;
 import io.github.gsbridge.plugin.notification.NotificationPlugin;
@@ -47,9 +48,9 @@ class CliNotificationReplyTest {
         RealComponents.requireOnPath("dbus-daemon");
         bus = PrivateBus.start(dir.resolve("bus"));
         phone = LoopbackPhone.start(dir, events -> List.of(new NotificationPlugin(events, DesktopNotifier.none(), false)),
-                Set.of(NotificationPlugin.NOTIFICATION, NotificationPlugin.REQUEST, NotificationPlugin.ACTION,
-                        NotificationPlugin.REPLY),
-                Set.of(NotificationPlugin.NOTIFICATION, NotificationPlugin.REQUEST));
+                Set.of(NotificationPackets.NOTIFICATION, NotificationPackets.REQUEST, NotificationPackets.ACTION,
+                        NotificationPackets.REPLY),
+                Set.of(NotificationPackets.NOTIFICATION, NotificationPackets.REQUEST));
         service = DbusService.start(phone.daemon(),
                 DBusConnectionBuilder.forAddress(bus.address()).withShared(false).build());
     }
@@ -76,7 +77,7 @@ class CliNotificationReplyTest {
 
     @Test
     void repliesAndButtonsReachThePhone() throws Exception {
-        Packet chat = new Packet(NotificationPlugin.NOTIFICATION);
+        Packet chat = new Packet(NotificationPackets.NOTIFICATION);
         chat.body().put("id", "chat-9").put("appName", "Signal").put("title", "Ann").put("text", "train late?")
                 .put("isClearable", true).put("requestReplyId", "reply-9");
         chat.body().putArray("actions").add("Mark read");
@@ -91,12 +92,12 @@ class CliNotificationReplyTest {
         Run replied = gsbridge("reply", "-d", "RawPeer", "chat-9", "10", "minutes");
         assertEquals(0, replied.status(), replied.toString());
         assertEquals(JSON.createObjectNode().put("requestReplyId", "reply-9").put("message", "10 minutes"),
-                phone.peer().awaitPacket(p -> p.isType(NotificationPlugin.REPLY), WAIT).body());
+                phone.peer().awaitPacket(p -> p.isType(NotificationPackets.REPLY), WAIT).body());
 
         Run pressed = gsbridge("action", "-d", "RawPeer", "chat-9", "Mark read");
         assertEquals(0, pressed.status(), pressed.toString());
         assertEquals(JSON.createObjectNode().put("key", "chat-9").put("action", "Mark read"),
-                phone.peer().awaitPacket(p -> p.isType(NotificationPlugin.ACTION), WAIT).body());
+                phone.peer().awaitPacket(p -> p.isType(NotificationPackets.ACTION), WAIT).body());
 
         Run wrongButton = gsbridge("action", "-d", "RawPeer", "chat-9", "Delete");
         assertEquals(1, wrongButton.status(), wrongButton.toString());

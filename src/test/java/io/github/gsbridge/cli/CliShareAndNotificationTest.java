@@ -1,6 +1,7 @@
 package io.github.gsbridge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.gsbridge.plugin.notification.OutgoingNotification;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.gsbridge.plugin.notification.NotificationPlugin;
 import io.github.gsbridge.plugin.share.SharePlugin;
@@ -89,7 +90,7 @@ class CliShareAndNotificationTest {
         beta.events().await(NotificationPlugin.NotificationRemoved.class, e -> true, BusFixture.WAIT);
 
         beta.daemon().plugins().get(NotificationPlugin.class).send(beta.device(fx.alpha.id()),
-                new NotificationPlugin.Outgoing(Optional.of("n-1"), "Mail", "Bob", "hi", Optional.empty(), true));
+                new OutgoingNotification(Optional.of("n-1"), "Mail", "Bob", "hi", Optional.empty(), true));
         fx.alpha.events().await(NotificationPlugin.NotificationPosted.class, e -> true, BusFixture.WAIT);
         JsonNode list = JSON.readTree(gsbridge("notifications", "-d", "beta", "--json"));
         assertEquals(1, list.size(), list.toString());

@@ -3,6 +3,7 @@ package io.github.gsbridge.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.gsbridge.dbus.DbusService;
+import io.github.gsbridge.plugin.share.SharePlugin;
 import io.github.gsbridge.device.DeviceEvent;
 import io.github.gsbridge.lan.Link;
 import io.github.gsbridge.lan.RawPeer;
@@ -133,14 +134,20 @@ class CliTest {
         assertTrue(ok(gsbridge("connect", address)).out().startsWith("Remembered " + address + "; gsbridge does not hold"));
     }
 
+    /** Every subcommand, the plugins' included, as the command line declares them. */
+    private Set<String> commandNames() {
+        return Gsbridge.commandLine(new Gsbridge(new Console(System.out, System.err, Map.of(), false, dir)))
+                .getSubcommands().keySet();
+    }
+
     @Test
     void everyCommandHasHelp() {
-        for (String command : Commands.ALL.keySet()) {
+        for (String command : commandNames()) {
             Run run = ok(gsbridge(command, "--help"));
             assertTrue(run.out().startsWith("Usage: gsbridge " + command), run.toString());
         }
         assertTrue(ok(gsbridge("daemon", "--help")).out().startsWith("Usage: gsbridge daemon"));
-        assertTrue(ok(gsbridge("--help")).out().contains("share -d DEV FILE..."));
+        assertTrue(ok(gsbridge("share", "--help")).out().startsWith("Usage: gsbridge share [-hV] -d=DEV FILE..."));
     }
 
     @Test
@@ -286,9 +293,30 @@ class CliTest {
     }
 
     @Test
+    void longOptionsTakeTheirValueAfterAnEqualsSignAndTwoDashesEndTheOptions() throws Exception {
+        LoopbackNode beta = fx.pairedBeta();
+        assertEquals("Pinged beta.\n", ok(gsbridge("ping", "--device=beta")).out());
+        assertEquals("Sent the text to beta.\n", ok(gsbridge("share-text", "-d", "beta", "--", "-h")).out());
+        beta.events().await(SharePlugin.TextReceived.class, e -> e.text().equals("-h"), BusFixture.WAIT);
+    }
+
+    @Test
+    void bashCompletionOffersEveryCommandAndIsValidBash() throws Exception {
+        String script = ok(gsbridge("completion")).out();
+        for (String command : commandNames()) {
+            assertTrue(script.contains(command), command + " missing from the completion script");
+        }
+        Path file = dir.resolve("gsbridge-completion.bash");
+        Files.writeString(file, script);
+        Process check = new ProcessBuilder("bash", "-n", file.toString()).redirectErrorStream(true).start();
+        String output = new String(check.getInputStream().readAllBytes());
+        assertEquals(0, check.waitFor(), output);
+    }
+
+    @Test
     void helpListsEveryCommand() {
         String help = ok(gsbridge("--help")).out();
-        for (String command : Commands.ALL.keySet()) {
+        for (String command : commandNames()) {
             assertTrue(help.contains("\n  " + command + " "), command + " missing from:\n" + help);
         }
     }

@@ -1,7 +1,7 @@
 package io.github.gsbridge.cli;
 
 import io.github.gsbridge.dbus.DbusService;
-import io.github.gsbridge.dbus.SessionBus;
+import io.github.gsbridge.bus.SessionBus;
 import io.github.gsbridge.lan.PortRange;
 import io.github.gsbridge.testsupport.GsbridgeDaemon;
 import io.github.gsbridge.testsupport.Ports;

@@ -111,7 +111,7 @@ class InstallScriptTest {
 
         Map<String, String> withNautilusPython = nautilusPython(true);
         ManagedProcess.Result install = run(home, withNautilusPython, "--jar", jar.toString()).assertOk("install.sh");
-        assertTrue(install.stdout().contains("Installed gsbridge " + Main.version() + ": "), install.toString());
+        assertTrue(install.stdout().contains("Installed gsbridge " + Gsbridge.Version.version() + ": "), install.toString());
         assertTrue(install.stdout().contains("No systemd user manager here"), install.toString());
 
         Path launcher = home.resolve(".local/bin/gsbridge");
@@ -120,11 +120,14 @@ class InstallScriptTest {
                 home.resolve(".config/systemd/user/gsbridge.service"),
                 home.resolve(".local/share/dbus-1/services/io.github.gsbridge.service"),
                 home.resolve(".local/share/dbus-1/interfaces/io.github.gsbridge.Device1.xml"),
+                home.resolve(".local/share/bash-completion/completions/gsbridge"),
                 home.resolve(".local/share/nautilus-python/extensions/gsbridge-nautilus.py"),
                 home.resolve(".config/autostart/gsbridge.desktop"))) {
             assertTrue(Files.isRegularFile(installed), installed + " is installed:\n" + tree(home).keySet());
         }
         assertTrue(Files.isExecutable(launcher));
+        assertTrue(Files.readString(home.resolve(".local/share/bash-completion/completions/gsbridge"))
+                .contains("share-text"), "the completion script knows the plugins' commands");
         String dbusService = Files.readString(home.resolve(".local/share/dbus-1/services/io.github.gsbridge.service"));
         assertTrue(dbusService.contains("\nExec=" + launcher + " daemon\n") && dbusService.contains(
                 "\nSystemdService=gsbridge.service\n") && dbusService.contains("\nName=io.github.gsbridge\n"), dbusService);
@@ -141,7 +144,7 @@ class InstallScriptTest {
 
         ManagedProcess.Result help = ManagedProcess.run(List.of(launcher.toString(), "--help"),
                 Map.of("HOME", home.toString(), "PATH", "/usr/bin:/bin"), TIMEOUT).assertOk("gsbridge --help");
-        assertTrue(help.stdout().startsWith("Usage: gsbridge COMMAND"), help.toString());
+        assertTrue(help.stdout().startsWith("Usage: gsbridge [-hV] [COMMAND]"), help.toString());
         // The classes the daemon loaded while install.sh ran it come from the archive it made.
         ManagedProcess.Result classes = ManagedProcess.run(List.of(launcher.toString(), "--help"),
                 Map.of("HOME", home.toString(), "PATH", "/usr/bin:/bin", "JDK_JAVA_OPTIONS", "-Xlog:class+load=info"),

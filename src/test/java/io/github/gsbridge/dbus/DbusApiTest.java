@@ -1,6 +1,9 @@
 package io.github.gsbridge.dbus;
 
 import io.github.gsbridge.transfer.Transfer1;
+import io.github.gsbridge.plugin.findmyphone.FindMyPhoneDevice1;
+import io.github.gsbridge.plugin.ping.PingDevice1;
+import org.freedesktop.dbus.interfaces.DBusInterface;
 import io.github.gsbridge.Error;
 import io.github.gsbridge.device.DeviceEvent;
 import io.github.gsbridge.lan.PortRange;
@@ -50,7 +53,7 @@ class DbusApiTest {
         fx.record(Properties.PropertiesChanged.class);
         fx.record(ObjectManager.InterfacesRemoved.class);
         fx.record(Device1.PairRequested.class);
-        fx.record(Device1.PingReceived.class);
+        fx.record(PingDevice1.PingReceived.class);
         fx.record(GtkActions.Changed.class);
     }
 
@@ -60,7 +63,12 @@ class DbusApiTest {
     }
 
     private Device1 device(LoopbackNode node) throws Exception {
-        return fx.remote(DbusService.devicePath(node.id()), Device1.class);
+        return device(node, Device1.class);
+    }
+
+    /** The device's object as one of the interfaces (or plugins' parts of Device1) it has. */
+    private <T extends DBusInterface> T device(LoopbackNode node, Class<T> type) throws Exception {
+        return fx.remote(DbusService.devicePath(node.id()), type);
     }
 
     private LoopbackNode pairedBeta() throws Exception {
@@ -177,7 +185,7 @@ class DbusApiTest {
     void pairingRequestedThroughDbus() throws Exception {
         LoopbackNode beta = fx.startBeta();
         String path = DbusService.devicePath(beta.id());
-        Error.NotPaired notPaired = assertThrows(Error.NotPaired.class, () -> device(beta).Ping("too early"));
+        Error.NotPaired notPaired = assertThrows(Error.NotPaired.class, () -> device(beta, PingDevice1.class).Ping("too early"));
         assertEquals("Cannot ping beta: it is not paired", notPaired.getMessage());
 
         device(beta).RequestPair();
@@ -233,13 +241,13 @@ class DbusApiTest {
     @Test
     void pingsBothWays() throws Exception {
         LoopbackNode beta = pairedBeta();
-        device(beta).Ping("hello beta");
+        device(beta, PingDevice1.class).Ping("hello beta");
         beta.events().await(PingPlugin.PingReceived.class, e -> e.message().equals("hello beta"), BusFixture.WAIT);
-        device(beta).Ping("");
+        device(beta, PingDevice1.class).Ping("");
         beta.events().await(PingPlugin.PingReceived.class, e -> e.message().isEmpty(), BusFixture.WAIT);
 
         beta.daemon().plugins().get(PingPlugin.class).ping(beta.device(fx.alpha.id()), Optional.of("hello alpha"));
-        Device1.PingReceived ping = fx.await(Device1.PingReceived.class, s -> s.message.equals("hello alpha"));
+        PingDevice1.PingReceived ping = fx.await(PingDevice1.PingReceived.class, s -> s.message.equals("hello alpha"));
         assertEquals(DbusService.devicePath(beta.id()), ping.getPath());
     }
 
@@ -252,7 +260,7 @@ class DbusApiTest {
         GtkActions.Changed disabled = fx.await(GtkActions.Changed.class,
                 s -> s.getPath().equals(path) && Boolean.FALSE.equals(s.enableChanges.get("ping")));
         assertEquals(7, disabled.enableChanges.size());
-        Error.NotReachable error = assertThrows(Error.NotReachable.class, () -> device(beta).Ping("anyone?"));
+        Error.NotReachable error = assertThrows(Error.NotReachable.class, () -> device(beta, PingDevice1.class).Ping("anyone?"));
         assertTrue(error.getMessage().contains("not connected"), error.getMessage());
         assertEquals(true, fx.property(path, Device1.NAME, "Paired"), "a paired device stays");
     }
@@ -261,7 +269,7 @@ class DbusApiTest {
     void ringFailsWhereTheDeviceCannotRing() throws Exception {
         LoopbackNode beta = pairedBeta();
         // beta is a desktop: it takes no kdeconnect.findmyphone.request.
-        Error.Failed error = assertThrows(Error.Failed.class, () -> device(beta).Ring());
+        Error.Failed error = assertThrows(Error.Failed.class, () -> device(beta, FindMyPhoneDevice1.class).Ring());
         assertTrue(error.getMessage().startsWith("Cannot ring beta: it does not accept "), error.getMessage());
     }
 

@@ -300,4 +300,20 @@ class PairingTest {
         Phone phone = newPhone(8);
         assertThrows(DeviceException.class, () -> phone.onDesk().acceptPair());
     }
+
+    @Test
+    void whatMayBeSentFollowsPairingThenReachabilityThenTheDevicesCapabilities() throws Exception {
+        startDesk();
+        Phone phone = newPhone(8);
+        assertThrows(DeviceException.NotPaired.class, () -> phone.onDesk().requireAccepts(PingPlugin.TYPE));
+        phone.askToPair(now());
+        phone.acceptOnDesk();
+        phone.onDesk().requireAccepts(PingPlugin.TYPE);
+        DeviceException refused = assertThrows(DeviceException.class,
+                () -> phone.onDesk().requireAccepts("kdeconnect.share.request"));
+        assertEquals(DeviceException.class, refused.getClass());
+        assertEquals(phone.id + " does not accept kdeconnect.share.request", refused.getMessage());
+        phone.drop();
+        assertThrows(DeviceException.NotReachable.class, () -> phone.onDesk().requireAccepts(PingPlugin.TYPE));
+    }
 }

@@ -1,6 +1,7 @@
 package io.github.gsbridge.hostile;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.gsbridge.plugin.notification.NotificationPackets;
 import io.github.gsbridge.desktop.DesktopNotifier;
 import io.github.gsbridge.device.DeviceEvent;
 import io.github.gsbridge.lan.LanConfig;
@@ -43,7 +44,7 @@ final class HostileDaemon implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(15);
     /** What a phone announces, so the daemon sends and accepts everything these tests use. */
     static final Set<String> CAPABILITIES = Set.of(PingPlugin.TYPE, SharePlugin.REQUEST, SharePlugin.UPDATE,
-            NotificationPlugin.NOTIFICATION, NotificationPlugin.REQUEST, "kdeconnect.pair");
+            NotificationPackets.NOTIFICATION, NotificationPackets.REQUEST, "kdeconnect.pair");
 
     private static final AtomicLong PINGS = new AtomicLong();
 

@@ -135,6 +135,8 @@ class MalformedPacketsTest {
         assertTrue(link.isOpen(), "the link survived");
         assertEquals(List.of(), daemon.log.matching("failed"), "no plugin threw");
         assertTrue(daemon.node.device(attackerId).isPaired(), "a pair packet without a boolean changes nothing");
+        assertEquals(1, daemon.log.matching(attackerId, "refused kdeconnect.pair: pair is not a boolean: \"maybe\"").size(),
+                "a field of the wrong type is refused with the device, the packet type and the field");
         assertEquals(1, daemon.log.matching(attackerId, "ignored kdeconnect.runcommand: no plugin handles it").size());
         assertEquals(1, daemon.log.matching(attackerId, "refused kdeconnect.notification: time").size());
         assertEquals(4, daemon.log.matching(attackerId, "refused kdeconnect.share.request: filename is not a string")

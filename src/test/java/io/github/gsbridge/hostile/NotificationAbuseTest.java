@@ -1,6 +1,8 @@
 package io.github.gsbridge.hostile;
 
 import io.github.gsbridge.lan.Link;
+import io.github.gsbridge.plugin.notification.NotificationPackets;
+import io.github.gsbridge.plugin.notification.OutgoingNotification;
 import io.github.gsbridge.lan.RawPeer;
 import io.github.gsbridge.plugin.notification.NotificationPlugin;
 import io.github.gsbridge.testsupport.Heap;
@@ -82,7 +84,7 @@ class NotificationAbuseTest {
         daemon.awaitConnected(b.deviceId());
 
         for (int i = 0; i < 2; i++) {
-            Packet posted = new Packet(NotificationPlugin.NOTIFICATION);
+            Packet posted = new Packet(NotificationPackets.NOTIFICATION);
             posted.body().put("id", "slow" + i).put("appName", "App").put("ticker", "slow icon " + i)
                     .put("payloadHash", String.format("%032x", i));
             phoneA.offerPayload(linkA, posted, trickle(), 100_000);
@@ -93,9 +95,9 @@ class NotificationAbuseTest {
         byte[] icon = Arrays.copyOf(PNG_SIGNATURE, 64);
         Path iconFile = Files.write(dir.resolve("icon.png"), icon);
         NotificationPlugin plugin = daemon.node.daemon().plugins().get(NotificationPlugin.class);
-        String id = plugin.send(daemon.node.device(b.deviceId()), new NotificationPlugin.Outgoing(Optional.of("to-b"),
+        String id = plugin.send(daemon.node.device(b.deviceId()), new OutgoingNotification(Optional.of("to-b"),
                 "gsbridge", "For B", "while A trickles", Optional.of(iconFile), true));
-        Packet toB = phoneB.awaitPacket(p -> p.isType(NotificationPlugin.NOTIFICATION)
+        Packet toB = phoneB.awaitPacket(p -> p.isType(NotificationPackets.NOTIFICATION)
                 && p.body().path("id").asText().equals(id), HostileDaemon.WAIT);
         try (InputStream in = phoneB.fetchPayload(linkB, toB)) {
             assertArrayEquals(icon, in.readAllBytes());
@@ -119,7 +121,7 @@ class NotificationAbuseTest {
 
         String megabyte = "m".repeat(1024 * 1024);
         for (int i = 0; i < NOTIFICATIONS; i++) {
-            Packet packet = new Packet(NotificationPlugin.NOTIFICATION);
+            Packet packet = new Packet(NotificationPackets.NOTIFICATION);
             packet.body().put("id", "n" + i).put("appName", "App").put("title", "t" + i).put("text", megabyte)
                     .put("ticker", megabyte);
             phone.send(link, packet);

@@ -1,6 +1,7 @@
 package io.github.gsbridge.hostile;
 
 import io.github.gsbridge.lan.LanConfig;
+import io.github.gsbridge.plugin.notification.NotificationPackets;
 import io.github.gsbridge.lan.Link;
 import io.github.gsbridge.lan.PortRange;
 import io.github.gsbridge.lan.RawPeer;
@@ -112,7 +113,7 @@ class PayloadTargetTest {
         for (int port : outside.keySet()) {
             peer.send(link, file("at-" + port + ".bin", 10, port));
         }
-        Packet icon = new Packet(NotificationPlugin.NOTIFICATION);
+        Packet icon = new Packet(NotificationPackets.NOTIFICATION);
         icon.body().put("id", "n1").put("appName", "a").put("title", "t").put("text", "x")
                 .put("payloadHash", "0123456789abcdef0123456789abcdef");
         peer.send(link, icon.withPayload(10, 22));
@@ -125,7 +126,7 @@ class PayloadTargetTest {
             daemon.log.await(HostileDaemon.WAIT, certificate.deviceId(), SharePlugin.REQUEST + " 'at-" + entry.getKey(),
                     "payload port " + entry.getKey() + " is outside " + LanConfig.DEFAULT_PAYLOAD_PORTS);
         }
-        daemon.log.await(HostileDaemon.WAIT, certificate.deviceId(), NotificationPlugin.NOTIFICATION,
+        daemon.log.await(HostileDaemon.WAIT, certificate.deviceId(), NotificationPackets.NOTIFICATION,
                 "icon not received", "payload port 22 is outside");
         for (Map.Entry<Integer, Bait> entry : outside.entrySet()) {
             assertEquals(0, entry.getValue().connections(), "connections to port " + entry.getKey());
@@ -171,11 +172,11 @@ class PayloadTargetTest {
         Link link = peer.awaitLink(HostileDaemon.WAIT);
         daemon.awaitConnected(certificate.deviceId());
         Bait bait = baitsInRange("127.0.0.1").get("127.0.0.1");
-        Packet icon = new Packet(NotificationPlugin.NOTIFICATION);
+        Packet icon = new Packet(NotificationPackets.NOTIFICATION);
         icon.body().put("id", "big").put("appName", "a").put("title", "huge icon").put("text", "x")
                 .put("payloadHash", "0123456789abcdef0123456789abcdef");
         peer.send(link, icon.withPayload(1L << 30, bait.port()));
-        daemon.log.await(HostileDaemon.WAIT, certificate.deviceId(), NotificationPlugin.NOTIFICATION,
+        daemon.log.await(HostileDaemon.WAIT, certificate.deviceId(), NotificationPackets.NOTIFICATION,
                 "dropped an icon of 1073741824 bytes (limit " + NotificationPlugin.MAX_ICON_BYTES + ")");
         daemon.events().await(NotificationPlugin.NotificationPosted.class,
                 n -> n.notification().title().equals("huge icon"), HostileDaemon.WAIT);

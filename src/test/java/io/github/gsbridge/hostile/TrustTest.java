@@ -1,6 +1,7 @@
 package io.github.gsbridge.hostile;
 
 import io.github.gsbridge.device.DeviceEvent;
+import io.github.gsbridge.plugin.notification.NotificationPackets;
 import io.github.gsbridge.device.Pairing;
 import io.github.gsbridge.lan.Link;
 import io.github.gsbridge.lan.RawPeer;
@@ -66,14 +67,14 @@ class TrustTest {
             Packet file = new Packet(SharePlugin.REQUEST);
             file.body().put("filename", "payload.sh");
             file.withPayload(100, bait.port());
-            Packet notification = new Packet(NotificationPlugin.NOTIFICATION);
+            Packet notification = new Packet(NotificationPackets.NOTIFICATION);
             notification.body().put("id", "n1").put("appName", "evil").put("title", "t").put("text", "x")
                     .put("payloadHash", "0123456789abcdef0123456789abcdef");
             notification.withPayload(100, bait.port());
             for (Packet packet : List.of(ping, text, file, notification)) {
                 stranger.send(link, packet);
             }
-            for (String type : List.of(PingPlugin.TYPE, SharePlugin.REQUEST, NotificationPlugin.NOTIFICATION)) {
+            for (String type : List.of(PingPlugin.TYPE, SharePlugin.REQUEST, NotificationPackets.NOTIFICATION)) {
                 daemon.log.await(HostileDaemon.WAIT, id, "refused " + type + " from an unpaired device",
                         "answered pair:false");
             }

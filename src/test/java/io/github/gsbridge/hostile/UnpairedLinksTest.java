@@ -1,12 +1,14 @@
 package io.github.gsbridge.hostile;
 
 import io.github.gsbridge.device.DeviceEvent;
+import io.github.gsbridge.device.Pairing;
 import io.github.gsbridge.lan.Link;
 import io.github.gsbridge.lan.RawPeer;
 import io.github.gsbridge.testsupport.LoopbackNode;
 import io.github.gsbridge.testsupport.Ports;
 import io.github.gsbridge.tls.LocalCertificate;
 import io.github.gsbridge.wire.Identity;
+import io.github.gsbridge.wire.Packet;
 import io.github.gsbridge.wire.PacketCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,11 +32,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Strangers cost a thread, TLS buffers, a device and its D-Bus object each: at most two from one
  * address and sixteen in all get a link, none of them makes the daemon read its pairing store,
- * and one that does not pair is dropped after a minute. Paired devices are never held back.
+ * and one that does not pair is dropped after the idle limit (a minute; seconds here). Paired
+ * devices are never held back.
  */
 class UnpairedLinksTest {
-    /** Longer than an unpaired device may stay without pairing. */
-    private static final Duration IDLE_WAIT = Duration.ofSeconds(90);
+    private static final Duration IDLE = Duration.ofSeconds(2);
 
     @TempDir
     Path dir;
@@ -131,17 +133,45 @@ class UnpairedLinksTest {
         assertEquals(List.of(), daemon.log.matching("cannot read pairings"));
     }
 
-    @Test
-    void aStrangerThatDoesNotPairIsDroppedAfterAMinute() throws Exception {
-        daemon = HostileDaemon.start(dir, List.of());
+    private record Linked(RawPeer peer, Link link) { }
+
+    private Linked linkedStrangerOfADaemonWithTheShortIdleLimit() throws Exception {
+        daemon = HostileDaemon.start(dir, List.of(),
+                ports -> LoopbackNode.lanConfig(ports, ports.first()).withUnpairedIdle(IDLE));
         RawPeer peer = stranger();
         peer.connectTo(LoopbackNode.LOOPBACK, daemon.node.announcement());
         Link link = peer.awaitLink(HostileDaemon.WAIT);
         daemon.awaitConnected(peer.deviceId());
-        peer.awaitClosed(link, IDLE_WAIT);
-        daemon.log.await(HostileDaemon.WAIT, peer.deviceId(), "closing link: not paired, and no pairing started");
+        return new Linked(peer, link);
+    }
+
+    @Test
+    void aStrangerThatDoesNotPairIsDroppedAfterTheIdleLimit() throws Exception {
+        Linked stranger = linkedStrangerOfADaemonWithTheShortIdleLimit();
+        RawPeer peer = stranger.peer();
+        Link link = stranger.link();
+        peer.awaitClosed(link, IDLE.plus(HostileDaemon.WAIT));
+        daemon.log.await(HostileDaemon.WAIT, peer.deviceId(),
+                "closing link: not paired, and no pairing started within " + IDLE.toSeconds() + " s");
         daemon.events().await(DeviceEvent.Disconnected.class, e -> e.deviceId().equals(peer.deviceId()),
                 HostileDaemon.WAIT);
         daemon.assertStillServing();
+    }
+    @Test
+    void aStrangerWhosePairRequestIsPendingOutlastsTheIdleLimit() throws Exception {
+        Linked stranger = linkedStrangerOfADaemonWithTheShortIdleLimit();
+        RawPeer peer = stranger.peer();
+        Link link = stranger.link();
+        Packet request = new Packet(Pairing.TYPE);
+        request.body().put("pair", true).put("timestamp", System.currentTimeMillis() / 1000);
+        peer.send(link, request);
+        daemon.events().await(DeviceEvent.PairRequested.class, e -> e.deviceId().equals(peer.deviceId()),
+                HostileDaemon.WAIT);
+
+        // Twice the limit, well within the 30 s the request lasts: the user may still be comparing keys.
+        Thread.sleep(IDLE.multipliedBy(2).plusMillis(500).toMillis());
+        assertTrue(link.isOpen(), "the link of a device asking to pair is kept");
+        assertEquals(Pairing.State.REQUESTED_BY_PEER, daemon.node.device(peer.deviceId()).pairingState());
+        assertEquals(List.of(), daemon.log.matching(peer.deviceId(), "no pairing started"));
     }
 }

@@ -1,11 +1,11 @@
 package io.github.gsbridge.realpeer;
 
 import io.github.gsbridge.testsupport.GsbridgeProcess;
-import io.github.gsbridge.testsupport.Kdeconnectd2504;
+import io.github.gsbridge.testsupport.KdeConnectPeer;
+import io.github.gsbridge.testsupport.KdeConnectVersion;
 import io.github.gsbridge.testsupport.NamespaceAvahi;
 import io.github.gsbridge.testsupport.NamespacePair;
 import io.github.gsbridge.testsupport.NoBroadcastNetwork;
-import io.github.gsbridge.testsupport.RealComponents;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,8 +43,7 @@ class MdnsDiscoveryTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        RealComponents.requireRoot();
-        Kdeconnectd2504.require();
+        KdeConnectVersion.V25_04.require();
         ns = NamespacePair.create();
         running.add(ns);
         NoBroadcastNetwork.apply(ns);
@@ -59,8 +58,10 @@ class MdnsDiscoveryTest {
         }
     }
 
-    private Kdeconnectd2504 startKdeconnectd() throws Exception {
-        Kdeconnectd2504 kdc = Kdeconnectd2504.start(tmp.resolve("kdc"), ns.nsA(), KDC_NAME);
+    /** kdeconnectd with a fresh identity and nothing trusted. */
+    private KdeConnectPeer startKdeconnectd() {
+        KdeConnectPeer kdc = KdeConnectPeer.builder(tmp.resolve("kdc"), ns, ns.nsA()).version(KdeConnectVersion.V25_04)
+                .name(KDC_NAME).start();
         running.add(running.indexOf(avahi) + 1, kdc);
         return kdc;
     }
@@ -76,16 +77,16 @@ class MdnsDiscoveryTest {
         return gsbridge;
     }
 
-    private void awaitLinked(GsbridgeProcess gsbridge, Kdeconnectd2504 kdc) throws Exception {
+    private void awaitLinked(GsbridgeProcess gsbridge, KdeConnectPeer kdc) throws Exception {
         gsbridge.awaitEvent(event("Connected", kdc.deviceId()), WAIT);
-        kdc.log().waitForLine(Pattern.compile("It is a (?:new|known) device \"" + GSBRIDGE_NAME + "\""), WAIT);
+        kdc.log().waitForLine(KdeConnectPeer.logLinkEstablished(GSBRIDGE_NAME), WAIT);
         assertTrue(NoBroadcastNetwork.dropped(ns, ns.nsA()) > 0,
                 "gsbridge's start-up broadcast should have been dropped on its way to kdeconnectd");
     }
 
     @Test
     void gsbridgeFindsARunningKdeconnectdThroughAvahi() throws Exception {
-        Kdeconnectd2504 kdc = startKdeconnectd();
+        KdeConnectPeer kdc = startKdeconnectd();
         GsbridgeProcess gsbridge = startGsbridge();
         awaitLinked(gsbridge, kdc);
         // kdeconnectd queries only at its own start, and ignores unsolicited announcements: our browsing made the link.
@@ -98,7 +99,7 @@ class MdnsDiscoveryTest {
         gsbridge.awaitState("active", WAIT);
         // Published once Avahi settled; kdeconnectd's start-up query must find it.
         awaitLog(gsbridge, "mDNS: publishing " + gsbridge.deviceId());
-        Kdeconnectd2504 kdc = startKdeconnectd();
+        KdeConnectPeer kdc = startKdeconnectd();
         kdc.log().waitForLine(Pattern.compile("Discovered \"" + gsbridge.deviceId() + "\" at QHostAddress\\(\""
                 + Pattern.quote(ns.addressB()) + "\"\\)"), WAIT);
         awaitLinked(gsbridge, kdc);
@@ -114,7 +115,7 @@ class MdnsDiscoveryTest {
         avahi.startDaemon();
         awaitLog(gsbridge, "mDNS through avahi", 2);
         awaitLog(gsbridge, "mDNS: publishing " + gsbridge.deviceId(), published + 1);
-        Kdeconnectd2504 kdc = startKdeconnectd();
+        KdeConnectPeer kdc = startKdeconnectd();
         kdc.log().waitForLine(Pattern.compile("Discovered \"" + gsbridge.deviceId() + "\" at"), WAIT);
         awaitLinked(gsbridge, kdc);
     }

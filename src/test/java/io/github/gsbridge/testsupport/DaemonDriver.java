@@ -1,6 +1,7 @@
 package io.github.gsbridge.testsupport;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.github.gsbridge.plugin.notification.OutgoingNotification;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -170,7 +171,7 @@ public final class DaemonDriver {
                     throw new IllegalArgumentException("notify needs a JSON object: " + e.getMessage());
                 }
                 String id = daemon.plugins().get(NotificationPlugin.class).send(device(daemon, words),
-                        new NotificationPlugin.Outgoing(Optional.ofNullable(spec.path("id").textValue()),
+                        new OutgoingNotification(Optional.ofNullable(spec.path("id").textValue()),
                                 spec.path("appName").asText(), spec.path("title").asText(), spec.path("text").asText(),
                                 Optional.ofNullable(spec.path("icon").textValue()).map(java.nio.file.Path::of),
                                 spec.path("clearable").asBoolean(true)));

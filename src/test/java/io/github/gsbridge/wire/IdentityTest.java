@@ -101,6 +101,19 @@ class IdentityTest {
     }
 
     @Test
+    void aRefusedIdentitySaysWhoAndWhichField() {
+        InvalidIdentityException e = assertThrows(InvalidIdentityException.class, () -> parse("{\"deviceId\":\"" + ID
+                + "\",\"deviceName\":\"x\",\"protocolVersion\":7,\"outgoingCapabilities\":[\"kdeconnect.ping\",1]}"));
+        assertEquals(ID + ": outgoingCapabilities holds a non-string: 1", e.getMessage());
+        e = assertThrows(InvalidIdentityException.class,
+                () -> parse("{\"deviceId\":7,\"deviceName\":\"x\",\"protocolVersion\":7}"));
+        assertEquals("deviceId is not a string: 7", e.getMessage());
+        e = assertThrows(InvalidIdentityException.class, () -> parse("{\"deviceId\":\"" + ID
+                + "\",\"deviceName\":\"x\",\"protocolVersion\":7,\"tcpPort\":4294967296}"));
+        assertEquals(ID + ": tcpPort is out of range", e.getMessage());
+    }
+
+    @Test
     void filteredIdsAreDbusSafe() {
         assertEquals("a909ed85_cf7e_4844_8dec_c6e5eadd077e", DeviceIds.filtered("a909ed85-cf7e-4844-8dec-c6e5eadd077e"));
         assertEquals(ID, DeviceIds.filtered(ID));

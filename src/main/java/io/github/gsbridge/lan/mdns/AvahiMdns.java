@@ -1,5 +1,6 @@
 package io.github.gsbridge.lan.mdns;
 
+import io.github.gsbridge.threads.Threads;
 import io.github.gsbridge.wire.DeviceIds;
 import io.github.gsbridge.wire.Identity;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
@@ -72,11 +73,7 @@ public final class AvahiMdns implements Mdns {
 
     private AvahiMdns(Listener listener) {
         this.listener = listener;
-        this.thread = Executors.newSingleThreadExecutor(runnable -> {
-            Thread t = new Thread(runnable, "mdns");
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = Executors.newSingleThreadExecutor(Threads.daemon("mdns"));
     }
 
     /** The system bus address: {@code DBUS_SYSTEM_BUS_ADDRESS}, else the standard socket. */

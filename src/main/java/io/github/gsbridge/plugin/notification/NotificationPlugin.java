@@ -2,6 +2,7 @@ package io.github.gsbridge.plugin.notification;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gsbridge.desktop.DesktopNotifier;
+import io.github.gsbridge.threads.Threads;
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceException;
 import io.github.gsbridge.event.Event;
@@ -49,7 +50,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -118,7 +118,7 @@ public final class NotificationPlugin implements Plugin {
     /** Server ids of what we show on the desktop, by device id and notification id; only on {@link #desktopCalls}. */
     private final Map<Key, Integer> desktopIds = new HashMap<>();
     /** D-Bus calls may wait on a slow server: never on a link thread, and in order. */
-    private final ExecutorService desktopCalls = Executors.newSingleThreadExecutor(daemonThreads("notification-desktop"));
+    private final ExecutorService desktopCalls = Executors.newSingleThreadExecutor(Threads.daemon("notification-desktop"));
     /**
      * Icon transfers block until the device connects or gives up, so each device has its own
      * thread for them: one device's slow icons hold up only its own notifications.
@@ -126,7 +126,7 @@ public final class NotificationPlugin implements Plugin {
     private final Map<String, ThreadPoolExecutor> iconTransfers = new ConcurrentHashMap<>();
     /** Ends icon transfers at {@link #ICON_DEADLINE}. */
     private final ScheduledExecutorService iconDeadlines = Executors.newSingleThreadScheduledExecutor(
-            daemonThreads("notification-icon-deadline"));
+            Threads.daemon("notification-icon-deadline"));
 
     public NotificationPlugin(EventBus events, DesktopNotifier desktop, boolean forwardToDesktop) {
         this.events = events;
@@ -401,7 +401,7 @@ public final class NotificationPlugin implements Plugin {
     private boolean iconTransfer(Device device, Runnable transfer) {
         ThreadPoolExecutor executor = iconTransfers.computeIfAbsent(device.id(), id -> {
             ThreadPoolExecutor perDevice = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
-                    new ArrayBlockingQueue<>(MAX_QUEUED_ICONS_PER_DEVICE), daemonThreads("notification-icon"));
+                    new ArrayBlockingQueue<>(MAX_QUEUED_ICONS_PER_DEVICE), Threads.daemon("notification-icon"));
             perDevice.allowCoreThreadTimeOut(true);
             return perDevice;
         });
@@ -618,13 +618,5 @@ public final class NotificationPlugin implements Plugin {
             return Optional.of(new NotificationDevice1.NotificationRemoved(objectPath, removed.id()));
         }
         return Optional.empty();
-    }
-
-    private static ThreadFactory daemonThreads(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -1,5 +1,7 @@
 package io.github.gsbridge.plugin.ping;
 
+import io.github.gsbridge.desktop.NotificationKind;
+import io.github.gsbridge.desktop.ShownOnDesktop;
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceException;
 import io.github.gsbridge.event.EventBus;
@@ -25,7 +27,22 @@ public final class PingPlugin implements Plugin {
     public static final String TYPE = "kdeconnect.ping";
 
     /** A device pinged us; {@code message} is empty for a plain ping. */
-    public record PingReceived(String deviceId, String message) implements PluginEvent { }
+    public record PingReceived(String deviceId, String message) implements PluginEvent, ShownOnDesktop {
+        @Override
+        public NotificationKind kind() {
+            return NotificationKind.PING;
+        }
+
+        @Override
+        public String title(String deviceName) {
+            return "Ping from " + deviceName;
+        }
+
+        @Override
+        public String body() {
+            return message.isEmpty() ? "Ping!" : message;
+        }
+    }
 
     private final EventBus events;
 

@@ -2,6 +2,7 @@ package io.github.gsbridge.plugin.share;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gsbridge.device.Device;
+import io.github.gsbridge.threads.Threads;
 import io.github.gsbridge.device.DeviceException;
 import io.github.gsbridge.event.EventBus;
 import io.github.gsbridge.transfer.Transfer;
@@ -63,7 +64,7 @@ final class IncomingFiles {
         this.downloads = downloads;
         this.timers = timers;
         this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                SharePlugin.daemonThreads("share-receive"));
+                Threads.numbered("share-receive"));
         ((ThreadPoolExecutor) workers).allowCoreThreadTimeOut(true);
     }
 

@@ -1,6 +1,7 @@
 package io.github.gsbridge.plugin.share;
 
 import io.github.gsbridge.device.Device;
+import io.github.gsbridge.threads.Threads;
 import io.github.gsbridge.device.DeviceException;
 import io.github.gsbridge.lan.PayloadUpload;
 import io.github.gsbridge.transfer.Transfer;
@@ -50,7 +51,7 @@ final class OutgoingFiles {
 
     private final Transfers transfers;
     private final ExecutorService senders = new ThreadPoolExecutor(SENDERS, SENDERS, 60, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(MAX_QUEUED), SharePlugin.daemonThreads("share-send"));
+            new LinkedBlockingQueue<>(MAX_QUEUED), Threads.numbered("share-send"));
 
     OutgoingFiles(Transfers transfers) {
         this.transfers = transfers;

@@ -1,7 +1,10 @@
 package io.github.gsbridge.plugin.share;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.gsbridge.desktop.NotificationKind;
+import io.github.gsbridge.desktop.ShownOnDesktop;
 import io.github.gsbridge.device.Device;
+import io.github.gsbridge.threads.Threads;
 import io.github.gsbridge.device.DeviceException;
 import io.github.gsbridge.event.EventBus;
 import io.github.gsbridge.plugin.BusInterface;
@@ -29,8 +32,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** {@code kdeconnect.share.request}: files, URLs and text, both ways. */
 public final class SharePlugin implements Plugin {
@@ -41,9 +42,45 @@ public final class SharePlugin implements Plugin {
     /** A file of an incoming transfer was written under its final name. */
     public record FileReceived(String deviceId, long transferId, String path) implements PluginEvent { }
 
-    public record UrlReceived(String deviceId, String url) implements PluginEvent { }
+    /** A link from the device: never opened here; the desktop notification offers to. */
+    public record UrlReceived(String deviceId, String url) implements PluginEvent, ShownOnDesktop {
+        @Override
+        public NotificationKind kind() {
+            return NotificationKind.RECEIVED;
+        }
 
-    public record TextReceived(String deviceId, String text) implements PluginEvent { }
+        @Override
+        public String title(String deviceName) {
+            return "Link from " + deviceName;
+        }
+
+        @Override
+        public String body() {
+            return url;
+        }
+
+        @Override
+        public Optional<String> link() {
+            return Optional.of(url);
+        }
+    }
+
+    public record TextReceived(String deviceId, String text) implements PluginEvent, ShownOnDesktop {
+        @Override
+        public NotificationKind kind() {
+            return NotificationKind.RECEIVED;
+        }
+
+        @Override
+        public String title(String deviceName) {
+            return "Text from " + deviceName;
+        }
+
+        @Override
+        public String body() {
+            return text;
+        }
+    }
 
     private final EventBus events;
     private final IncomingFiles incoming;
@@ -52,7 +89,7 @@ public final class SharePlugin implements Plugin {
     public SharePlugin(EventBus events, Transfers transfers, DownloadDirectories downloads) {
         this.events = events;
         this.incoming = new IncomingFiles(events, transfers, downloads,
-                Executors.newSingleThreadScheduledExecutor(daemonThreads("share-timer")));
+                Executors.newSingleThreadScheduledExecutor(Threads.numbered("share-timer")));
         this.outgoing = new OutgoingFiles(transfers);
     }
 
@@ -85,7 +122,6 @@ public final class SharePlugin implements Plugin {
             incoming.receive(device, packet);
         } else if (body.path("url").isTextual()) {
             String url = body.get("url").asText();
-            // Never opened here: the desktop shows it (DesktopFace), and the user decides.
             LOG.info("{}: URL received", device);
             events.publish(new UrlReceived(device.id(), url));
         } else if (body.path("text").isTextual()) {
@@ -135,7 +171,7 @@ public final class SharePlugin implements Plugin {
         ShareDevice1 methods = new ShareDevice1() {
             @Override
             public DBusPath ShareFiles(List<String> pathsOrFileUris, boolean open) {
-                return device.call("send the files to", d -> new DBusPath(
+                return device.call("send files to", d -> new DBusPath(
                         device.exportTransfer(shareFiles(d, files(pathsOrFileUris), open))));
             }
 
@@ -199,15 +235,5 @@ public final class SharePlugin implements Plugin {
             files.add(file);
         }
         return files;
-    }
-
-    static ThreadFactory daemonThreads(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-            // Tests start many daemons in one JVM; a plugin's idle threads must not keep it alive.
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.gsbridge.plugin.notification.NotificationPackets.Cancelled;
 import io.github.gsbridge.plugin.notification.NotificationPackets.Posted;
 import io.github.gsbridge.plugin.notification.NotificationPackets.Refused;
-import io.github.gsbridge.plugin.notification.NotificationPlugin.DeviceNotification;
-import io.github.gsbridge.plugin.notification.NotificationPlugin.Outgoing;
+import io.github.gsbridge.plugin.notification.DeviceNotification;
+import io.github.gsbridge.plugin.notification.OutgoingNotification;
 import io.github.gsbridge.wire.Packet;
 import io.github.gsbridge.wire.PacketCodec;
 import org.junit.jupiter.api.Test;
@@ -25,7 +25,7 @@ class NotificationPacketsTest {
 
     @Test
     void ourNotificationCarriesWhatAndroidRequires() {
-        Outgoing outgoing = new Outgoing(Optional.of("n1"), "Mail", "Alice", "Lunch?", Optional.empty(), true);
+        OutgoingNotification outgoing = new OutgoingNotification(Optional.of("n1"), "Mail", "Alice", "Lunch?", Optional.empty(), true);
         Packet packet = NotificationPackets.notification("n1", outgoing, Optional.empty(), 1700000000123L, false);
         assertEquals("kdeconnect.notification", packet.type());
         ObjectNode expected = JSON.createObjectNode().put("id", "n1").put("appName", "Mail").put("title", "Alice")
@@ -38,7 +38,7 @@ class NotificationPacketsTest {
 
     @Test
     void iconGoesWithItsMd5() {
-        Outgoing outgoing = new Outgoing(Optional.empty(), "a", "t", "x", Optional.empty(), false);
+        OutgoingNotification outgoing = new OutgoingNotification(Optional.empty(), "a", "t", "x", Optional.empty(), false);
         byte[] icon = "hello".getBytes(StandardCharsets.US_ASCII);
         Packet packet = NotificationPackets.notification("n2", outgoing, Optional.of(icon), 1, true);
         // md5("hello"), lowercase hex

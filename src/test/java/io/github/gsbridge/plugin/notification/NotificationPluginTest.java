@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.gsbridge.desktop.DesktopNotifier;
 import io.github.gsbridge.desktop.FreedesktopNotifier;
 import io.github.gsbridge.device.DeviceException;
-import io.github.gsbridge.plugin.notification.NotificationPlugin.DeviceNotification;
+import io.github.gsbridge.plugin.notification.DeviceNotification;
 import io.github.gsbridge.plugin.notification.NotificationPlugin.NotificationPosted;
 import io.github.gsbridge.plugin.notification.NotificationPlugin.NotificationRemoved;
-import io.github.gsbridge.plugin.notification.NotificationPlugin.Outgoing;
+import io.github.gsbridge.plugin.notification.OutgoingNotification;
 import io.github.gsbridge.plugin.notification.NotificationPlugin.OwnNotificationDismissed;
 import io.github.gsbridge.plugin.ping.PingPlugin;
 import io.github.gsbridge.testsupport.LoopbackPhone;
@@ -45,9 +45,9 @@ class NotificationPluginTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** What kdeconnect-android announces for notifications. */
-    static final Set<String> PHONE_IN = Set.of(NotificationPlugin.NOTIFICATION, NotificationPlugin.REQUEST,
-            NotificationPlugin.ACTION, NotificationPlugin.REPLY, PingPlugin.TYPE);
-    static final Set<String> PHONE_OUT = Set.of(NotificationPlugin.NOTIFICATION, NotificationPlugin.REQUEST,
+    static final Set<String> PHONE_IN = Set.of(NotificationPackets.NOTIFICATION, NotificationPackets.REQUEST,
+            NotificationPackets.ACTION, NotificationPackets.REPLY, PingPlugin.TYPE);
+    static final Set<String> PHONE_OUT = Set.of(NotificationPackets.NOTIFICATION, NotificationPackets.REQUEST,
             PingPlugin.TYPE);
 
     @TempDir
@@ -91,14 +91,14 @@ class NotificationPluginTest {
     }
 
     private static Packet phoneNotification(String id, String title, String text) {
-        Packet packet = new Packet(NotificationPlugin.NOTIFICATION);
+        Packet packet = new Packet(NotificationPackets.NOTIFICATION);
         packet.body().put("id", id).put("isClearable", true).put("appName", "Telegram").put("time", "1700000000000")
                 .put("silent", false).put("ticker", title + ": " + text).put("title", title).put("text", text);
         return packet;
     }
 
     private static Packet cancel(String id) {
-        Packet packet = new Packet(NotificationPlugin.NOTIFICATION);
+        Packet packet = new Packet(NotificationPackets.NOTIFICATION);
         packet.body().put("id", id).put("isCancel", true);
         return packet;
     }
@@ -106,7 +106,7 @@ class NotificationPluginTest {
     @Test
     void asksForAllNotificationsOnConnect() throws Exception {
         LoopbackPhone phone = phone(DesktopNotifier.none());
-        Packet request = phone.peer().awaitPacket(p -> p.isType(NotificationPlugin.REQUEST), WAIT);
+        Packet request = phone.peer().awaitPacket(p -> p.isType(NotificationPackets.REQUEST), WAIT);
         assertEquals(JSON.createObjectNode().put("request", true), request.body());
     }
 
@@ -168,11 +168,11 @@ class NotificationPluginTest {
         assertTrue(plugin.list(phone.peerId()).get(0).repliable());
 
         plugin.reply(phone.device(), "chat-1", "yes, 12:30");
-        Packet reply = phone.peer().awaitPacket(p -> p.isType(NotificationPlugin.REPLY), WAIT);
+        Packet reply = phone.peer().awaitPacket(p -> p.isType(NotificationPackets.REPLY), WAIT);
         assertEquals(JSON.createObjectNode().put("requestReplyId", "5a1c7e2e-reply").put("message", "yes, 12:30"),
                 reply.body());
         plugin.activate(phone.device(), "chat-1", "Mute");
-        Packet action = phone.peer().awaitPacket(p -> p.isType(NotificationPlugin.ACTION), WAIT);
+        Packet action = phone.peer().awaitPacket(p -> p.isType(NotificationPackets.ACTION), WAIT);
         assertEquals(JSON.createObjectNode().put("key", "chat-1").put("action", "Mute"), action.body());
 
         IllegalArgumentException noSuchButton = assertThrows(IllegalArgumentException.class,
@@ -195,7 +195,7 @@ class NotificationPluginTest {
         for (String body : List.of("{}", "{\"id\":4.2}", "{\"id\":\"a\",\"title\":7}", "{\"id\":\"a\",\"time\":\"x\"}",
                 "{\"id\":\"a\",\"actions\":{}}",
                 "{\"id\":\"a\",\"requestReplyId\":[5]}")) {
-            Packet packet = new Packet(NotificationPlugin.NOTIFICATION);
+            Packet packet = new Packet(NotificationPackets.NOTIFICATION);
             packet.body().setAll((ObjectNode) JSON.readTree(body));
             phone.peer().send(phone.link(), packet);
         }
@@ -214,7 +214,7 @@ class NotificationPluginTest {
         phone.events().await(NotificationPosted.class, e -> true, WAIT);
 
         plugin(phone).dismiss(phone.device(), "n1");
-        Packet request = phone.peer().awaitPacket(p -> p.isType(NotificationPlugin.REQUEST)
+        Packet request = phone.peer().awaitPacket(p -> p.isType(NotificationPackets.REQUEST)
                 && p.body().has("cancel"), WAIT);
         assertEquals(JSON.createObjectNode().put("cancel", "n1"), request.body());
         phone.events().await(NotificationRemoved.class, e -> e.id().equals("n1"), WAIT);
@@ -342,23 +342,23 @@ class NotificationPluginTest {
         LoopbackPhone phone = phone(DesktopNotifier.none());
         NotificationPlugin plugin = plugin(phone);
         long before = System.currentTimeMillis();
-        String id = plugin.send(phone.device(), new Outgoing(Optional.empty(), "Build", "gsbridge", "tests passed",
+        String id = plugin.send(phone.device(), new OutgoingNotification(Optional.empty(), "Build", "gsbridge", "tests passed",
                 Optional.empty(), true));
-        Packet sent = phone.peer().awaitPacket(p -> p.isType(NotificationPlugin.NOTIFICATION), WAIT);
+        Packet sent = phone.peer().awaitPacket(p -> p.isType(NotificationPackets.NOTIFICATION), WAIT);
         assertEquals(id, sent.body().get("id").asText());
         assertTrue(id.matches("[0-9a-f-]{36}"), "a generated UUID: " + id);
         assertEquals("gsbridge: tests passed", sent.body().get("ticker").asText());
         long time = Long.parseLong(sent.body().get("time").asText());
         assertTrue(time >= before && time <= System.currentTimeMillis(), "time " + time);
 
-        assertEquals("mine", plugin.send(phone.device(), new Outgoing(Optional.of("mine"), "App", "t", "x",
+        assertEquals("mine", plugin.send(phone.device(), new OutgoingNotification(Optional.of("mine"), "App", "t", "x",
                 Optional.empty(), false)));
 
         // the phone asks for all of them: both come again, silently
-        Packet request = new Packet(NotificationPlugin.REQUEST);
+        Packet request = new Packet(NotificationPackets.REQUEST);
         request.body().put("request", true);
         phone.peer().send(phone.link(), request);
-        phone.peer().awaitPacket(p -> p.isType(NotificationPlugin.NOTIFICATION)
+        phone.peer().awaitPacket(p -> p.isType(NotificationPackets.NOTIFICATION)
                 && p.body().path("silent").asBoolean() && p.body().get("id").asText().equals("mine"), WAIT);
         assertTrue(phone.peer().received().stream().anyMatch(p -> p.body().path("silent").asBoolean()
                 && p.body().path("id").asText().equals(id)));
@@ -368,7 +368,7 @@ class NotificationPluginTest {
         assertEquals(JSON.createObjectNode().put("id", "mine").put("isCancel", true), withdrawn.body());
 
         // the user dismisses ours on the phone
-        Packet dismissed = new Packet(NotificationPlugin.REQUEST);
+        Packet dismissed = new Packet(NotificationPackets.REQUEST);
         dismissed.body().put("cancel", id);
         phone.peer().send(phone.link(), dismissed);
         phone.events().await(OwnNotificationDismissed.class, e -> e.id().equals(id), WAIT);
@@ -379,7 +379,7 @@ class NotificationPluginTest {
         phone.daemon().plugins().get(PingPlugin.class).ping(phone.device(), Optional.of("after"));
         phone.peer().awaitPacket(p -> p.isType(PingPlugin.TYPE), WAIT);
         assertTrue(phone.peer().received().subList(seen, phone.peer().received().size()).stream()
-                .noneMatch(p -> p.isType(NotificationPlugin.NOTIFICATION)), phone.peer().received().toString());
+                .noneMatch(p -> p.isType(NotificationPackets.NOTIFICATION)), phone.peer().received().toString());
     }
 
     @Test
@@ -387,9 +387,9 @@ class NotificationPluginTest {
         LoopbackPhone phone = phone(DesktopNotifier.none());
         byte[] icon = png(4, 4);
         Path file = Files.write(dir.resolve("icon.png"), icon);
-        String id = plugin(phone).send(phone.device(), new Outgoing(Optional.empty(), "App", "t", "x",
+        String id = plugin(phone).send(phone.device(), new OutgoingNotification(Optional.empty(), "App", "t", "x",
                 Optional.of(file), true));
-        Packet sent = phone.peer().awaitPacket(p -> p.isType(NotificationPlugin.NOTIFICATION), WAIT);
+        Packet sent = phone.peer().awaitPacket(p -> p.isType(NotificationPackets.NOTIFICATION), WAIT);
         assertEquals(id, sent.body().get("id").asText());
         assertEquals(NotificationPackets.payloadHash(icon), sent.body().get("payloadHash").asText());
         assertEquals(icon.length, sent.payloadSize());
@@ -406,18 +406,18 @@ class NotificationPluginTest {
         System.arraycopy(png(1, 1), 0, bytes, 0, 8);
         Files.write(big, bytes);
         DeviceException tooBig = assertThrows(DeviceException.class, () -> plugin(phone).send(phone.device(),
-                new Outgoing(Optional.empty(), "App", "t", "x", Optional.of(big), true)));
+                new OutgoingNotification(Optional.empty(), "App", "t", "x", Optional.of(big), true)));
         assertEquals(phone.peerId() + ": kdeconnect.notification: icon " + big + " has 1048577 bytes, over the limit"
                 + " of 1048576", tooBig.getMessage());
 
         Path text = Files.writeString(dir.resolve("icon.txt"), "not a picture");
         DeviceException notPng = assertThrows(DeviceException.class, () -> plugin(phone).send(phone.device(),
-                new Outgoing(Optional.empty(), "App", "t", "x", Optional.of(text), true)));
+                new OutgoingNotification(Optional.empty(), "App", "t", "x", Optional.of(text), true)));
         assertTrue(notPng.getMessage().endsWith("is not a PNG file"), notPng.getMessage());
 
         Path missing = dir.resolve("missing.png");
         DeviceException absent = assertThrows(DeviceException.class, () -> plugin(phone).send(phone.device(),
-                new Outgoing(Optional.empty(), "App", "t", "x", Optional.of(missing), true)));
+                new OutgoingNotification(Optional.empty(), "App", "t", "x", Optional.of(missing), true)));
         assertTrue(absent.getMessage().endsWith("is not a regular file"), absent.getMessage());
     }
 

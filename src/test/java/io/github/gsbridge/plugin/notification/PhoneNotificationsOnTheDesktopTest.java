@@ -57,7 +57,7 @@ class PhoneNotificationsOnTheDesktopTest {
     }
 
     private void post(String id, String title, String... actions) throws Exception {
-        Packet packet = new Packet(NotificationPlugin.NOTIFICATION);
+        Packet packet = new Packet(NotificationPackets.NOTIFICATION);
         packet.body().put("id", id).put("isClearable", true).put("appName", "Telegram").put("time", "1700000000000")
                 .put("title", title).put("text", "hi");
         var buttons = packet.body().putArray("actions");
@@ -74,12 +74,12 @@ class PhoneNotificationsOnTheDesktopTest {
 
         dunst.press(shown.id(), "phone-action:Archive");
 
-        Packet pressed = phone.peer().awaitPacket(p -> p.isType(NotificationPlugin.ACTION), WAIT);
+        Packet pressed = phone.peer().awaitPacket(p -> p.isType(NotificationPackets.ACTION), WAIT);
         assertEquals("n1", pressed.body().get("key").asText());
         assertEquals("Archive", pressed.body().get("action").asText());
         dunst.awaitClosed(shown.id());
         Thread.sleep(500);
-        assertTrue(phone.peer().received().stream().noneMatch(p -> p.isType(NotificationPlugin.REQUEST)
+        assertTrue(phone.peer().received().stream().noneMatch(p -> p.isType(NotificationPackets.REQUEST)
                 && p.body().has("cancel")), "a press is no dismissal: " + phone.peer().received());
     }
 
@@ -90,7 +90,7 @@ class PhoneNotificationsOnTheDesktopTest {
 
         dunst.dismissNewest();
 
-        Packet dismissal = phone.peer().awaitPacket(p -> p.isType(NotificationPlugin.REQUEST) && p.body().has("cancel"),
+        Packet dismissal = phone.peer().awaitPacket(p -> p.isType(NotificationPackets.REQUEST) && p.body().has("cancel"),
                 WAIT);
         assertEquals("n2", dismissal.body().get("cancel").asText());
         assertTrue(phone.daemon().plugins().get(NotificationPlugin.class).list(phone.peerId()).isEmpty());
@@ -100,7 +100,7 @@ class PhoneNotificationsOnTheDesktopTest {
     void removedOnThePhoneIsClosedOnTheDesktop() throws Exception {
         post("n3", "Dave");
         Dunst.Shown shown = dunst.awaitShown(n -> n.summary().equals("Telegram: Dave"));
-        Packet cancel = new Packet(NotificationPlugin.NOTIFICATION);
+        Packet cancel = new Packet(NotificationPackets.NOTIFICATION);
         cancel.body().put("id", "n3").put("isCancel", true);
         phone.peer().send(phone.link(), cancel);
         dunst.awaitClosed(shown.id());

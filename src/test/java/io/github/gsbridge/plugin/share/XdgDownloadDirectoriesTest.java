@@ -11,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,30 +23,6 @@ class XdgDownloadDirectoriesTest {
 
     @TempDir
     Path tmp;
-
-    @Test
-    void userDirsValuesInTheirShellForms() {
-        Path home = Path.of("/home/u");
-        assertEquals(Optional.of(Path.of("/home/u/Téléchargements")), XdgDownloadDirectories.parseUserDirs(
-                List.of("# written by xdg-user-dirs-update", "XDG_DESKTOP_DIR=\"$HOME/Desktop\"",
-                        "XDG_DOWNLOAD_DIR=\"$HOME/Téléchargements\""), home));
-        assertEquals(Optional.of(Path.of("/data/dl \"x\" $y")), XdgDownloadDirectories.parseUserDirs(
-                List.of("XDG_DOWNLOAD_DIR=\"/data/dl \\\"x\\\" \\$y\""), home));
-        assertEquals(Optional.of(Path.of("/home/u/in")), XdgDownloadDirectories.parseUserDirs(
-                List.of("  XDG_DOWNLOAD_DIR=${HOME}/in  "), home));
-        assertEquals(Optional.of(home), XdgDownloadDirectories.parseUserDirs(List.of("XDG_DOWNLOAD_DIR=\"$HOME\""), home));
-        assertEquals(Optional.of(Path.of("/second")), XdgDownloadDirectories.parseUserDirs(
-                List.of("XDG_DOWNLOAD_DIR=\"/first\"", "XDG_DOWNLOAD_DIR=\"/second\""), home), "last one wins");
-    }
-
-    @Test
-    void unusableOrMissingEntriesGiveNothing() {
-        Path home = Path.of("/home/u");
-        assertEquals(Optional.empty(), XdgDownloadDirectories.parseUserDirs(List.of(
-                "XDG_DOWNLOAD_DIR=\"relative/dir\"", "#XDG_DOWNLOAD_DIR=\"/commented\"",
-                "XDG_DOWNLOAD_DIRX=\"/other\""), home));
-        assertEquals(Optional.empty(), XdgDownloadDirectories.parseUserDirs(List.of(), home));
-    }
 
     @Test
     void userDirsIsReadFromXdgConfigHomeAndTheFolderIsCreatedPrivate() throws Exception {

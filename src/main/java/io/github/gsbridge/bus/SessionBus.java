@@ -1,4 +1,4 @@
-package io.github.gsbridge.dbus;
+package io.github.gsbridge.bus;
 
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
