@@ -2,7 +2,6 @@ package io.github.gsbridge.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.gsbridge.dbus.DbusService;
-import io.github.gsbridge.desktop.DesktopNotifier;
 import io.github.gsbridge.plugin.battery.Battery1;
 import io.github.gsbridge.plugin.battery.BatteryPlugin;
 import io.github.gsbridge.testsupport.BusFixture;
@@ -45,7 +44,7 @@ class BatteryCliTest {
         upower = UpowerOnUmockdev.laptop(dir.resolve("upower"), 12, "Discharging");
         fx = new BusFixture(dir.resolve("fixture"));
         beta = fx.startPeer("beta", fx.betaPorts, wiring -> List.of(new BatteryPlugin(wiring.events(),
-                DesktopNotifier.none(), false, upower.systemBusAddress())));
+                upower.systemBusAddress())));
         path = DbusService.devicePath(beta.id());
         fx.paired(beta);
     }

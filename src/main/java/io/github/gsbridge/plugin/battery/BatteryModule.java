@@ -1,6 +1,5 @@
 package io.github.gsbridge.plugin.battery;
 
-import io.github.gsbridge.desktop.NotificationKind;
 import io.github.gsbridge.lan.mdns.AvahiMdns;
 import io.github.gsbridge.plugin.CommandFailure;
 import io.github.gsbridge.plugin.DeviceCommand;
@@ -27,9 +26,7 @@ public final class BatteryModule implements PluginModule {
 
     @Override
     public Plugin create(PluginContext context) {
-        return new BatteryPlugin(context.events(), context.desktop(),
-                context.desktopNotifications().contains(NotificationKind.BATTERY),
-                AvahiMdns.systemBusAddress(context.environment()));
+        return new BatteryPlugin(context.events(), AvahiMdns.systemBusAddress(context.environment()));
     }
 
     @Override

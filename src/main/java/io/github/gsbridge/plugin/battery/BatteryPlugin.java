@@ -1,6 +1,7 @@
 package io.github.gsbridge.plugin.battery;
 
-import io.github.gsbridge.desktop.DesktopNotifier;
+import io.github.gsbridge.desktop.NotificationKind;
+import io.github.gsbridge.desktop.ShownOnDesktop;
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceException;
 import io.github.gsbridge.event.EventBus;
@@ -43,14 +44,30 @@ public final class BatteryPlugin implements Plugin {
     /** A device's battery changed (its properties on D-Bus with it). */
     public record BatteryChanged(String deviceId, BatteryState state) implements PluginEvent { }
 
+    /** A device's battery ran low: a desktop notification, once per time it does. */
+    public record BatteryLow(String deviceId, int charge) implements ShownOnDesktop {
+        @Override
+        public NotificationKind kind() {
+            return NotificationKind.BATTERY;
+        }
+
+        @Override
+        public String title(String deviceName) {
+            return deviceName + ": battery low";
+        }
+
+        @Override
+        public String body() {
+            return (charge == BatteryState.UNKNOWN_CHARGE ? "Its battery is almost empty." : charge + " % left.")
+                    + " Time to plug it in.";
+        }
+    }
+
     private final EventBus events;
-    private final DesktopNotifier desktop;
-    private final boolean notifyLow;
     private final String systemBus;
     private final Map<String, BatteryState> states = new ConcurrentHashMap<>();
     private final Map<String, Device> connected = new ConcurrentHashMap<>();
-    private final Map<String, Integer> lowNotices = new ConcurrentHashMap<>();
-    /** UPower and the desktop are D-Bus calls that may wait; they never hold up a link's thread. */
+    /** UPower's answers may take a while; they never hold up a link's thread. */
     private final ExecutorService worker = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "battery");
         thread.setDaemon(true);
@@ -61,14 +78,9 @@ public final class BatteryPlugin implements Plugin {
     private UPowerBattery upower;
     private Optional<BatteryState> own = Optional.empty();
 
-    /**
-     * @param notifyLow whether a device's low battery is shown on the desktop
-     * @param systemBus the system bus address, where UPower tells this computer's battery
-     */
-    public BatteryPlugin(EventBus events, DesktopNotifier desktop, boolean notifyLow, String systemBus) {
+    /** @param systemBus the system bus address, where UPower tells this computer's battery */
+    public BatteryPlugin(EventBus events, String systemBus) {
         this.events = events;
-        this.desktop = desktop;
-        this.notifyLow = notifyLow;
         this.systemBus = systemBus;
     }
 
@@ -117,16 +129,12 @@ public final class BatteryPlugin implements Plugin {
         try {
             now = BatteryState.fromPacket(packet, before);
         } catch (BatteryState.RefusedReport e) {
-            LOG.warn("{}: {} refused: {}; its battery stays as it was", device, BATTERY, e.getMessage());
+            LOG.warn("{}: refused {}: {}; its battery stays as it was", device, BATTERY, e.getMessage());
             return;
         }
         if (now.low() && !before.low()) {
             LOG.info("{}: battery low ({} %)", device, now.charge());
-            if (notifyLow) {
-                onWorker(() -> showLow(device, now));
-            }
-        } else if (before.low() && !now.low()) {
-            onWorker(() -> closeLow(device));
+            events.publish(new BatteryLow(device.id(), now.charge()));
         }
         update(device, now);
     }
@@ -156,22 +164,6 @@ public final class BatteryPlugin implements Plugin {
         BatteryState before = states.put(device.id(), now);
         if (!now.equals(before == null ? BatteryState.UNKNOWN : before)) {
             events.publish(new BatteryChanged(device.id(), now));
-        }
-    }
-
-    private void showLow(Device device, BatteryState state) {
-        String body = state.known() ? state.charge() + " % left." : "Its battery is almost empty.";
-        int shown = desktop.show(DesktopNotifier.Notice.of(device.name(), device.name() + ": battery low",
-                body + " Time to plug it in."));
-        if (shown != 0) {
-            lowNotices.put(device.id(), shown);
-        }
-    }
-
-    private void closeLow(Device device) {
-        Integer shown = lowNotices.remove(device.id());
-        if (shown != null) {
-            desktop.close(shown);
         }
     }
 

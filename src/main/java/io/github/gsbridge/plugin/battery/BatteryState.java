@@ -2,8 +2,6 @@ package io.github.gsbridge.plugin.battery;
 
 import io.github.gsbridge.wire.Packet;
 
-import java.util.OptionalLong;
-
 /**
  * A battery as {@code kdeconnect.battery} describes it.
  *
@@ -48,35 +46,20 @@ public record BatteryState(int charge, boolean charging, boolean low) {
     /**
      * What a device's packet says, given what it said {@code before}. Missing fields take
      * kdeconnect-kde's defaults (charge unknown, not charging, no event); a field of the wrong type
-     * or a charge outside 0-100 refuses the whole packet, so no property ever shows a made-up value.
+     * is the packet's {@link io.github.gsbridge.wire.PacketFieldException}, and a charge outside
+     * 0-100 refuses it too, so no property ever shows a made-up value.
      */
     static BatteryState fromPacket(Packet packet, BatteryState before) throws RefusedReport {
-        int charge = UNKNOWN_CHARGE;
-        if (packet.body().has("currentCharge")) {
-            OptionalLong number = packet.wholeNumber("currentCharge");
-            if (number.isEmpty()) {
-                throw new RefusedReport("currentCharge " + packet.body().get("currentCharge") + " is not a whole number");
-            }
-            long value = number.getAsLong();
-            if (value != UNKNOWN_CHARGE && (value < 0 || value > 100)) {
-                throw new RefusedReport("currentCharge " + value + " is outside 0-100 (and not -1, unknown)");
-            }
-            charge = (int) value;
+        long charge = packet.wholeNumber("currentCharge").orElse(UNKNOWN_CHARGE);
+        if (charge != UNKNOWN_CHARGE && (charge < 0 || charge > 100)) {
+            throw new RefusedReport("currentCharge " + charge + " is outside 0-100 (and not -1, unknown)");
         }
-        boolean charging = false;
-        if (packet.body().has("isCharging")) {
-            charging = packet.bool("isCharging").orElseThrow(() -> new RefusedReport(
-                    "isCharging " + packet.body().get("isCharging") + " is not true or false"));
-        }
-        long threshold = 0;
-        if (packet.body().has("thresholdEvent")) {
-            threshold = packet.wholeNumber("thresholdEvent").orElseThrow(() -> new RefusedReport(
-                    "thresholdEvent " + packet.body().get("thresholdEvent") + " is not a whole number"));
-        }
+        boolean charging = packet.bool("isCharging").orElse(false);
+        long threshold = packet.wholeNumber("thresholdEvent").orElse(0);
         // Android says "low" once, in the packet that crosses its threshold; the next one says
         // nothing. The state lasts until the device is plugged in.
         boolean low = !charging && (threshold == THRESHOLD_LOW || before.low());
-        return new BatteryState(charge, charging, low);
+        return new BatteryState((int) charge, charging, low);
     }
 
     /** Why a device's battery packet was not taken. */

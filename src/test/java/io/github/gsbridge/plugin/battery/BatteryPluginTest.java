@@ -2,16 +2,15 @@ package io.github.gsbridge.plugin.battery;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.gsbridge.desktop.DesktopNotifier;
+import io.github.gsbridge.desktop.DesktopFace;
+import io.github.gsbridge.desktop.DesktopLauncher;
 import io.github.gsbridge.desktop.FreedesktopNotifier;
 import io.github.gsbridge.desktop.NotificationKind;
-import io.github.gsbridge.plugin.PluginContext;
 import io.github.gsbridge.testsupport.LogCapture;
 import io.github.gsbridge.testsupport.LoopbackPhone;
 import io.github.gsbridge.testsupport.NotificationServer;
 import io.github.gsbridge.testsupport.PrivateBus;
 import io.github.gsbridge.testsupport.UpowerOnUmockdev;
-import io.github.gsbridge.transfer.Transfers;
 import io.github.gsbridge.wire.Packet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,8 +36,8 @@ class BatteryPluginTest {
     @TempDir
     Path dir;
 
-    private LoopbackPhone phone(DesktopNotifier desktop, String systemBus, Set<String> phoneTakes) throws Exception {
-        return LoopbackPhone.start(dir, events -> List.of(new BatteryPlugin(events, desktop, true, systemBus)),
+    private LoopbackPhone phone(String systemBus, Set<String> phoneTakes) throws Exception {
+        return LoopbackPhone.start(dir, events -> List.of(new BatteryPlugin(events, systemBus)),
                 phoneTakes, Set.of(BatteryPlugin.BATTERY));
     }
 
@@ -59,7 +58,7 @@ class BatteryPluginTest {
 
     @Test
     void thePhonesReportIsItsBatteryUntilItDisconnects() throws Exception {
-        try (LoopbackPhone phone = phone(DesktopNotifier.none(), NO_SYSTEM_BUS, Set.of(BatteryPlugin.BATTERY))) {
+        try (LoopbackPhone phone = phone(NO_SYSTEM_BUS, Set.of(BatteryPlugin.BATTERY))) {
             assertEquals(BatteryState.UNKNOWN, plugin(phone).state(phone.peerId()));
             reported(phone, "{\"currentCharge\":80,\"isCharging\":true,\"thresholdEvent\":0}",
                     new BatteryState(80, true, false));
@@ -74,7 +73,7 @@ class BatteryPluginTest {
     @Test
     void hostileLevelsAreRefusedWithTheDeviceTheTypeAndTheReason() throws Exception {
         try (LogCapture log = LogCapture.start();
-             LoopbackPhone phone = phone(DesktopNotifier.none(), NO_SYSTEM_BUS, Set.of(BatteryPlugin.BATTERY))) {
+             LoopbackPhone phone = phone(NO_SYSTEM_BUS, Set.of(BatteryPlugin.BATTERY))) {
             BatteryState fifty = reported(phone, "{\"currentCharge\":50,\"isCharging\":false}",
                     new BatteryState(50, false, false));
             List<String> hostile = List.of("{\"currentCharge\":-5}", "{\"currentCharge\":1000}",
@@ -83,11 +82,12 @@ class BatteryPluginTest {
             for (String body : hostile) {
                 report(phone, body);
             }
-            log.await(WAIT, phone.peerId(), "kdeconnect.battery refused: currentCharge -5 is outside 0-100");
-            log.await(WAIT, phone.peerId(), "kdeconnect.battery refused: currentCharge 1000 is outside 0-100");
-            log.await(WAIT, phone.peerId(), "kdeconnect.battery refused: currentCharge \"eighty\" is not a whole number");
-            log.await(WAIT, phone.peerId(), "kdeconnect.battery refused: isCharging \"yes\" is not true or false");
-            log.await(WAIT, phone.peerId(), "kdeconnect.battery refused: currentCharge [1] is not a whole number");
+            log.await(WAIT, phone.peerId(), "refused kdeconnect.battery: currentCharge -5 is outside 0-100");
+            log.await(WAIT, phone.peerId(), "refused kdeconnect.battery: currentCharge 1000 is outside 0-100");
+            log.await(WAIT, phone.peerId(), "refused kdeconnect.battery: currentCharge is not a whole number of 64 bits: "
+                    + "\"eighty\"");
+            log.await(WAIT, phone.peerId(), "refused kdeconnect.battery: isCharging is not a boolean: \"yes\"");
+            log.await(WAIT, phone.peerId(), "refused kdeconnect.battery: currentCharge is not a whole number of 64 bits: [1]");
             assertEquals(fifty, plugin(phone).state(phone.peerId()));
             assertEquals(1, phone.events().all(BatteryPlugin.BatteryChanged.class).size());
             // The daemon goes on: the next good report counts.
@@ -96,11 +96,13 @@ class BatteryPluginTest {
     }
 
     @Test
-    void aLowBatteryIsShownOnTheDesktopOnceAndWithdrawnWhenThePhoneIsPluggedIn() throws Exception {
+    void aLowBatteryIsShownOnTheDesktopOncePerTimeItRunsLow() throws Exception {
         try (PrivateBus session = PrivateBus.start(dir.resolve("session"));
              NotificationServer server = NotificationServer.start(session.address(), List.of("body"));
              FreedesktopNotifier desktop = new FreedesktopNotifier(session.address());
-             LoopbackPhone phone = phone(desktop, NO_SYSTEM_BUS, Set.of(BatteryPlugin.BATTERY))) {
+             LoopbackPhone phone = phone(NO_SYSTEM_BUS, Set.of(BatteryPlugin.BATTERY));
+             DesktopFace face = new DesktopFace(desktop, new DesktopLauncher(Map.of()), phone.daemon().events(),
+                     phone.daemon().devices()::find, EnumSet.allOf(NotificationKind.class))) {
             reported(phone, "{\"currentCharge\":16,\"isCharging\":false,\"thresholdEvent\":0}",
                     new BatteryState(16, false, false));
             reported(phone, "{\"currentCharge\":15,\"isCharging\":false,\"thresholdEvent\":1}",
@@ -111,37 +113,20 @@ class BatteryPluginTest {
             // Android's next report says nothing of the threshold: still low, and no second notice.
             reported(phone, "{\"currentCharge\":14,\"isCharging\":false,\"thresholdEvent\":0}",
                     new BatteryState(14, false, true));
+            assertEquals(1, phone.events().all(BatteryPlugin.BatteryLow.class).size());
+            // Plugged in, then low again: a new notice.
             reported(phone, "{\"currentCharge\":14,\"isCharging\":true,\"thresholdEvent\":0}",
                     new BatteryState(14, true, false));
-            NotificationServer.Call closed = server.await(call -> call.member().equals("CloseNotification"), WAIT);
-            assertEquals(shown.id(), closed.id());
-            assertEquals(1, server.calls().stream().filter(call -> call.member().equals("Notify")).count(),
-                    server.calls().toString());
-        }
-    }
-
-    @Test
-    void noNoticeWhenTheUserSwitchedBatteryNoticesOff() throws Exception {
-        // As "gsbridge daemon --no-notify battery" leaves the kinds.
-        Set<NotificationKind> wanted = EnumSet.complementOf(EnumSet.of(NotificationKind.BATTERY));
-        try (PrivateBus session = PrivateBus.start(dir.resolve("session"));
-             NotificationServer server = NotificationServer.start(session.address(), List.of("body"));
-             FreedesktopNotifier desktop = new FreedesktopNotifier(session.address());
-             LoopbackPhone phone = LoopbackPhone.start(dir, events -> List.of(new BatteryModule().create(
-                     new PluginContext(events, new Transfers(events), desktop, wanted,
-                             Map.of("DBUS_SYSTEM_BUS_ADDRESS", NO_SYSTEM_BUS), dir.resolve("config"),
-                             Optional.empty()))), Set.of(BatteryPlugin.BATTERY), Set.of(BatteryPlugin.BATTERY))) {
-            reported(phone, "{\"currentCharge\":5,\"isCharging\":false,\"thresholdEvent\":1}",
-                    new BatteryState(5, false, true));
-            // The plugin's desktop calls and UPower's share one thread: past this, none is pending.
-            plugin(phone).computerBattery();
-            assertEquals(List.of(), server.calls());
+            reported(phone, "{\"currentCharge\":13,\"isCharging\":false,\"thresholdEvent\":1}",
+                    new BatteryState(13, false, true));
+            assertEquals(2, phone.events().all(BatteryPlugin.BatteryLow.class).size());
+            server.await(call -> call.member().equals("Notify") && call.body().startsWith("13 %"), WAIT);
         }
     }
 
     @Test
     void peersThatStillAnswerRequestsAreAskedOnConnect() throws Exception {
-        try (LoopbackPhone phone = phone(DesktopNotifier.none(), NO_SYSTEM_BUS,
+        try (LoopbackPhone phone = phone(NO_SYSTEM_BUS,
                 Set.of(BatteryPlugin.BATTERY, BatteryPlugin.REQUEST))) {
             Packet request = phone.peer().awaitPacket(p -> p.isType(BatteryPlugin.REQUEST), WAIT);
             assertEquals(Optional.of(true), request.bool("request"));
@@ -151,7 +136,7 @@ class BatteryPluginTest {
     @Test
     void ourBatteryGoesToThePhoneAsUpowerReportsItAndChanges() throws Exception {
         try (UpowerOnUmockdev upower = UpowerOnUmockdev.laptop(dir.resolve("upower"), 12, "Discharging");
-             LoopbackPhone phone = phone(DesktopNotifier.none(), upower.systemBusAddress(),
+             LoopbackPhone phone = phone(upower.systemBusAddress(),
                      Set.of(BatteryPlugin.BATTERY))) {
             Packet first = phone.peer().awaitPacket(p -> p.isType(BatteryPlugin.BATTERY), WAIT);
             assertEquals(JSON.readTree("{\"currentCharge\":12,\"isCharging\":false,\"thresholdEvent\":1}"), first.body());
@@ -179,7 +164,7 @@ class BatteryPluginTest {
     void aComputerWithoutBatterySendsNoneAndSaysSoOnce() throws Exception {
         try (LogCapture log = LogCapture.start();
              UpowerOnUmockdev upower = UpowerOnUmockdev.desktop(dir.resolve("upower"));
-             LoopbackPhone phone = phone(DesktopNotifier.none(), upower.systemBusAddress(),
+             LoopbackPhone phone = phone(upower.systemBusAddress(),
                      Set.of(BatteryPlugin.BATTERY, PING))) {
             assertNothingSentAndSaidOnce(log, phone, "this computer has no battery (UPower shows none)");
         }
@@ -189,7 +174,7 @@ class BatteryPluginTest {
     void aComputerWithoutUpowerSendsNoneAndSaysSoOnce() throws Exception {
         try (LogCapture log = LogCapture.start();
              PrivateBus systemBus = PrivateBus.startSystem(dir.resolve("system-bus"), List.of());
-             LoopbackPhone phone = phone(DesktopNotifier.none(), systemBus.address(),
+             LoopbackPhone phone = phone(systemBus.address(),
                      Set.of(BatteryPlugin.BATTERY, PING))) {
             assertNothingSentAndSaidOnce(log, phone,
                     "this computer's battery is not sent to devices: UPower does not answer on the system bus");
@@ -199,7 +184,7 @@ class BatteryPluginTest {
     @Test
     void aComputerWithoutSystemBusSendsNoneAndSaysSoOnce() throws Exception {
         try (LogCapture log = LogCapture.start();
-             LoopbackPhone phone = phone(DesktopNotifier.none(), NO_SYSTEM_BUS, Set.of(BatteryPlugin.BATTERY, PING))) {
+             LoopbackPhone phone = phone(NO_SYSTEM_BUS, Set.of(BatteryPlugin.BATTERY, PING))) {
             assertNothingSentAndSaidOnce(log, phone, "this computer's battery is not sent to devices: no system bus at "
                     + NO_SYSTEM_BUS);
         }

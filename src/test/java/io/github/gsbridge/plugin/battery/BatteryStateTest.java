@@ -3,6 +3,7 @@ package io.github.gsbridge.plugin.battery;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.gsbridge.wire.Packet;
+import io.github.gsbridge.wire.PacketFieldException;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,23 +34,34 @@ class BatteryStateTest {
     @Test
     void missingFieldsTakeKdeConnectsDefaults() throws Exception {
         assertEquals(BatteryState.UNKNOWN, parse("{}", BatteryState.UNKNOWN));
+        assertEquals(BatteryState.UNKNOWN, parse("{\"currentCharge\":null}", BatteryState.UNKNOWN));
         assertEquals(new BatteryState(-1, true, false), parse("{\"isCharging\":true,\"currentCharge\":-1}",
                 BatteryState.UNKNOWN));
     }
 
     @Test
-    void levelsOutsideZeroToHundredAndWrongTypesAreRefusedWithTheReason() {
+    void levelsOutsideZeroToHundredAreRefusedWithTheReason() {
         assertEquals("currentCharge -5 is outside 0-100 (and not -1, unknown)", refusal("{\"currentCharge\":-5}"));
         assertEquals("currentCharge 1000 is outside 0-100 (and not -1, unknown)", refusal("{\"currentCharge\":1000}"));
         assertEquals("currentCharge 101 is outside 0-100 (and not -1, unknown)", refusal("{\"currentCharge\":\"101\"}"));
-        assertEquals("currentCharge \"eighty\" is not a whole number", refusal("{\"currentCharge\":\"eighty\"}"));
-        assertEquals("currentCharge 80.5 is not a whole number", refusal("{\"currentCharge\":80.5}"));
-        assertEquals("currentCharge null is not a whole number", refusal("{\"currentCharge\":null}"));
-        assertEquals("currentCharge 99999999999999999999 is not a whole number",
-                refusal("{\"currentCharge\":99999999999999999999}"));
-        assertEquals("isCharging \"yes\" is not true or false", refusal("{\"currentCharge\":50,\"isCharging\":\"yes\"}"));
-        assertEquals("thresholdEvent \"low\" is not a whole number",
-                refusal("{\"currentCharge\":50,\"thresholdEvent\":\"low\"}"));
+    }
+
+    @Test
+    void fieldsOfTheWrongTypeRefuseThePacket() {
+        assertEquals("kdeconnect.battery: currentCharge is not a whole number of 64 bits: \"eighty\"",
+                wrongType("{\"currentCharge\":\"eighty\"}"));
+        assertEquals("kdeconnect.battery: currentCharge is not a whole number of 64 bits: 80.5",
+                wrongType("{\"currentCharge\":80.5}"));
+        assertEquals("kdeconnect.battery: currentCharge is not a whole number of 64 bits: 99999999999999999999",
+                wrongType("{\"currentCharge\":99999999999999999999}"));
+        assertEquals("kdeconnect.battery: isCharging is not a boolean: \"yes\"",
+                wrongType("{\"currentCharge\":50,\"isCharging\":\"yes\"}"));
+        assertEquals("kdeconnect.battery: thresholdEvent is not a whole number of 64 bits: \"low\"",
+                wrongType("{\"currentCharge\":50,\"thresholdEvent\":\"low\"}"));
+    }
+
+    private static String wrongType(String body) {
+        return assertThrows(PacketFieldException.class, () -> parse(body, BatteryState.UNKNOWN)).getMessage();
     }
 
     @Test
@@ -81,6 +93,13 @@ class BatteryStateTest {
         assertEquals(new BatteryState(12, true, false), BatteryState.ofComputer(12.0, true, false));
         // Fully charged, or pending: neither charging nor discharging.
         assertEquals(new BatteryState(100, false, false), BatteryState.ofComputer(100.0, false, false));
+    }
+
+    @Test
+    void aLowBatteryNoticeIsOfTheBatteryKind() {
+        assertEquals(io.github.gsbridge.desktop.NotificationKind.BATTERY, new BatteryPlugin.BatteryLow("x", 9).kind());
+        assertEquals("Pixel: battery low", new BatteryPlugin.BatteryLow("x", 9).title("Pixel"));
+        assertEquals("Its battery is almost empty. Time to plug it in.", new BatteryPlugin.BatteryLow("x", -1).body());
     }
 
     @Test
