@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,6 +68,18 @@ class DbusIntrospectionTest {
         return InterfaceModel.parse(Files.readString(Path.of("dbus", name)));
     }
 
+    /** Every plugin's own interface, from the files beside them: beta has every plugin, so its object has them all. */
+    private static Map<String, SortedSet<String>> pluginInterfaces() throws Exception {
+        Map<String, SortedSet<String>> all = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(Path.of("src/main/resources/io/github/gsbridge/plugin"))) {
+            for (Path xml : files.filter(f -> f.getFileName().toString().matches("io\\.github\\.gsbridge\\..+\\.xml"))
+                    .toList()) {
+                all.putAll(InterfaceModel.parse(Files.readString(xml)));
+            }
+        }
+        return all;
+    }
+
     private Map<String, SortedSet<String>> exported(String path) throws Exception {
         Map<String, SortedSet<String>> interfaces = InterfaceModel.parse(
                 fixture.gdbus.introspectXml(DbusService.BUS_NAME, path));
@@ -83,7 +96,9 @@ class DbusIntrospectionTest {
         Transfer transfer = transferTo(beta);
 
         assertEquals(file("io.github.gsbridge.Manager1.xml"), exported(DbusService.MANAGER_PATH));
-        assertEquals(file("io.github.gsbridge.Device1.xml"), exported(DbusService.devicePath(beta.id())));
+        Map<String, SortedSet<String>> device = new TreeMap<>(file("io.github.gsbridge.Device1.xml"));
+        device.putAll(pluginInterfaces());
+        assertEquals(device, exported(DbusService.devicePath(beta.id())));
         assertEquals(file("io.github.gsbridge.Transfer1.xml"), exported(DbusService.transferPath(transfer.id())));
     }
 
