@@ -63,6 +63,11 @@ final class BusClient implements DaemonClient, AutoCloseable {
     }
 
     @Override
+    public String busName() {
+        return DbusService.BUS_NAME;
+    }
+
+    @Override
     public <T extends DBusInterface> T remote(String path, Class<T> type) throws CommandFailure {
         try {
             return connection.getRemoteObject(DbusService.BUS_NAME, path, type);

@@ -81,6 +81,14 @@ public final class GsconnectSettings {
         return sections.getOrDefault(deviceSection(deviceId), Map.of());
     }
 
+    /**
+     * Every key set for one of a device's plugins (GSConnect's {@code device/<id>/plugin/<plugin>/}),
+     * empty if none, values as {@link GVariantText#parse} returns them.
+     */
+    public Map<String, Object> pluginKeys(String deviceId, String plugin) {
+        return sections.getOrDefault(deviceSection(deviceId) + "/plugin/" + plugin, Map.of());
+    }
+
     private static String deviceSection(String deviceId) {
         return "device/" + deviceId;
     }

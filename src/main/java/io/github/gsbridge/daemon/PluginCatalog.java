@@ -2,6 +2,7 @@ package io.github.gsbridge.daemon;
 
 import io.github.gsbridge.plugin.PluginModule;
 import io.github.gsbridge.plugin.battery.BatteryModule;
+import io.github.gsbridge.plugin.clipboard.ClipboardModule;
 import io.github.gsbridge.plugin.findmyphone.FindMyPhoneModule;
 import io.github.gsbridge.plugin.notification.NotificationModule;
 import io.github.gsbridge.plugin.ping.PingModule;
@@ -21,5 +22,6 @@ public final class PluginCatalog {
             new NotificationModule(),
             new PingModule(),
             new FindMyPhoneModule(),
+            new ClipboardModule(),
             new BatteryModule());
 }

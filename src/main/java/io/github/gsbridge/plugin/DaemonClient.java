@@ -13,6 +13,9 @@ public interface DaemonClient {
 
     DBusConnection connection();
 
+    /** The daemon's well-known name on the bus: a command that waits for signals notices it going away. */
+    String busName();
+
     <T extends DBusInterface> T remote(String path, Class<T> type) throws CommandFailure;
 
     Map<String, Variant<?>> properties(String path, String interfaceName) throws CommandFailure;

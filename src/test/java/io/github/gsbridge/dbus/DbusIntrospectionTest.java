@@ -1,6 +1,8 @@
 package io.github.gsbridge.dbus;
 
 import io.github.gsbridge.transfer.Transfer1;
+import io.github.gsbridge.plugin.BusInterface;
+import io.github.gsbridge.plugin.DeviceRef;
 import io.github.gsbridge.plugin.findmyphone.FindMyPhoneDevice1;
 import io.github.gsbridge.plugin.notification.NotificationDevice1;
 import io.github.gsbridge.plugin.ping.PingDevice1;
@@ -28,9 +30,9 @@ import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -68,18 +70,6 @@ class DbusIntrospectionTest {
         return InterfaceModel.parse(Files.readString(Path.of("dbus", name)));
     }
 
-    /** Every plugin's own interface, from the files beside them: beta has every plugin, so its object has them all. */
-    private static Map<String, SortedSet<String>> pluginInterfaces() throws Exception {
-        Map<String, SortedSet<String>> all = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(Path.of("src/main/resources/io/github/gsbridge/plugin"))) {
-            for (Path xml : files.filter(f -> f.getFileName().toString().matches("io\\.github\\.gsbridge\\..+\\.xml"))
-                    .toList()) {
-                all.putAll(InterfaceModel.parse(Files.readString(xml)));
-            }
-        }
-        return all;
-    }
-
     private Map<String, SortedSet<String>> exported(String path) throws Exception {
         Map<String, SortedSet<String>> interfaces = InterfaceModel.parse(
                 fixture.gdbus.introspectXml(DbusService.BUS_NAME, path));
@@ -96,8 +86,11 @@ class DbusIntrospectionTest {
         Transfer transfer = transferTo(beta);
 
         assertEquals(file("io.github.gsbridge.Manager1.xml"), exported(DbusService.MANAGER_PATH));
-        Map<String, SortedSet<String>> device = new TreeMap<>(file("io.github.gsbridge.Device1.xml"));
-        device.putAll(pluginInterfaces());
+        Map<String, SortedSet<String>> device = file("io.github.gsbridge.Device1.xml");
+        for (BusInterface own : ownInterfaces()) {
+            // beta runs the same plugins: each plugin's own interface is on its object too.
+            device.putAll(documented(own));
+        }
         assertEquals(device, exported(DbusService.devicePath(beta.id())));
         assertEquals(file("io.github.gsbridge.Transfer1.xml"), exported(DbusService.transferPath(transfer.id())));
     }
@@ -118,6 +111,51 @@ class DbusIntrospectionTest {
         assertEquals(file("io.github.gsbridge.Transfer1.xml"), javaModel(Transfer1.class));
     }
 
+    @Test
+    void everyPluginsOwnInterfaceMatchesItsXml() throws Exception {
+        List<BusInterface> own = ownInterfaces();
+        assertFalse(own.isEmpty(), "no plugin has an interface of its own");
+        for (BusInterface part : own) {
+            Map<String, SortedSet<String>> documented = documented(part);
+            assertEquals(documented, javaModel(documented, part.type()), part.documentation());
+        }
+    }
+
+    /** The versioned interfaces the daemon's plugins add to device objects. */
+    private List<BusInterface> ownInterfaces() {
+        DeviceRef nowhere = new DeviceRef() {
+            @Override
+            public String id() {
+                return "0";
+            }
+
+            @Override
+            public String path() {
+                return DbusService.devicePath("0");
+            }
+
+            @Override
+            public <T> T call(String doing, Call<T> action) {
+                throw new UnsupportedOperationException(doing);
+            }
+
+            @Override
+            public String exportTransfer(io.github.gsbridge.transfer.Transfer transfer) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        return fixture.alpha.daemon().plugins().all().stream()
+                .flatMap(plugin -> plugin.busSurface(nowhere).interfaces().stream())
+                .filter(BusInterface::whenApplicable).toList();
+    }
+
+    private static Map<String, SortedSet<String>> documented(BusInterface part) throws Exception {
+        try (var in = part.type().getResourceAsStream(part.documentation())) {
+            assertTrue(in != null, part.documentation() + " is not beside " + part.type().getName());
+            return InterfaceModel.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
     /**
      * What dbus-java dispatches on: method names and in/out types from the Java interfaces,
      * signal types from the signal classes' constructors. Argument names and properties come from
@@ -129,6 +167,11 @@ class DbusIntrospectionTest {
                 file("io.github.gsbridge.Device1.xml"), file("io.github.gsbridge.Transfer1.xml"))) {
             fromXml.putAll(part);
         }
+        return javaModel(fromXml, types);
+    }
+
+    /** As above, with the argument names and properties from {@code fromXml}. */
+    private Map<String, SortedSet<String>> javaModel(Map<String, SortedSet<String>> fromXml, Class<?>... types) {
         Map<String, SortedSet<String>> model = new TreeMap<>();
         for (Class<?> type : types) {
             String name = type.getAnnotation(org.freedesktop.dbus.annotations.DBusInterfaceName.class).value();

@@ -16,6 +16,7 @@ import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceException;
 import io.github.gsbridge.event.Event;
 import io.github.gsbridge.logging.EscapingServiceProvider;
+import io.github.gsbridge.plugin.clipboard.ClipboardPlugin;
 import io.github.gsbridge.plugin.findmyphone.FindMyPhonePlugin;
 import io.github.gsbridge.plugin.notification.NotificationPlugin;
 import io.github.gsbridge.plugin.ping.PingPlugin;
@@ -182,6 +183,7 @@ public final class DaemonDriver {
             case "notifications" -> {
                 return JSON.valueToTree(daemon.plugins().get(NotificationPlugin.class).list(device(daemon, words).id()));
             }
+            case "clipboard" -> daemon.plugins().get(ClipboardPlugin.class).send(device(daemon, words), argument(words));
             case "ring" -> daemon.plugins().get(FindMyPhonePlugin.class).ring(device(daemon, words));
             case "pair" -> device(daemon, words).requestPair();
             case "accept" -> device(daemon, words).acceptPair();

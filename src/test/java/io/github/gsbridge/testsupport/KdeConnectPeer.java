@@ -69,6 +69,7 @@ public final class KdeConnectPeer implements AutoCloseable {
     private final String loggingRules;
     private final KdeConnectVersion version;
     private final String systemBus;
+    private final String display;
     private final Path home;
     private final Path configDir;
     private final Path runtimeDir;
@@ -85,6 +86,7 @@ public final class KdeConnectPeer implements AutoCloseable {
         this.loggingRules = b.loggingRules;
         this.version = b.version;
         this.systemBus = b.systemBus;
+        this.display = b.display;
         this.home = dir.resolve("home");
         this.configDir = home.resolve(".config");
         this.runtimeDir = dir.resolve("run");
@@ -112,6 +114,7 @@ public final class KdeConnectPeer implements AutoCloseable {
         private String loggingRules = "kdeconnect.*=true";
         private KdeConnectVersion version = KdeConnectVersion.V22_12;
         private String systemBus;
+        private String display;
 
         private Builder(Path dir, NamespacePair pair, String namespace) {
             this.dir = dir;
@@ -168,6 +171,15 @@ public final class KdeConnectPeer implements AutoCloseable {
         /** Which release runs (default 22.12). */
         public Builder version(KdeConnectVersion version) {
             this.version = version;
+            return this;
+        }
+
+        /**
+         * Runs on this X display ({@code DISPLAY}, Qt's xcb platform) instead of offscreen: the
+         * clipboard plugin then uses the display's clipboard, which a test reads and sets with xclip.
+         */
+        public Builder display(String display) {
+            this.display = display;
             return this;
         }
 
@@ -247,7 +259,12 @@ public final class KdeConnectPeer implements AutoCloseable {
         if (systemBus != null) {
             env.put("DBUS_SYSTEM_BUS_ADDRESS", systemBus);
         }
-        env.put("QT_QPA_PLATFORM", "offscreen");
+        if (display == null) {
+            env.put("QT_QPA_PLATFORM", "offscreen");
+        } else {
+            env.put("QT_QPA_PLATFORM", "xcb");
+            env.put("DISPLAY", display);
+        }
         env.put("QT_LOGGING_RULES", loggingRules);
         // Timestamps line its log up with gsbridge's; the category prefix stays as without a pattern.
         env.put("QT_MESSAGE_PATTERN", "%{time hh:mm:ss.zzz} %{if-category}%{category}: %{endif}%{message}");

@@ -7,7 +7,6 @@ import io.github.gsbridge.plugin.PluginContext;
 import io.github.gsbridge.plugin.PluginModule;
 import io.github.gsbridge.plugin.WatchFormat;
 import io.github.gsbridge.desktop.NotificationKind;
-import org.freedesktop.dbus.messages.DBusSignal;
 import org.freedesktop.dbus.types.Variant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -134,38 +133,14 @@ public final class NotificationModule implements PluginModule {
 
     @Override
     public WatchFormat watch() {
-        return new WatchFormat() {
-            @Override
-            public List<Class<? extends DBusSignal>> signals() {
-                return List.of(NotificationDevice1.NotificationPosted.class, NotificationDevice1.NotificationRemoved.class);
-            }
-
-            @Override
-            public Optional<Map<String, Object>> describe(DBusSignal signal) {
-                Map<String, Object> event = new LinkedHashMap<>();
-                if (signal instanceof NotificationDevice1.NotificationPosted s) {
-                    event.put("event", "NotificationPosted");
-                    event.put("id", s.id);
-                    event.put("notification", Plain.of(s.notification));
-                } else if (signal instanceof NotificationDevice1.NotificationRemoved s) {
-                    event.put("event", "NotificationRemoved");
-                    event.put("id", s.id);
-                } else {
-                    return Optional.empty();
-                }
-                return Optional.of(event);
-            }
-
-            @Override
-            public Optional<String> sentence(String who, Map<String, Object> event) {
-                return Optional.ofNullable(switch (String.valueOf(event.get("event"))) {
-                    case "NotificationPosted" -> who + " shows a notification " + event.get("id") + ": "
-                            + describeNotification(event.get("notification"));
-                    case "NotificationRemoved" -> who + " removed its notification " + event.get("id");
-                    default -> null;
-                });
-            }
-        };
+        return WatchFormat.of(List.of(
+                WatchFormat.line(NotificationDevice1.NotificationPosted.class,
+                        posted -> WatchFormat.fields("id", posted.id, "notification", Plain.of(posted.notification)),
+                        (who, event) -> who + " shows a notification " + event.get("id") + ": "
+                                + describeNotification(event.get("notification"))),
+                WatchFormat.line(NotificationDevice1.NotificationRemoved.class,
+                        removed -> WatchFormat.fields("id", removed.id),
+                        (who, event) -> who + " removed its notification " + event.get("id"))));
     }
 
     private static String describeNotification(Object notification) {

@@ -1,11 +1,10 @@
 package io.github.gsbridge.plugin.notification;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gsbridge.wire.Packet;
+import io.github.gsbridge.wire.PacketFieldException;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -126,26 +125,31 @@ public final class NotificationPackets {
      * wrong type refuses the packet, since guessing could show something the device never said.
      */
     static Received parse(Packet packet) throws Refused {
-        JsonNode body = packet.body();
-        String id = identifier(body, "id").orElseThrow(() -> new Refused("no id"));
-        if (id.isEmpty()) {
-            throw new Refused("empty id");
+        try {
+            String id = identifier(packet, "id").orElseThrow(() -> new Refused("no id"));
+            if (id.isEmpty()) {
+                throw new Refused("empty id");
+            }
+            if (packet.bool("isCancel").orElse(false)) {
+                return new Cancelled(id);
+            }
+            String appName = cut(packet.text("appName").orElse(""), MAX_APP_NAME);
+            String title = cut(packet.text("title").orElse(""), MAX_TITLE);
+            String text = cut(packet.text("text").orElse(""), MAX_TEXT);
+            Optional<String> ticker = packet.text("ticker").map(t -> cut(t, MAX_TEXT));
+            if (title.isEmpty() && text.isEmpty()) {
+                title = cut(ticker.orElse(""), MAX_TITLE);
+            }
+            // Android sends the time as a string of digits, others as a number.
+            DeviceNotification notification = new DeviceNotification(id, appName, title, text,
+                    ticker.orElse(cut(ticker(title, text), MAX_TEXT)), packet.bool("isClearable").orElse(false),
+                    packet.wholeNumber("time").orElse(0), actions(packet),
+                    identifier(packet, "requestReplyId").filter(replyId -> !replyId.isEmpty()));
+            return new Posted(notification, packet.bool("silent").orElse(false),
+                    packet.text("payloadHash").filter(hash -> hash.length() <= MAX_HASH));
+        } catch (PacketFieldException e) {
+            throw new Refused(e.reason());
         }
-        if (bool(body, "isCancel").orElse(false)) {
-            return new Cancelled(id);
-        }
-        String appName = cut(string(body, "appName").orElse(""), MAX_APP_NAME);
-        String title = cut(string(body, "title").orElse(""), MAX_TITLE);
-        String text = cut(string(body, "text").orElse(""), MAX_TEXT);
-        Optional<String> ticker = string(body, "ticker").map(t -> cut(t, MAX_TEXT));
-        if (title.isEmpty() && text.isEmpty()) {
-            title = cut(ticker.orElse(""), MAX_TITLE);
-        }
-        DeviceNotification notification = new DeviceNotification(id, appName, title, text,
-                ticker.orElse(cut(ticker(title, text), MAX_TEXT)), bool(body, "isClearable").orElse(false),
-                time(body), actions(body), identifier(body, "requestReplyId").filter(replyId -> !replyId.isEmpty()));
-        return new Posted(notification, bool(body, "silent").orElse(false),
-                string(body, "payloadHash").filter(hash -> hash.length() <= MAX_HASH));
     }
 
     /** The UTF-16 units a notification holds: what counts against a device's total. */
@@ -170,82 +174,25 @@ public final class NotificationPackets {
         return text.substring(0, end) + CUT;
     }
 
-    /** A string, or a whole number: kdeconnectd 25.04 numbers the notifications it forwards ("id":0). */
-    private static Optional<String> identifier(JsonNode body, String field) throws Refused {
-        JsonNode node = body.get(field);
-        if (node != null && node.isNumber() && !node.canConvertToExactIntegral()) {
-            throw new Refused(field + " is neither a string nor a whole number: " + node);
-        }
-        Optional<String> value = node != null && node.isNumber() ? Optional.of(node.bigIntegerValue().toString())
-                : string(body, field);
+    /** A string, or a whole number (kdeconnectd 25.04 numbers the notifications it forwards), of bounded length. */
+    private static Optional<String> identifier(Packet packet, String field) throws Refused {
+        Optional<String> value = packet.identifier(field);
         if (value.isPresent() && value.get().length() > MAX_ID) {
             throw new Refused(field + " is longer than " + MAX_ID + " characters");
         }
         return value;
     }
 
-    private static Optional<String> string(JsonNode body, String field) throws Refused {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            return Optional.empty();
+    private static List<String> actions(Packet packet) throws Refused {
+        List<String> actions = packet.texts("actions");
+        if (actions.size() > MAX_ACTIONS) {
+            throw new Refused("more than " + MAX_ACTIONS + " actions");
         }
-        if (!node.isTextual()) {
-            throw new Refused(field + " is not a string: " + node);
-        }
-        return Optional.of(node.asText());
-    }
-
-    private static Optional<Boolean> bool(JsonNode body, String field) throws Refused {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            return Optional.empty();
-        }
-        if (!node.isBoolean()) {
-            throw new Refused(field + " is not a boolean: " + node);
-        }
-        return Optional.of(node.asBoolean());
-    }
-
-    /** Milliseconds since the epoch; Android sends a string of digits, others a number. */
-    private static long time(JsonNode body) throws Refused {
-        JsonNode node = body.get("time");
-        if (node == null || node.isNull()) {
-            return 0;
-        }
-        if (node.isIntegralNumber() && node.canConvertToLong()) {
-            return node.asLong();
-        }
-        if (node.isTextual()) {
-            try {
-                return Long.parseLong(node.asText());
-            } catch (NumberFormatException e) {
-                // refused below, with the value
-            }
-        }
-        throw new Refused("time is not a number of milliseconds: " + node);
-    }
-
-    private static List<String> actions(JsonNode body) throws Refused {
-        JsonNode node = body.get("actions");
-        if (node == null || node.isNull()) {
-            return List.of();
-        }
-        if (!node.isArray()) {
-            throw new Refused("actions is not an array: " + node);
-        }
-        List<String> actions = new ArrayList<>();
-        for (JsonNode action : node) {
-            if (!action.isTextual()) {
-                throw new Refused("actions holds a non-string: " + action);
-            }
-            if (action.asText().length() > MAX_ACTION) {
+        for (String action : actions) {
+            if (action.length() > MAX_ACTION) {
                 throw new Refused("an action is longer than " + MAX_ACTION + " characters");
             }
-            if (actions.size() == MAX_ACTIONS) {
-                throw new Refused("more than " + MAX_ACTIONS + " actions");
-            }
-            actions.add(action.asText());
         }
-        return List.copyOf(actions);
+        return actions;
     }
 }

@@ -1,6 +1,5 @@
 package io.github.gsbridge.plugin.notification;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gsbridge.desktop.DesktopNotifier;
 import io.github.gsbridge.threads.Threads;
 import io.github.gsbridge.device.Device;
@@ -244,18 +243,17 @@ public final class NotificationPlugin implements Plugin {
     }
 
     private void receiveRequest(Device device, Packet packet) {
-        JsonNode body = packet.body();
-        JsonNode cancel = body.get("cancel");
-        if (cancel != null && cancel.isTextual()) {
+        Optional<String> cancel = packet.text("cancel");
+        if (cancel.isPresent()) {
             boolean known;
             synchronized (this) {
-                known = sentTo(device.id()).remove(cancel.asText()) != null;
+                known = sentTo(device.id()).remove(cancel.get()) != null;
             }
-            LOG.info("{}: the user dismissed our notification {}{}", device, cancel.asText(), known ? "" : " (unknown)");
+            LOG.info("{}: the user dismissed our notification {}{}", device, cancel.get(), known ? "" : " (unknown)");
             if (known) {
-                events.publish(new OwnNotificationDismissed(device.id(), cancel.asText()));
+                events.publish(new OwnNotificationDismissed(device.id(), cancel.get()));
             }
-        } else if (body.path("request").asBoolean(false)) {
+        } else if (packet.bool("request").orElse(false)) {
             List<Sent> all;
             synchronized (this) {
                 all = List.copyOf(sentTo(device.id()).values());
@@ -269,7 +267,7 @@ public final class NotificationPlugin implements Plugin {
                 }
             }
         } else {
-            LOG.warn("{}: refused {}: neither a request nor a cancel with an id: {}", device, REQUEST, body);
+            LOG.warn("{}: refused {}: neither a request nor a cancel with an id: {}", device, REQUEST, packet.body());
         }
     }
 

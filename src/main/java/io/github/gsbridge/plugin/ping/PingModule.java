@@ -5,14 +5,10 @@ import io.github.gsbridge.plugin.Plugin;
 import io.github.gsbridge.plugin.PluginContext;
 import io.github.gsbridge.plugin.PluginModule;
 import io.github.gsbridge.plugin.WatchFormat;
-import org.freedesktop.dbus.messages.DBusSignal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /** Ping: {@code gsbridge ping}, Device1.Ping and PingReceived. */
 public final class PingModule implements PluginModule {
@@ -45,31 +41,9 @@ public final class PingModule implements PluginModule {
 
     @Override
     public WatchFormat watch() {
-        return new WatchFormat() {
-            @Override
-            public List<Class<? extends DBusSignal>> signals() {
-                return List.of(PingDevice1.PingReceived.class);
-            }
-
-            @Override
-            public Optional<Map<String, Object>> describe(DBusSignal signal) {
-                if (!(signal instanceof PingDevice1.PingReceived ping)) {
-                    return Optional.empty();
-                }
-                Map<String, Object> event = new LinkedHashMap<>();
-                event.put("event", "PingReceived");
-                event.put("message", ping.message);
-                return Optional.of(event);
-            }
-
-            @Override
-            public Optional<String> sentence(String who, Map<String, Object> event) {
-                if (!"PingReceived".equals(event.get("event"))) {
-                    return Optional.empty();
-                }
-                String message = String.valueOf(event.get("message"));
-                return Optional.of(who + ": ping" + (message.isEmpty() ? "" : " \"" + message + "\""));
-            }
-        };
+        return WatchFormat.of(List.of(WatchFormat.line(PingDevice1.PingReceived.class,
+                ping -> WatchFormat.fields("message", ping.message),
+                (who, event) -> who + ": ping" + (String.valueOf(event.get("message")).isEmpty() ? ""
+                        : " \"" + event.get("message") + "\""))));
     }
 }

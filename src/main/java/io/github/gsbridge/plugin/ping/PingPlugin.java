@@ -67,7 +67,7 @@ public final class PingPlugin implements Plugin {
 
     @Override
     public void handle(Device device, Packet packet) {
-        String text = packet.body().path("message").isTextual() ? packet.body().get("message").asText() : "";
+        String text = packet.text("message").orElse("");
         LOG.info("{}: ping{}", device, text.isEmpty() ? "" : ": " + text);
         events.publish(new PingReceived(device.id(), text));
     }

@@ -1,6 +1,5 @@
 package io.github.gsbridge.plugin.share;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.threads.Threads;
 import io.github.gsbridge.device.DeviceException;
@@ -102,7 +101,11 @@ final class IncomingFiles {
 
     /** A file packet ({@code filename}); the download is queued, never run here. */
     void receive(Device device, Packet packet) {
-        String safeName = SafeFileName.of(packet.body().path("filename").asText(""));
+        // Every field is read before anything changes, so that a mistyped one refuses the packet whole.
+        String name = packet.requireText("filename");
+        String safeName = SafeFileName.of(name);
+        Totals totals = Totals.of(packet);
+        OptionalLong lastModified = packet.wholeNumber("lastModified");
         Share share;
         synchronized (this) {
             share = open.get(device.id());
@@ -117,18 +120,18 @@ final class IncomingFiles {
             share.announced++;
             share.lastActivity = System.nanoTime();
             share.announcedBytes += Math.max(0, packet.payloadSize());
-            applyTotals(share, packet.body());
+            applyTotals(share, totals);
         }
-        if (!safeName.equals(packet.body().path("filename").asText(null))) {
-            LOG.info("{}: {} named {} is saved as '{}'", device, SharePlugin.REQUEST, packet.body().get("filename"),
-                    safeName);
+        if (!safeName.equals(name)) {
+            LOG.info("{}: {} named '{}' is saved as '{}'", device, SharePlugin.REQUEST, name, safeName);
         }
         Share target = share;
-        enqueue(device, () -> download(device, packet, target, safeName), target, safeName);
+        enqueue(device, () -> download(device, packet, target, safeName, lastModified), target, safeName);
     }
 
     /** {@code kdeconnect.share.request.update}: the running share of this device grew. */
     void update(Device device, Packet packet) {
+        Totals totals = Totals.of(packet);
         synchronized (this) {
             Share share = open.get(device.id());
             if (share == null) {
@@ -136,7 +139,7 @@ final class IncomingFiles {
                 return;
             }
             share.lastActivity = System.nanoTime();
-            applyTotals(share, packet.body());
+            applyTotals(share, totals);
         }
     }
 
@@ -151,11 +154,18 @@ final class IncomingFiles {
         }
     }
 
-    private static void applyTotals(Share share, JsonNode body) {
-        int numberOfFiles = body.path("numberOfFiles").asInt(0);
-        share.expected = Math.max(Math.max(share.expected, share.announced), numberOfFiles);
-        long total = body.path("totalPayloadSize").asLong(0);
-        long known = Math.max(total, share.announcedBytes);
+    /** What a share's packets say of the whole share; 0 where they say nothing. */
+    private record Totals(long files, long bytes) {
+        static Totals of(Packet packet) {
+            return new Totals(packet.wholeNumber("numberOfFiles").orElse(0),
+                    packet.wholeNumber("totalPayloadSize").orElse(0));
+        }
+    }
+
+    private static void applyTotals(Share share, Totals totals) {
+        share.expected = (int) Math.min(Integer.MAX_VALUE,
+                Math.max(Math.max(share.expected, share.announced), totals.files()));
+        long known = Math.max(totals.bytes(), share.announcedBytes);
         if (known != share.transfer.bytesTotal()) {
             share.transfer.updateTotal(known);
         }
@@ -202,7 +212,7 @@ final class IncomingFiles {
         }
     }
 
-    private void download(Device device, Packet packet, Share share, String safeName) {
+    private void download(Device device, Packet packet, Share share, String safeName, OptionalLong modified) {
         if (share.transfer.isCancelled()) {
             LOG.info("{}: '{}' not fetched: transfer {} was cancelled", device, safeName, share.transfer.id());
             fileFinished(share, null);
@@ -210,9 +220,7 @@ final class IncomingFiles {
         }
         share.transfer.start();
         long size = packet.payloadSize();
-        JsonNode modified = packet.body().path("lastModified");
-        OptionalLong lastModified = modified.canConvertToLong() && modified.asLong() > 0
-                ? OptionalLong.of(modified.asLong()) : OptionalLong.empty();
+        OptionalLong lastModified = modified.isPresent() && modified.getAsLong() > 0 ? modified : OptionalLong.empty();
         AtomicLong fileBytes = new AtomicLong();
         try {
             if (!downloads.receivesFilesFrom(device.id())) {

@@ -11,17 +11,14 @@ import io.github.gsbridge.plugin.WatchFormat;
 import io.github.gsbridge.transfer.Transfer1;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.freedesktop.dbus.interfaces.Properties;
-import org.freedesktop.dbus.messages.DBusSignal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -185,41 +182,13 @@ public final class ShareModule implements PluginModule {
 
     @Override
     public WatchFormat watch() {
-        return new WatchFormat() {
-            @Override
-            public List<Class<? extends DBusSignal>> signals() {
-                return List.of(ShareDevice1.FileReceived.class, ShareDevice1.UrlReceived.class,
-                        ShareDevice1.TextReceived.class);
-            }
-
-            @Override
-            public Optional<Map<String, Object>> describe(DBusSignal signal) {
-                Map<String, Object> event = new LinkedHashMap<>();
-                if (signal instanceof ShareDevice1.FileReceived s) {
-                    event.put("event", "FileReceived");
-                    event.put("transfer", s.transfer.getPath());
-                    event.put("path", s.file);
-                } else if (signal instanceof ShareDevice1.UrlReceived s) {
-                    event.put("event", "UrlReceived");
-                    event.put("url", s.url);
-                } else if (signal instanceof ShareDevice1.TextReceived s) {
-                    event.put("event", "TextReceived");
-                    event.put("text", s.text);
-                } else {
-                    return Optional.empty();
-                }
-                return Optional.of(event);
-            }
-
-            @Override
-            public Optional<String> sentence(String who, Map<String, Object> event) {
-                return Optional.ofNullable(switch (String.valueOf(event.get("event"))) {
-                    case "FileReceived" -> who + " sent a file: " + event.get("path");
-                    case "UrlReceived" -> who + " sent a link: " + event.get("url");
-                    case "TextReceived" -> who + " sent text: " + event.get("text");
-                    default -> null;
-                });
-            }
-        };
+        return WatchFormat.of(List.of(
+                WatchFormat.line(ShareDevice1.FileReceived.class,
+                        file -> WatchFormat.fields("transfer", file.transfer.getPath(), "path", file.file),
+                        (who, event) -> who + " sent a file: " + event.get("path")),
+                WatchFormat.line(ShareDevice1.UrlReceived.class, url -> WatchFormat.fields("url", url.url),
+                        (who, event) -> who + " sent a link: " + event.get("url")),
+                WatchFormat.line(ShareDevice1.TextReceived.class, text -> WatchFormat.fields("text", text.text),
+                        (who, event) -> who + " sent text: " + event.get("text"))));
     }
 }

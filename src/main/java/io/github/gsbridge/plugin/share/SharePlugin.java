@@ -1,6 +1,5 @@
 package io.github.gsbridge.plugin.share;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gsbridge.desktop.NotificationKind;
 import io.github.gsbridge.desktop.ShownOnDesktop;
 import io.github.gsbridge.device.Device;
@@ -114,23 +113,21 @@ public final class SharePlugin implements Plugin {
             incoming.update(device, packet);
             return;
         }
-        JsonNode body = packet.body();
-        if (body.hasNonNull("filename") && !body.get("filename").isTextual()) {
-            // Made-up names ("12345", "unnamed-file") would save files the device never named.
-            LOG.warn("{}: refused {}: filename is not a string: {}", device, REQUEST, body.get("filename"));
-        } else if (body.hasNonNull("filename")) {
+        // Made-up names ("12345", "unnamed-file") would save files the device never named: a
+        // filename of another type is refused (PacketFieldException), like any mistyped field.
+        if (packet.text("filename").isPresent()) {
             incoming.receive(device, packet);
-        } else if (body.path("url").isTextual()) {
-            String url = body.get("url").asText();
+        } else if (packet.text("url").isPresent()) {
+            String url = packet.text("url").get();
             LOG.info("{}: URL received", device);
             events.publish(new UrlReceived(device.id(), url));
-        } else if (body.path("text").isTextual()) {
-            String text = body.get("text").asText();
+        } else if (packet.text("text").isPresent()) {
+            String text = packet.text("text").get();
             LOG.info("{}: text received ({} characters)", device, text.length());
             events.publish(new TextReceived(device.id(), text));
         } else {
             List<String> keys = new ArrayList<>();
-            body.fieldNames().forEachRemaining(keys::add);
+            packet.body().fieldNames().forEachRemaining(keys::add);
             LOG.warn("{}: ignored {}: neither filename, url nor text among {}", device, REQUEST, keys);
         }
     }

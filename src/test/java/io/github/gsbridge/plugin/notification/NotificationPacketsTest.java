@@ -128,8 +128,8 @@ class NotificationPacketsTest {
         assertRefused("{\"id\":\"x\",\"appName\":[]}", "appName is not a string: []");
         assertRefused("{\"id\":\"x\",\"title\":{}}", "title is not a string: {}");
         assertRefused("{\"id\":\"x\",\"isClearable\":1}", "isClearable is not a boolean: 1");
-        assertRefused("{\"id\":\"x\",\"time\":\"soon\"}", "time is not a number of milliseconds: \"soon\"");
-        assertRefused("{\"id\":\"x\",\"time\":1.5}", "time is not a number of milliseconds: 1.5");
+        assertRefused("{\"id\":\"x\",\"time\":\"soon\"}", "time is not a whole number of 64 bits: \"soon\"");
+        assertRefused("{\"id\":\"x\",\"time\":1.5}", "time is not a whole number of 64 bits: 1.5");
         assertRefused("{\"id\":\"x\",\"actions\":\"Reply\"}", "actions is not an array: \"Reply\"");
         assertRefused("{\"id\":\"x\",\"actions\":[1]}", "actions holds a non-string: 1");
     }
