@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,7 +45,7 @@ class BatteryCliTest {
         upower = UpowerOnUmockdev.laptop(dir.resolve("upower"), 12, "Discharging");
         fx = new BusFixture(dir.resolve("fixture"));
         beta = fx.startPeer("beta", fx.betaPorts, wiring -> List.of(new BatteryPlugin(wiring.events(),
-                upower.systemBusAddress())));
+                upower.systemBusAddress(), Optional.empty())));
         path = DbusService.devicePath(beta.id());
         fx.paired(beta);
     }

@@ -1,6 +1,7 @@
 package io.github.gsbridge.realpeer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.gsbridge.credentials.GsconnectDconf;
 import io.github.gsbridge.testsupport.GsbridgeProcess;
 import io.github.gsbridge.testsupport.GsconnectHome;
 import io.github.gsbridge.testsupport.KdeConnectPeer;
@@ -87,6 +88,9 @@ class BatteryInteropTest {
         UpowerOnUmockdev theirs = setup.track(UpowerOnUmockdev.laptop(tmp.resolve("kdc-upower"), 42, "Discharging"));
         UpowerOnUmockdev ours = setup.track(UpowerOnUmockdev.laptop(tmp.resolve("our-upower"), 12, "Discharging"));
         KdeConnectPeer kdc = setup.track(setup.prePaired().systemBus(theirs.systemBusAddress()).build());
+        // gsbridge runs with GSConnect's settings, whose "send statistics" is off unless switched on.
+        gsconnect.dconf().write(GsconnectDconf.PATH + "device/" + kdc.deviceId() + "/plugin/battery/send-statistics",
+                "true");
         GsbridgeProcess gsbridge = setup.link(kdc, Map.of("DBUS_SYSTEM_BUS_ADDRESS", ours.systemBusAddress()));
 
         JsonNode theirBattery = awaitBattery(gsbridge, kdc, 42);

@@ -1,5 +1,6 @@
 package io.github.gsbridge.plugin.battery;
 
+import io.github.gsbridge.credentials.GsconnectSettings;
 import io.github.gsbridge.desktop.NotificationKind;
 import io.github.gsbridge.desktop.ShownOnDesktop;
 import io.github.gsbridge.device.Device;
@@ -63,8 +64,21 @@ public final class BatteryPlugin implements Plugin {
         }
     }
 
+    /** GSConnect's per-device switches: send our battery (off by default there), show a low one (on). */
+    static final String SEND_STATISTICS = "send-statistics";
+    static final String LOW_BATTERY_NOTIFICATION = "low-battery-notification";
+
+    /** GSConnect's settings, read at each use as GSConnect does. */
+    @FunctionalInterface
+    public interface GsconnectSettingsSource {
+        GsconnectSettings read() throws IOException;
+    }
+
     private final EventBus events;
     private final String systemBus;
+    private final Optional<GsconnectSettingsSource> gsconnect;
+    /** Devices already told in the log that GSConnect's switch keeps our battery from them. */
+    private final Set<String> notSentSaid = ConcurrentHashMap.newKeySet();
     private final Map<String, BatteryState> states = new ConcurrentHashMap<>();
     private final Map<String, Device> connected = new ConcurrentHashMap<>();
     /** UPower's answers may take a while; they never hold up a link's thread. */
@@ -78,10 +92,15 @@ public final class BatteryPlugin implements Plugin {
     private UPowerBattery upower;
     private Optional<BatteryState> own = Optional.empty();
 
-    /** @param systemBus the system bus address, where UPower tells this computer's battery */
-    public BatteryPlugin(EventBus events, String systemBus) {
+    /**
+     * @param systemBus the system bus address, where UPower tells this computer's battery
+     * @param gsconnect GSConnect's settings when gsbridge runs with its identity; without them,
+     *                  our battery goes to every device and low batteries are shown, as in KDE Connect
+     */
+    public BatteryPlugin(EventBus events, String systemBus, Optional<GsconnectSettingsSource> gsconnect) {
         this.events = events;
         this.systemBus = systemBus;
+        this.gsconnect = gsconnect;
     }
 
     @Override
@@ -134,7 +153,11 @@ public final class BatteryPlugin implements Plugin {
         }
         if (now.low() && !before.low()) {
             LOG.info("{}: battery low ({} %)", device, now.charge());
-            events.publish(new BatteryLow(device.id(), now.charge()));
+            onWorker(() -> {
+                if (gsconnectSwitch(device, LOW_BATTERY_NOTIFICATION, true)) {
+                    events.publish(new BatteryLow(device.id(), now.charge()));
+                }
+            });
         }
         update(device, now);
     }
@@ -212,12 +235,34 @@ public final class BatteryPlugin implements Plugin {
         if (own.isEmpty() || !device.incomingCapabilities().contains(BATTERY)) {
             return;
         }
+        if (!gsconnectSwitch(device, SEND_STATISTICS, false)) {
+            if (notSentSaid.add(device.id())) {
+                LOG.info("{}: this computer's battery is not sent: GSConnect's {} is off for it", device,
+                        SEND_STATISTICS);
+            }
+            return;
+        }
+        notSentSaid.remove(device.id());
         BatteryState state = own.get();
         Packet packet = new Packet(BATTERY);
         packet.body().put("currentCharge", state.charge())
                 .put("isCharging", state.charging())
                 .put("thresholdEvent", state.low() ? BatteryState.THRESHOLD_LOW : 0);
         send(device, packet);
+    }
+
+    /** GSConnect's switch {@code key} of the device's battery plugin, its default when unset or unreadable; on without GSConnect. */
+    private boolean gsconnectSwitch(Device device, String key, boolean gsconnectDefault) {
+        if (gsconnect.isEmpty()) {
+            return true;
+        }
+        try {
+            return gsconnect.get().read().pluginSwitch(device.id(), name(), key).orElse(gsconnectDefault);
+        } catch (IOException e) {
+            LOG.info("{}: GSConnect's battery settings are unreadable ({}); {} is taken as {}", device,
+                    e.getMessage(), key, gsconnectDefault);
+            return gsconnectDefault;
+        }
     }
 
     private static void send(Device device, Packet packet) {

@@ -2,6 +2,8 @@ package io.github.gsbridge.plugin.battery;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.gsbridge.credentials.DconfDump;
+import io.github.gsbridge.credentials.GsconnectSettings;
 import io.github.gsbridge.desktop.DesktopFace;
 import io.github.gsbridge.desktop.DesktopLauncher;
 import io.github.gsbridge.desktop.FreedesktopNotifier;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,8 +40,20 @@ class BatteryPluginTest {
     Path dir;
 
     private LoopbackPhone phone(String systemBus, Set<String> phoneTakes) throws Exception {
-        return LoopbackPhone.start(dir, events -> List.of(new BatteryPlugin(events, systemBus)),
+        return phone(systemBus, phoneTakes, Optional.empty());
+    }
+
+    private LoopbackPhone phone(String systemBus, Set<String> phoneTakes,
+                                Optional<BatteryPlugin.GsconnectSettingsSource> gsconnect) throws Exception {
+        return LoopbackPhone.start(dir, events -> List.of(new BatteryPlugin(events, systemBus, gsconnect)),
                 phoneTakes, Set.of(BatteryPlugin.BATTERY));
+    }
+
+    /** A GSConnect whose dconf tree holds, for the phone, what {@code keys} holds then under plugin/battery/. */
+    private static Optional<BatteryPlugin.GsconnectSettingsSource> gsconnect(AtomicReference<String> keys,
+                                                                            AtomicReference<String> phoneId) {
+        return Optional.of(() -> GsconnectSettings.fromDump(DconfDump.parse(
+                "[device/" + phoneId.get() + "/plugin/battery]\n" + keys.get())));
     }
 
     private static BatteryPlugin plugin(LoopbackPhone phone) {
@@ -113,14 +128,57 @@ class BatteryPluginTest {
             // Android's next report says nothing of the threshold: still low, and no second notice.
             reported(phone, "{\"currentCharge\":14,\"isCharging\":false,\"thresholdEvent\":0}",
                     new BatteryState(14, false, true));
+            // The notice is decided on the plugin's thread; this waits for it.
+            plugin(phone).computerBattery();
             assertEquals(1, phone.events().all(BatteryPlugin.BatteryLow.class).size());
             // Plugged in, then low again: a new notice.
             reported(phone, "{\"currentCharge\":14,\"isCharging\":true,\"thresholdEvent\":0}",
                     new BatteryState(14, true, false));
             reported(phone, "{\"currentCharge\":13,\"isCharging\":false,\"thresholdEvent\":1}",
                     new BatteryState(13, false, true));
+            plugin(phone).computerBattery();
             assertEquals(2, phone.events().all(BatteryPlugin.BatteryLow.class).size());
             server.await(call -> call.member().equals("Notify") && call.body().startsWith("13 %"), WAIT);
+        }
+    }
+
+    @Test
+    void gsconnectUsersSwitchTheLowBatteryNoticeOffAsInGsconnect() throws Exception {
+        AtomicReference<String> phoneId = new AtomicReference<>("");
+        try (LoopbackPhone phone = phone(NO_SYSTEM_BUS, Set.of(BatteryPlugin.BATTERY),
+                gsconnect(new AtomicReference<>("low-battery-notification=false\n"), phoneId))) {
+            phoneId.set(phone.peerId());
+            reported(phone, "{\"currentCharge\":5,\"isCharging\":false,\"thresholdEvent\":1}",
+                    new BatteryState(5, false, true));
+            plugin(phone).computerBattery();
+            assertEquals(List.of(), phone.events().all(BatteryPlugin.BatteryLow.class));
+        }
+    }
+
+    @Test
+    void gsconnectUsersSendTheirBatteryOnlyToDevicesTheySwitchedItOnFor() throws Exception {
+        AtomicReference<String> keys = new AtomicReference<>("");
+        AtomicReference<String> phoneId = new AtomicReference<>("");
+        try (LogCapture log = LogCapture.start();
+             UpowerOnUmockdev upower = UpowerOnUmockdev.laptop(dir.resolve("upower"), 50, "Discharging");
+             LoopbackPhone phone = phone(upower.systemBusAddress(), Set.of(BatteryPlugin.BATTERY, PING),
+                     gsconnect(keys, phoneId))) {
+            phoneId.set(phone.peerId());
+            // GSConnect's default is off: nothing goes, and the log says why, once.
+            Packet request = new Packet(BatteryPlugin.REQUEST);
+            request.body().put("request", true);
+            phone.peer().send(phone.link(), request);
+            log.await(WAIT, phone.peerId(), "this computer's battery is not sent: GSConnect's send-statistics is off");
+            plugin(phone).computerBattery();
+            phone.device().send(new Packet(PING));
+            phone.peer().awaitPacket(p -> p.isType(PING), WAIT);
+            assertEquals(0, sentBatteries(phone));
+            assertEquals(1, log.matching("GSConnect's send-statistics is off").size());
+
+            keys.set("send-statistics=true\n");
+            upower.set(49, "Discharging");
+            Packet sent = phone.peer().awaitPacket(p -> p.isType(BatteryPlugin.BATTERY), WAIT);
+            assertEquals(49, sent.body().path("currentCharge").asInt());
         }
     }
 
