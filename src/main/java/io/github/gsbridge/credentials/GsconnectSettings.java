@@ -89,6 +89,15 @@ public final class GsconnectSettings {
         return sections.getOrDefault(deviceSection(deviceId) + "/plugin/" + plugin, Map.of());
     }
 
+    /**
+     * A switch of one of a device's plugins ({@code device/<id>/plugin/<plugin>/<key>}); empty when
+     * unset, or when not a boolean (which is logged), so that the caller's default applies.
+     */
+    public Optional<Boolean> pluginSwitch(String deviceId, String plugin, String key) {
+        String section = deviceSection(deviceId) + "/plugin/" + plugin;
+        return typed(section, key, sections.getOrDefault(section, Map.of()), Boolean.class);
+    }
+
     private static String deviceSection(String deviceId) {
         return "device/" + deviceId;
     }

@@ -1,6 +1,7 @@
 package io.github.gsbridge.daemon;
 
 import io.github.gsbridge.plugin.PluginModule;
+import io.github.gsbridge.plugin.battery.BatteryModule;
 import io.github.gsbridge.plugin.clipboard.ClipboardModule;
 import io.github.gsbridge.plugin.findmyphone.FindMyPhoneModule;
 import io.github.gsbridge.plugin.notification.NotificationModule;
@@ -23,5 +24,6 @@ public final class PluginCatalog {
             new PingModule(),
             new FindMyPhoneModule(),
             new ClipboardModule(),
-            new RunCommandModule());
+            new RunCommandModule(),
+            new BatteryModule());
 }

@@ -17,7 +17,9 @@ public enum NotificationKind {
     /** The device's own notifications, mirrored. */
     PHONE,
     /** A device pinged us. */
-    PING;
+    PING,
+    /** A device's battery is low. */
+    BATTERY;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

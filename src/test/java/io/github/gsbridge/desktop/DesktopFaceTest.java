@@ -353,7 +353,8 @@ class DesktopFaceTest {
         pair();
         Set<NotificationKind> enabled = DaemonOptions.parse(List.of("--no-notify", "ping,received"), Map.of("HOME",
                 home.toString())).desktopNotifications();
-        assertEquals(EnumSet.of(NotificationKind.PAIRING, NotificationKind.SENT, NotificationKind.PHONE), enabled);
+        assertEquals(EnumSet.of(NotificationKind.PAIRING, NotificationKind.SENT, NotificationKind.PHONE,
+                NotificationKind.BATTERY), enabled);
         face = new DesktopFace(notifier, new DesktopLauncher(desktopEnvironment()), node.daemon().events(),
                 node.daemon().devices()::find, enabled);
         Packet ping = new Packet(PingPlugin.TYPE);

@@ -68,6 +68,7 @@ public final class KdeConnectPeer implements AutoCloseable {
     private final String namespace;
     private final String loggingRules;
     private final KdeConnectVersion version;
+    private final String systemBus;
     private final String display;
     private final Path home;
     private final Path configDir;
@@ -84,6 +85,7 @@ public final class KdeConnectPeer implements AutoCloseable {
         this.namespace = b.namespace;
         this.loggingRules = b.loggingRules;
         this.version = b.version;
+        this.systemBus = b.systemBus;
         this.display = b.display;
         this.home = dir.resolve("home");
         this.configDir = home.resolve(".config");
@@ -111,6 +113,7 @@ public final class KdeConnectPeer implements AutoCloseable {
         private Path downloadDir;
         private String loggingRules = "kdeconnect.*=true";
         private KdeConnectVersion version = KdeConnectVersion.V22_12;
+        private String systemBus;
         private String display;
 
         private Builder(Path dir, NamespacePair pair, String namespace) {
@@ -153,6 +156,15 @@ public final class KdeConnectPeer implements AutoCloseable {
         /** {@code QT_LOGGING_RULES} (default {@code kdeconnect.*=true}). */
         public Builder loggingRules(String rules) {
             this.loggingRules = rules;
+            return this;
+        }
+
+        /**
+         * The system bus it sees (UPower, through Solid, tells it its battery); by default the
+         * standard one.
+         */
+        public Builder systemBus(String address) {
+            this.systemBus = address;
             return this;
         }
 
@@ -244,6 +256,9 @@ public final class KdeConnectPeer implements AutoCloseable {
         env.put("XDG_CACHE_HOME", home.resolve(".cache").toString());
         env.put("XDG_RUNTIME_DIR", runtimeDir.toString());
         env.put("DBUS_SESSION_BUS_ADDRESS", busAddress());
+        if (systemBus != null) {
+            env.put("DBUS_SYSTEM_BUS_ADDRESS", systemBus);
+        }
         if (display == null) {
             env.put("QT_QPA_PLATFORM", "offscreen");
         } else {

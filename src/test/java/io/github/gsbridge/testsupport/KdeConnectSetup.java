@@ -6,7 +6,9 @@ import io.github.gsbridge.tls.LocalCertificate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static io.github.gsbridge.testsupport.GsbridgeProcess.event;
 
@@ -101,18 +103,30 @@ public final class KdeConnectSetup implements AutoCloseable {
 
     /** gsbridge on GSConnect's identity in namespace B, once it holds the ports. */
     public GsbridgeProcess startGsbridge() throws Exception {
+        return startGsbridge(Map.of());
+    }
+
+    /** As {@link #startGsbridge()}, with more environment (a system bus, say). */
+    public GsbridgeProcess startGsbridge(Map<String, String> moreEnv) throws Exception {
+        Map<String, String> env = new HashMap<>(gsconnect.environment());
+        env.putAll(moreEnv);
         GsbridgeProcess gsbridge = track(GsbridgeProcess.start(dir.resolve("gsbridge"), ns.execPrefix(ns.nsB()),
-                gsconnect.environment(), List.of("--identity", "gsconnect")));
+                env, List.of("--identity", "gsconnect")));
         gsbridge.awaitState("active", WAIT);
         return gsbridge;
     }
 
     /** Starts a configured (pre-paired) kdeconnectd and gsbridge; returns once the trusted link is up on both sides. */
     public GsbridgeProcess link(KdeConnectPeer kdc) throws Exception {
+        return link(kdc, Map.of());
+    }
+
+    /** As {@link #link(KdeConnectPeer)}, gsbridge having more environment. */
+    public GsbridgeProcess link(KdeConnectPeer kdc, Map<String, String> moreEnv) throws Exception {
         if (!kdc.isRunning()) {
             track(kdc).start();
         }
-        GsbridgeProcess gsbridge = startGsbridge();
+        GsbridgeProcess gsbridge = startGsbridge(moreEnv);
         gsbridge.awaitEvent(event("Connected", kdc.deviceId()), WAIT);
         kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);
         return gsbridge;

@@ -74,7 +74,9 @@ public record LoopbackNode(String name, Daemon daemon, EventRecorder events, Tra
         Files.createDirectories(home.resolve("Downloads"));
         return start(home, name, ports, peerUdpPort, wiring -> Plugins.of(PluginCatalog.MODULES, new PluginContext(
                 wiring.events(), wiring.transfers(), DesktopNotifier.none(), Set.of(),
-                Map.of("HOME", home.toString(), "XDG_CONFIG_HOME", home.resolve(".config").toString()),
+                // No system bus: the battery plugin must not read (and send) this machine's UPower.
+                Map.of("HOME", home.toString(), "XDG_CONFIG_HOME", home.resolve(".config").toString(),
+                        "DBUS_SYSTEM_BUS_ADDRESS", GsbridgeProcess.NO_SYSTEM_BUS),
                 home.resolve("gsbridge"), Optional.empty())).all());
     }
 

@@ -35,24 +35,6 @@ public final class NamespaceAvahi implements AutoCloseable {
     public static NamespaceAvahi start(Path dir, String ns, String iface, String host) throws IOException {
         RealComponents.requireExecutable(AVAHI_DAEMON);
         Files.createDirectories(dir);
-        Path socket = dir.toAbsolutePath().resolve("bus");
-        Path busConfig = dir.resolve("system-bus.conf");
-        // Everyone may own and call everything: the only clients are the test's own programs.
-        Files.writeString(busConfig, """
-                <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
-                 "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-                <busconfig>
-                  <type>system</type>
-                  <listen>unix:path=%s</listen>
-                  <auth>EXTERNAL</auth>
-                  <policy context="default">
-                    <allow user="*"/>
-                    <allow own="*"/>
-                    <allow send_destination="*"/>
-                    <allow receive_sender="*"/>
-                  </policy>
-                </busconfig>
-                """.formatted(socket));
         Path avahiConfig = dir.resolve("avahi-daemon.conf");
         Files.writeString(avahiConfig, """
                 [server]
@@ -70,7 +52,7 @@ public final class NamespaceAvahi implements AutoCloseable {
         List<String> prefix = NamespacePair.execPrefixFor(ns);
         PrivateBus bus;
         try {
-            bus = PrivateBus.start(dir, prefix, busConfig);
+            bus = PrivateBus.startSystem(dir, prefix);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);

@@ -31,6 +31,31 @@ public final class PrivateBus implements AutoCloseable {
         return start(dir, prefix, "--config-file=" + configFile.toAbsolutePath());
     }
 
+    /**
+     * A bus of type system (for system services such as Avahi or UPower) whose policy lets everyone
+     * own and call everything: its only clients are the test's own programs.
+     */
+    public static PrivateBus startSystem(Path dir, List<String> prefix) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Path config = dir.resolve("system-bus.conf");
+        Files.writeString(config, """
+                <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+                 "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+                <busconfig>
+                  <type>system</type>
+                  <listen>unix:path=%s</listen>
+                  <auth>EXTERNAL</auth>
+                  <policy context="default">
+                    <allow user="*"/>
+                    <allow own="*"/>
+                    <allow send_destination="*"/>
+                    <allow receive_sender="*"/>
+                  </policy>
+                </busconfig>
+                """.formatted(dir.toAbsolutePath().resolve("bus")));
+        return start(dir, prefix, config);
+    }
+
     private static PrivateBus start(Path dir, List<String> prefix, String kind) throws IOException, InterruptedException {
         String daemon = RealComponents.requireOnPath("dbus-daemon");
         Files.createDirectories(dir);
