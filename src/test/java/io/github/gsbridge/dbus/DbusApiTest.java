@@ -152,7 +152,7 @@ class DbusApiTest {
 
         fx.startPeer("gamma", gammaPorts, w -> List.of(new PingPlugin(w.events())));
         fx.await(ObjectManager.InterfacesRemoved.class, s -> s.getSignalSource().getPath().equals(path)
-                && s.getInterfaces().equals(List.of(clipboard)));
+                && s.getInterfaces().contains(clipboard) && !s.getInterfaces().contains(Device1.NAME));
         assertFalse(managedObjects().get(path).containsKey(clipboard));
         assertFalse(fx.gdbus.introspectXml(DbusService.BUS_NAME, path).contains(clipboard));
     }
@@ -288,7 +288,7 @@ class DbusApiTest {
         fx.awaitProperty(path, "Reachable", false);
         GtkActions.Changed disabled = fx.await(GtkActions.Changed.class,
                 s -> s.getPath().equals(path) && Boolean.FALSE.equals(s.enableChanges.get("ping")));
-        assertEquals(7, disabled.enableChanges.size());
+        assertEquals(fx.remote(path, GtkActions.class).List().size(), disabled.enableChanges.size(), "every action");
         Error.NotReachable error = assertThrows(Error.NotReachable.class, () -> device(beta, PingDevice1.class).Ping("anyone?"));
         assertTrue(error.getMessage().contains("not connected"), error.getMessage());
         assertEquals(true, fx.property(path, Device1.NAME, "Paired"), "a paired device stays");
