@@ -61,6 +61,7 @@ public record DaemonOptions(
                                       sent     = how a transfer to a device ended
                                       phone    = the devices' own notifications
                                       ping     = pings
+                                      battery  = a device's battery running low
                                       all      = none at all
               --no-desktop-notifications
                                     the same as --no-notify phone
