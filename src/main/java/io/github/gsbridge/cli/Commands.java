@@ -15,7 +15,6 @@ import io.github.gsbridge.plugin.DeviceCommand;
 import io.github.gsbridge.plugin.Plain;
 import io.github.gsbridge.plugin.WatchFormat;
 import org.freedesktop.dbus.DBusPath;
-import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.freedesktop.dbus.interfaces.ObjectManager;
 import org.freedesktop.dbus.interfaces.Properties;
 import org.freedesktop.dbus.types.Variant;
@@ -34,7 +33,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -301,6 +299,10 @@ final class Commands {
         protected void run() throws CommandFailure {
             DaemonClient daemon = cli.daemon();
             DaemonClient.Target target = target();
+            follow(target.name() + "'s answer", () -> requestAndAwait(daemon, target));
+        }
+
+        private void requestAndAwait(DaemonClient daemon, DaemonClient.Target target) throws Exception {
             LinkedBlockingQueue<Object> changes = new LinkedBlockingQueue<>();
             try (AutoCloseable handler = daemon.connection().addSigHandler(Properties.PropertiesChanged.class,
                     signal -> {
@@ -343,13 +345,6 @@ final class Commands {
                     now = daemon.properties(target.path(), Device1.NAME);
                 }
                 throw new CommandFailure("no answer from " + target.name() + " within " + PAIR_WAIT_SECONDS + " s.");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CommandFailure("interrupted");
-            } catch (CommandFailure | DBusExecutionException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new CommandFailure("cannot follow " + target.name() + "'s answer: " + e.getMessage());
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.github.gsbridge.plugin;
 
+import org.freedesktop.dbus.exceptions.DBusExecutionException;
 import org.freedesktop.dbus.interfaces.DBusInterface;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -28,6 +29,29 @@ public abstract class DeviceCommand implements Callable<Integer> {
     /** The device's object, as {@code type}. */
     protected final <T extends DBusInterface> T remote(Class<T> type) throws CommandFailure {
         return cli.daemon().remote(target().path(), type);
+    }
+
+    /** What a command does while it follows the daemon's signals. */
+    @FunctionalInterface
+    protected interface Following {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code body}, which follows the daemon (a transfer, an answer): an interruption, or a
+     * subscription that breaks, ends the command with a failure saying what it was following.
+     */
+    protected static void follow(String what, Following body) throws CommandFailure {
+        try {
+            body.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandFailure("interrupted");
+        } catch (CommandFailure | DBusExecutionException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new CommandFailure("cannot follow " + what + ": " + e.getMessage());
+        }
     }
 
     @Override

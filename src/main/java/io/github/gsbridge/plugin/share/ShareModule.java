@@ -56,6 +56,10 @@ public final class ShareModule implements PluginModule {
             }
             DaemonClient daemon = cli.daemon();
             String name = target().name();
+            follow("the transfer to " + name, () -> send(daemon, absolute, name));
+        }
+
+        private void send(DaemonClient daemon, List<String> absolute, String name) throws Exception {
             LinkedBlockingQueue<Object> changes = new LinkedBlockingQueue<>();
             try (AutoCloseable handler = daemon.connection().addSigHandler(Properties.PropertiesChanged.class,
                     changes::add)) {
@@ -65,7 +69,7 @@ public final class ShareModule implements PluginModule {
                 try {
                     cli.err().println("Sending " + absolute.size() + " file(s) to " + name + " as " + transfer
                             + "; Ctrl-C cancels.");
-                    follow(daemon, transfer, absolute.size(), name, changes);
+                    followTransfer(daemon, transfer, absolute.size(), name, changes);
                 } finally {
                     try {
                         Runtime.getRuntime().removeShutdownHook(cancelOnExit);
@@ -73,17 +77,10 @@ public final class ShareModule implements PluginModule {
                         // The JVM is already shutting down: the hook runs, and cancels if need be.
                     }
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CommandFailure("interrupted");
-            } catch (CommandFailure | DBusExecutionException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new CommandFailure("cannot follow the transfer to " + name + ": " + e.getMessage());
             }
         }
 
-        private void follow(DaemonClient daemon, String transfer, int count, String device,
+        private void followTransfer(DaemonClient daemon, String transfer, int count, String device,
                             LinkedBlockingQueue<Object> changes) throws CommandFailure, InterruptedException {
             Progress progress = new Progress(device);
             while (true) {
