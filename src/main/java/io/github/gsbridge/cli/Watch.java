@@ -24,6 +24,7 @@ import picocli.CommandLine.ParentCommand;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,6 +44,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 final class Watch implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Object STOPPED = new Object();
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     @ParentCommand
     private ClientContext console;
@@ -195,10 +197,14 @@ final class Watch implements Callable<Integer> {
         return ordered;
     }
 
+    /** The time of day of a line, always with its seconds (LocalTime.toString leaves out ":00"). */
+    static String clock(Instant time, ZoneId zone) {
+        return CLOCK.format(LocalTime.ofInstant(time, zone));
+    }
+
     /** The plain line: the local time, then what happened in words, by device name. */
     private String line(Map<String, Object> event) {
-        String time = LocalTime.ofInstant(Instant.parse(String.valueOf(event.get("time"))), ZoneId.systemDefault())
-                .truncatedTo(ChronoUnit.SECONDS).toString();
+        String time = clock(Instant.parse(String.valueOf(event.get("time"))), ZoneId.systemDefault());
         String text = sentence(event);
         return text == null ? null : time + "  " + text;
     }
