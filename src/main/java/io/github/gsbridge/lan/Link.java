@@ -86,6 +86,8 @@ public final class Link {
     private volatile long lastWriteProgress;
     private volatile boolean writeStalled;
     private final AtomicBoolean acknowledgementCheckDue = new AtomicBoolean();
+    /** The pending look, cancelled on close: it holds the link (TLS buffers and all) until it runs. */
+    private volatile ScheduledFuture<?> acknowledgementCheck;
 
     Link(Identity identity, int ourProtocolVersion, SSLSocket socket, Socket tcp, LineReader reader,
          X509Certificate peerCertificate, Direction direction, int lastConnectionPort) throws IOException {
@@ -202,7 +204,8 @@ public final class Link {
 
     private void scheduleAcknowledgementCheck() {
         if (acknowledgementCheckDue.compareAndSet(false, true)) {
-            WATCH.schedule(this::checkAcknowledgement, ACKNOWLEDGEMENT_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+            acknowledgementCheck = WATCH.schedule(this::checkAcknowledgement, ACKNOWLEDGEMENT_CHECK.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -235,6 +238,10 @@ public final class Link {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             Sockets.abort(tcp, socket);
+            ScheduledFuture<?> check = acknowledgementCheck;
+            if (check != null) {
+                check.cancel(false);
+            }
         }
     }
 
