@@ -123,6 +123,13 @@ public final class NotificationPlugin implements Plugin {
      * thread for them: one device's slow icons hold up only its own notifications.
      */
     private final Map<String, ThreadPoolExecutor> iconTransfers = new ConcurrentHashMap<>();
+    /**
+     * Ours whose icon is still being offered, by device and id: a request for all of them then
+     * skips these, which are on their way. kdeconnectd loses a notification whose second copy
+     * comes while it fetches the first one's icon (it breaks off the second icon's connection and
+     * shows neither), which happens when it asks for all of them right after connecting.
+     */
+    private final Set<Key> iconsOnTheirWay = ConcurrentHashMap.newKeySet();
     /** Ends icon transfers at {@link #ICON_DEADLINE}. */
     private final ScheduledExecutorService iconDeadlines = Executors.newSingleThreadScheduledExecutor(
             Threads.daemon("notification-icon-deadline"));
@@ -256,7 +263,8 @@ public final class NotificationPlugin implements Plugin {
         } else if (packet.bool("request").orElse(false)) {
             List<Sent> all;
             synchronized (this) {
-                all = List.copyOf(sentTo(device.id()).values());
+                all = sentTo(device.id()).values().stream()
+                        .filter(sent -> !iconsOnTheirWay.contains(new Key(device.id(), sent.id()))).toList();
             }
             LOG.debug("{}: re-sending our {} notifications on request", device, all.size());
             for (Sent notification : all) {
@@ -372,6 +380,8 @@ public final class NotificationPlugin implements Plugin {
         }
         device.requireAccepts(NOTIFICATION);
         byte[] icon = entry.icon().get();
+        Key onItsWay = new Key(device.id(), entry.id());
+        iconsOnTheirWay.add(onItsWay);
         boolean queued = iconTransfer(device, () -> {
             try (PayloadUpload upload = device.offerPayload(packet, icon.length)) {
                 ScheduledFuture<?> deadline = iconDeadlines.schedule(upload::close, ICON_DEADLINE.toMillis(),
@@ -384,9 +394,12 @@ public final class NotificationPlugin implements Plugin {
             } catch (IOException | DeviceException e) {
                 LOG.info("{}: {} {}: icon not taken within {} s (normal when the device has it cached): {}",
                         device, NOTIFICATION, entry.id(), ICON_DEADLINE.toSeconds(), e.getMessage());
+            } finally {
+                iconsOnTheirWay.remove(onItsWay);
             }
         });
         if (!queued) {
+            iconsOnTheirWay.remove(onItsWay);
             device.send(NotificationPackets.notification(entry.id(), entry.notification(), Optional.empty(),
                     entry.time(), silent));
         }

@@ -398,6 +398,36 @@ class NotificationPluginTest {
         }
     }
 
+    /**
+     * kdeconnectd asks for all our notifications right after connecting; one sent just before,
+     * whose icon it is fetching, must not come a second time (kdeconnectd then shows neither).
+     */
+    @Test
+    void aNotificationWhoseIconIsOnItsWayIsNotSentAgainOnRequest() throws Exception {
+        LoopbackPhone phone = phone(DesktopNotifier.none());
+        NotificationPlugin plugin = plugin(phone);
+        byte[] icon = png(4, 4);
+        Path file = Files.write(dir.resolve("icon.png"), icon);
+        plugin.send(phone.device(), new OutgoingNotification(Optional.empty(), "App", "first", "x",
+                Optional.of(file), true));
+        Packet sent = phone.peer().awaitPacket(p -> p.isType(NotificationPackets.NOTIFICATION), WAIT);
+        Packet request = new Packet(NotificationPackets.REQUEST);
+        request.body().put("request", true);
+        phone.peer().send(phone.link(), request);
+        // The request is handled before the ping that follows it on the same link.
+        phone.peer().send(phone.link(), new Packet(PingPlugin.TYPE));
+        phone.events().await(PingPlugin.PingReceived.class, e -> true, WAIT);
+        // Icons go one after the other: a second copy of the first would come before this one.
+        String second = plugin.send(phone.device(), new OutgoingNotification(Optional.empty(), "App", "second", "x",
+                Optional.of(file), true));
+        try (java.io.InputStream in = phone.peer().fetchPayload(phone.link(), sent)) {
+            assertArrayEquals(icon, in.readAllBytes());
+        }
+        Packet next = phone.peer().awaitPacket(p -> p.isType(NotificationPackets.NOTIFICATION)
+                && !p.equals(sent), WAIT);
+        assertEquals(second, next.body().path("id").asText(), "the first notification came again: " + next);
+    }
+
     @Test
     void unusableIconsAreRefusedWithTheReason() throws Exception {
         LoopbackPhone phone = phone(DesktopNotifier.none());
