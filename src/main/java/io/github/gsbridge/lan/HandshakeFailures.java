@@ -76,8 +76,8 @@ final class HandshakeFailures {
         }
     }
 
-    /** Ends the streaks of addresses that have not failed for the quiet time. */
-    synchronized void sweep() {
+    /** Ends the streaks of addresses that have not failed for the quiet time; true while streaks remain. */
+    synchronized boolean sweep() {
         long now = System.nanoTime();
         for (Iterator<Map.Entry<InetAddress, Streak>> it = streaks.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<InetAddress, Streak> entry = it.next();
@@ -86,6 +86,7 @@ final class HandshakeFailures {
                 it.remove();
             }
         }
+        return !streaks.isEmpty();
     }
 
     /** Ends every streak, as when the listener closes. */

@@ -30,6 +30,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -88,6 +89,8 @@ public final class LanLinkProvider implements AutoCloseable {
     /** Incoming handshakes by remote address; an address without any has no entry. */
     private final Map<InetAddress, Integer> incoming = new ConcurrentHashMap<>();
     private final HandshakeFailures failures = new HandshakeFailures(FAILURES_QUIET);
+    /** Whether a look for streaks that ended is scheduled: only while some go on, so that idle means asleep. */
+    private final AtomicBoolean failuresSweepDue = new AtomicBoolean();
     private ServerSocket server;
     private Thread acceptor;
 
@@ -133,8 +136,6 @@ public final class LanLinkProvider implements AutoCloseable {
             throw e;
         }
         acceptor = Threads.start("lan-accept-" + server.getLocalPort(), this::acceptLoop);
-        long sweep = FAILURES_QUIET.toMillis() / 3;
-        deadlines.scheduleWithFixedDelay(failures::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
         LOG.info("listening on TCP {} and UDP {}", server.getLocalPort(), discovery.port());
     }
 
@@ -210,7 +211,7 @@ public final class LanLinkProvider implements AutoCloseable {
             }
             InetAddress from = socket.getInetAddress();
             if (!claimHandshake(from)) {
-                failures.failed(from, MAX_HANDSHAKES_PER_ADDRESS + " handshakes from that address in progress");
+                failed(from, MAX_HANDSHAKES_PER_ADDRESS + " handshakes from that address in progress");
                 Sockets.closeQuietly(socket);
                 continue;
             }
@@ -224,7 +225,7 @@ public final class LanLinkProvider implements AutoCloseable {
                 });
             } catch (RejectedExecutionException e) {
                 releaseHandshake(from);
-                failures.failed(from, "too many handshakes in progress");
+                failed(from, "too many handshakes in progress");
                 Sockets.closeQuietly(socket);
             }
         }
@@ -274,7 +275,7 @@ public final class LanLinkProvider implements AutoCloseable {
             failures.succeeded(from);
             onLink.accept(link);
         } catch (IOException | MalformedPacketException | InvalidIdentityException e) {
-            failures.failed(from, deadline.reason(e));
+            failed(from, deadline.reason(e));
             Sockets.closeQuietly(socket);
         } finally {
             deadline.stop();
@@ -421,4 +422,27 @@ public final class LanLinkProvider implements AutoCloseable {
             }
         }
     }
+
+    private void failed(InetAddress from, String reason) {
+        failures.failed(from, reason);
+        sweepFailuresLater();
+    }
+
+    private void sweepFailuresLater() {
+        if (failuresSweepDue.compareAndSet(false, true)) {
+            try {
+                deadlines.schedule(this::sweepFailures, FAILURES_QUIET.toMillis() / 3, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closed) {
+                // The listener closed: flush() told what was left.
+            }
+        }
+    }
+
+    private void sweepFailures() {
+        failuresSweepDue.set(false);
+        if (failures.sweep()) {
+            sweepFailuresLater();
+        }
+    }
+
 }

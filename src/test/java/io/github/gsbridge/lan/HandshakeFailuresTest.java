@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the journal shows of failing incoming handshakes: a line when something changes, not one per attempt. */
 class HandshakeFailuresTest {
@@ -44,11 +46,11 @@ class HandshakeFailuresTest {
         InetAddress host = InetAddress.getByName("192.0.2.2");
         failures.failed(host, "Read timed out");
         failures.failed(host, "Read timed out");
-        failures.sweep();
+        assertTrue(failures.sweep(), "the streak goes on, so another look is due");
         assertEquals(1, log.matching("from 192.0.2.2").size(), "not yet quiet");
 
         Thread.sleep(QUIET.toMillis() + 50);
-        failures.sweep();
+        assertFalse(failures.sweep(), "no streak left: the listener's timer may sleep");
         failures.sweep();
         assertEquals(1, log.matching("refused 1 more incoming connection from 192.0.2.2 within",
                 "for the same reason: Read timed out").size(), log.matching("from 192.0.2.2")::toString);
