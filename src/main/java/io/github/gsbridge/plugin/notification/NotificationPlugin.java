@@ -124,12 +124,12 @@ public final class NotificationPlugin implements Plugin {
      */
     private final Map<String, ThreadPoolExecutor> iconTransfers = new ConcurrentHashMap<>();
     /**
-     * Ours whose icon is still being offered, by device and id: a request for all of them then
-     * skips these, which are on their way. kdeconnectd loses a notification whose second copy
-     * comes while it fetches the first one's icon (it breaks off the second icon's connection and
-     * shows neither), which happens when it asks for all of them right after connecting.
+     * Ours the device got on its current link, by device and id. kdeconnectd and Android ask for
+     * all of ours as they connect; those sent on this link already reached the device, and a second
+     * copy makes kdeconnectd replace its entry (a dismiss on the first then misses) or, while it
+     * fetches the first one's icon, break off the second icon's connection and show neither.
      */
-    private final Set<Key> iconsOnTheirWay = ConcurrentHashMap.newKeySet();
+    private final Set<Key> sentOnThisLink = ConcurrentHashMap.newKeySet();
     /** Ends icon transfers at {@link #ICON_DEADLINE}. */
     private final ScheduledExecutorService iconDeadlines = Executors.newSingleThreadScheduledExecutor(
             Threads.daemon("notification-icon-deadline"));
@@ -170,6 +170,9 @@ public final class NotificationPlugin implements Plugin {
     /** What the device showed is no longer known once it is gone; on return it is asked again. */
     @Override
     public void disconnected(Device device) {
+        // Forgotten when the link goes, not when the next one comes: a notification may go out on a
+        // new link before the plugins hear of it.
+        sentOnThisLink.removeIf(key -> key.deviceId().equals(device.id()));
         List<Posted> gone;
         synchronized (this) {
             LinkedHashMap<String, Posted> map = received.remove(device.id());
@@ -264,12 +267,13 @@ public final class NotificationPlugin implements Plugin {
             List<Sent> all;
             synchronized (this) {
                 all = sentTo(device.id()).values().stream()
-                        .filter(sent -> !iconsOnTheirWay.contains(new Key(device.id(), sent.id()))).toList();
+                        .filter(sent -> !sentOnThisLink.contains(new Key(device.id(), sent.id()))).toList();
             }
             LOG.debug("{}: re-sending our {} notifications on request", device, all.size());
             for (Sent notification : all) {
                 try {
                     transmit(device, notification, true);
+                    sentOnThisLink.add(new Key(device.id(), notification.id()));
                 } catch (DeviceException e) {
                     LOG.warn("{}: re-sending {} {} failed: {}", device, NOTIFICATION, notification.id(), e.getMessage());
                 }
@@ -292,6 +296,7 @@ public final class NotificationPlugin implements Plugin {
                 ? Optional.of(readIcon(device, notification.icon().get())) : Optional.empty();
         Sent entry = new Sent(id, notification, icon, System.currentTimeMillis());
         transmit(device, entry, false);
+        sentOnThisLink.add(new Key(device.id(), id));
         synchronized (this) {
             LinkedHashMap<String, Sent> map = sentTo(device.id());
             map.remove(id);
@@ -380,8 +385,6 @@ public final class NotificationPlugin implements Plugin {
         }
         device.requireAccepts(NOTIFICATION);
         byte[] icon = entry.icon().get();
-        Key onItsWay = new Key(device.id(), entry.id());
-        iconsOnTheirWay.add(onItsWay);
         boolean queued = iconTransfer(device, () -> {
             try (PayloadUpload upload = device.offerPayload(packet, icon.length)) {
                 ScheduledFuture<?> deadline = iconDeadlines.schedule(upload::close, ICON_DEADLINE.toMillis(),
@@ -394,12 +397,9 @@ public final class NotificationPlugin implements Plugin {
             } catch (IOException | DeviceException e) {
                 LOG.info("{}: {} {}: icon not taken within {} s (normal when the device has it cached): {}",
                         device, NOTIFICATION, entry.id(), ICON_DEADLINE.toSeconds(), e.getMessage());
-            } finally {
-                iconsOnTheirWay.remove(onItsWay);
             }
         });
         if (!queued) {
-            iconsOnTheirWay.remove(onItsWay);
             device.send(NotificationPackets.notification(entry.id(), entry.notification(), Optional.empty(),
                     entry.time(), silent));
         }

@@ -3,6 +3,9 @@ package io.github.gsbridge.plugin.notification;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.gsbridge.desktop.DesktopNotifier;
+import io.github.gsbridge.testsupport.LoopbackNode;
+import io.github.gsbridge.lan.Link;
+import io.github.gsbridge.device.DeviceEvent;
 import io.github.gsbridge.desktop.FreedesktopNotifier;
 import io.github.gsbridge.device.DeviceException;
 import io.github.gsbridge.plugin.notification.DeviceNotification;
@@ -354,10 +357,26 @@ class NotificationPluginTest {
         assertEquals("mine", plugin.send(phone.device(), new OutgoingNotification(Optional.of("mine"), "App", "t", "x",
                 Optional.empty(), false)));
 
-        // the phone asks for all of them: both come again, silently
+        // asked for all of them on this link, which they reached already: nothing comes again
         Packet request = new Packet(NotificationPackets.REQUEST);
         request.body().put("request", true);
         phone.peer().send(phone.link(), request);
+        phone.peer().send(phone.link(), new Packet(PingPlugin.TYPE));
+        phone.events().await(PingPlugin.PingReceived.class, e -> true, WAIT);
+        assertTrue(phone.peer().received().stream().noneMatch(p -> p.body().path("silent").asBoolean()),
+                phone.peer().received().toString());
+
+        // the phone comes back and asks for all of them: both come again, silently
+        phone.link().close();
+        phone.peer().awaitClosed(phone.link(), WAIT);
+        phone.events().await(DeviceEvent.Disconnected.class, e -> e.deviceId().equals(phone.peerId()), WAIT);
+        phone.events().clear();
+        phone.peer().forgetHistory();
+        phone.peer().connectTo(LoopbackNode.LOOPBACK,
+                phone.daemon().identity().withTcpPort(phone.daemon().tcpPort()));
+        Link link = phone.peer().awaitLink(WAIT);
+        phone.events().await(DeviceEvent.Connected.class, e -> e.deviceId().equals(phone.peerId()), WAIT);
+        phone.peer().send(link, request);
         phone.peer().awaitPacket(p -> p.isType(NotificationPackets.NOTIFICATION)
                 && p.body().path("silent").asBoolean() && p.body().get("id").asText().equals("mine"), WAIT);
         assertTrue(phone.peer().received().stream().anyMatch(p -> p.body().path("silent").asBoolean()
@@ -370,12 +389,12 @@ class NotificationPluginTest {
         // the user dismisses ours on the phone
         Packet dismissed = new Packet(NotificationPackets.REQUEST);
         dismissed.body().put("cancel", id);
-        phone.peer().send(phone.link(), dismissed);
+        phone.peer().send(link, dismissed);
         phone.events().await(OwnNotificationDismissed.class, e -> e.id().equals(id), WAIT);
 
         // neither is re-sent any more
         int seen = phone.peer().received().size();
-        phone.peer().send(phone.link(), request);
+        phone.peer().send(link, request);
         phone.daemon().plugins().get(PingPlugin.class).ping(phone.device(), Optional.of("after"));
         phone.peer().awaitPacket(p -> p.isType(PingPlugin.TYPE), WAIT);
         assertTrue(phone.peer().received().subList(seen, phone.peer().received().size()).stream()
