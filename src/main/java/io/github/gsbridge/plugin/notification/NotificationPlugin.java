@@ -319,13 +319,23 @@ public final class NotificationPlugin implements Plugin {
 
     /** Dismisses one of the device's notifications on the device. */
     public void dismiss(Device device, String id) throws DeviceException {
-        device.send(NotificationPackets.dismiss(id));
         // As kdeconnect-kde does: forget it now, since a device that lost track of it never confirms.
-        boolean known;
+        // Forgotten before the packet goes, so no one sees it listed after the device got the dismissal.
+        Posted forgotten;
         synchronized (this) {
-            known = receivedOf(device.id()).remove(id) != null;
+            forgotten = receivedOf(device.id()).remove(id);
         }
-        if (known) {
+        try {
+            device.send(NotificationPackets.dismiss(id));
+        } catch (DeviceException e) {
+            if (forgotten != null) {
+                synchronized (this) {
+                    receivedOf(device.id()).putIfAbsent(id, forgotten);
+                }
+            }
+            throw e;
+        }
+        if (forgotten != null) {
             removed(device, id);
         }
     }

@@ -31,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -222,6 +223,21 @@ class NotificationPluginTest {
         assertEquals(JSON.createObjectNode().put("cancel", "n1"), request.body());
         phone.events().await(NotificationRemoved.class, e -> e.id().equals("n1"), WAIT);
         assertEquals(List.of(), plugin(phone).list(phone.peerId()));
+    }
+
+    @Test
+    void aDismissalTheDeviceCannotTakeKeepsTheNotification() throws Exception {
+        Set<String> takesNoRequests = new HashSet<>(PHONE_IN);
+        takesNoRequests.remove(NotificationPackets.REQUEST);
+        LoopbackPhone phone = LoopbackPhone.start(dir, events -> List.of(new PingPlugin(events),
+                new NotificationPlugin(events, notifier, true)), takesNoRequests, PHONE_OUT);
+        running.add(phone);
+        phone.peer().send(phone.link(), phoneNotification("n1", "Bob", "hi"));
+        phone.events().await(NotificationPosted.class, e -> true, WAIT);
+
+        assertThrows(DeviceException.class, () -> plugin(phone).dismiss(phone.device(), "n1"));
+        assertEquals(List.of("n1"), plugin(phone).list(phone.peerId()).stream().map(DeviceNotification::id).toList());
+        assertTrue(phone.events().all(NotificationRemoved.class).isEmpty());
     }
 
     @Test
