@@ -62,19 +62,37 @@ class TlsOpenSslInteropTest {
         return "RSA".equals(algorithm) ? rsa : ec;
     }
 
+    /** What the openssl client offers. */
+    enum Offer {
+        ANYTHING(List.of()),
+        KDECONNECTD_TLS12_SUITES(List.of("-tls1_2", "-cipher", KDECONNECTD_TLS12_CIPHERS)),
+        // A peer without AES instructions prefers ChaCha20 (BoringSSL on such phones does).
+        CHACHA20_TLS13(List.of("-tls1_3", "-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256")),
+        CHACHA20_TLS12(List.of("-tls1_2", "-cipher", "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"));
+
+        final List<String> arguments;
+
+        Offer(List<String> arguments) {
+            this.arguments = arguments;
+        }
+    }
+
     static Stream<Arguments> clientCases() {
         return Stream.of(
-                Arguments.of("EC", false, "TLSv1.3", "TLS_AES_256_GCM_SHA384"),
-                Arguments.of("RSA", false, "TLSv1.3", "TLS_AES_256_GCM_SHA384"),
-                Arguments.of("EC", true, "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"),
+                Arguments.of("EC", Offer.ANYTHING, "TLSv1.3", "TLS_AES_256_GCM_SHA384"),
+                Arguments.of("RSA", Offer.ANYTHING, "TLSv1.3", "TLS_AES_256_GCM_SHA384"),
+                Arguments.of("EC", Offer.KDECONNECTD_TLS12_SUITES, "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"),
                 // kdeconnectd's list has no RSA GCM suite, so GSConnect's RSA key ends up on CBC.
-                Arguments.of("RSA", true, "TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"));
+                Arguments.of("RSA", Offer.KDECONNECTD_TLS12_SUITES, "TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"),
+                Arguments.of("RSA", Offer.CHACHA20_TLS13, "TLSv1.3", "TLS_CHACHA20_POLY1305_SHA256"),
+                Arguments.of("EC", Offer.CHACHA20_TLS12, "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"),
+                Arguments.of("RSA", Offer.CHACHA20_TLS12, "TLSv1.2", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"));
     }
 
     /** The SNI regression: a client sending an underscore device id as server name must get through. */
-    @ParameterizedTest(name = "our {0} server, kdeconnectd TLS 1.2 suites only: {1}")
+    @ParameterizedTest(name = "our {0} server, the openssl client offering {1}")
     @MethodSource("clientCases")
-    void openSslClientWithUnderscoreSniReachesOurServer(String serverKey, boolean kdeconnectdTls12,
+    void openSslClientWithUnderscoreSniReachesOurServer(String serverKey, Offer offer,
                                                         String protocol, String cipherSuite) throws Exception {
         TlsSockets ours = byKey(serverKey);
         InetAddress loopback = InetAddress.getLoopbackAddress();
@@ -83,9 +101,7 @@ class TlsOpenSslInteropTest {
             List<String> arguments = new ArrayList<>(List.of("s_client",
                     "-connect", "127.0.0.1:" + listener.getLocalPort(), "-servername", UNDERSCORE_SNI,
                     "-cert", peer.certificate().toString(), "-key", peer.privateKey().toString()));
-            if (kdeconnectdTls12) {
-                arguments.addAll(List.of("-tls1_2", "-cipher", KDECONNECTD_TLS12_CIPHERS));
-            }
+            arguments.addAll(offer.arguments);
             try (OpenSsl.Running client = new OpenSsl.Running(dir, arguments.toArray(String[]::new));
                  SSLSocket tls = ours.serverOn(listener.accept())) {
                 tls.setSoTimeout(TIMEOUT_MILLIS);

@@ -119,7 +119,7 @@ class TlsSocketsTest {
     }
 
     @Test
-    void chachaWorksThroughTheBouncyCastleFallback() throws Exception {
+    void chachaWorksWithoutBouncyCastlesProvider() throws Exception {
         try (TlsLink link = TlsLink.connect(ec, rsa, server -> {}, client ->
                 client.setEnabledCipherSuites(new String[] {"TLS_CHACHA20_POLY1305_SHA256"}))) {
             assertEquals("TLS_CHACHA20_POLY1305_SHA256", link.server().getSession().getCipherSuite());
