@@ -99,17 +99,27 @@ final class ReceivedFileStore {
         }
     }
 
+    /**
+     * A TLS stream gives at most one record (16 KiB) per read: the buffer is filled before it is
+     * written, so a file takes one write call per {@link #BUFFER} rather than one per record.
+     * Progress still counts each read.
+     */
     private static void copy(InputStream in, OutputStream out, long size, LongConsumer progress) throws IOException {
         byte[] buffer = new byte[(int) Math.min(BUFFER, Math.max(size, 1))];
         long done = 0;
+        int filled = 0;
         while (done < size) {
-            int n = in.read(buffer, 0, (int) Math.min(buffer.length, size - done));
+            int n = in.read(buffer, filled, (int) Math.min(buffer.length - filled, size - done));
             if (n < 0) {
                 throw new EOFException("the payload ended after " + done + " of " + size + " bytes");
             }
-            out.write(buffer, 0, n);
+            filled += n;
             done += n;
             progress.accept(n);
+            if (filled == buffer.length || done == size) {
+                out.write(buffer, 0, filled);
+                filled = 0;
+            }
         }
     }
 

@@ -101,6 +101,25 @@ class ReceivedFileStoreTest {
     }
 
     @Test
+    void recordSizedReadsAroundTheBufferSizeArriveWholeWithEveryByteCounted() throws Exception {
+        // A TLS stream gives one 16 KiB record per read at most; the store gathers them before writing.
+        for (int size : new int[] {1, 16 * 1024 + 1, 1024 * 1024 - 1, 1024 * 1024, 1024 * 1024 + 1, 2 * 1024 * 1024 + 5}) {
+            byte[] content = new byte[size];
+            new java.util.Random(size).nextBytes(content);
+            InputStream recordSized = new ByteArrayInputStream(content) {
+                @Override
+                public synchronized int read(byte[] b, int off, int len) {
+                    return super.read(b, off, Math.min(len, 16 * 1024));
+                }
+            };
+            long[] counted = {0};
+            Path written = store.write(tmp, size + ".bin", recordSized, size, OptionalLong.empty(), n -> counted[0] += n);
+            assertArrayEquals(content, Files.readAllBytes(written), "size " + size);
+            assertEquals(size, counted[0], "size " + size);
+        }
+    }
+
+    @Test
     void partsLeftByACrashAreRemovedAndNothingElse() throws Exception {
         FileTime longAgo = FileTime.from(Instant.now().minus(ReceivedFileStore.ABANDONED_AFTER).minusSeconds(60));
         Path abandoned = Files.write(tmp.resolve(".holiday.jpg.0badc0de" + ReceivedFileStore.PART_SUFFIX), new byte[10]);
