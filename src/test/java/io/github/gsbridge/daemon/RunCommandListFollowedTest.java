@@ -57,7 +57,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The commands a phone may run, kept in GSConnect's dconf tree, on the session bus: a phone's
  * notifications, pings and battery reports never read that list (each read is a {@code dconf}
- * process, counted here by a wrapper around the real one).
+ * process, counted here by a wrapper around the real one), and an edit of the list in dconf
+ * reaches the phone and the bus by itself.
  */
 class RunCommandListFollowedTest {
     private static final Duration WAIT = LoopbackNode.WAIT;
@@ -75,6 +76,7 @@ class RunCommandListFollowedTest {
     private RawPeer phone;
     private Link link;
     private DBusConnection client;
+    private EventRecorder events;
     private String path;
     private String listKey;
 
@@ -100,7 +102,7 @@ class RunCommandListFollowedTest {
                 wrapper.toString(), LoopbackNode.lanConfig(ports, Ports.freeRange(1).first()), false, Set.of(), false,
                 OptionalInt.of(8));
         EventBus bus = new EventBus();
-        EventRecorder events = new EventRecorder(bus);
+        events = new EventRecorder(bus);
         Transfers transfers = new Transfers(bus);
         PluginContext context = new PluginContext(bus, transfers, DesktopNotifier.none(), Set.of(),
                 Map.of("HOME", dir.toString(), "DBUS_SYSTEM_BUS_ADDRESS", GsbridgeProcess.NO_SYSTEM_BUS),
@@ -169,6 +171,17 @@ class RunCommandListFollowedTest {
         return Files.readAllLines(dconfCalls).stream().filter(line -> line.equals("read " + listKey)).count();
     }
 
+    /** dconf watch hears changes only once it has subscribed, a while after it started: until a write is seen. */
+    private void awaitWatching() throws Exception {
+        String probe = GsconnectDconf.PATH + "device/" + phone.deviceId() + "/probe";
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        for (int n = 0; events.all(GsconnectDconf.Changed.class).stream().noneMatch(c -> c.concerns(probe)); n++) {
+            assertTrue(System.nanoTime() < deadline, "GSConnect's tree was not followed within " + WAIT);
+            gsconnect.dconf().write(probe, String.valueOf(n));
+            Thread.sleep(200);
+        }
+    }
+
     private static Packet notification(int n) {
         Packet packet = new Packet(NotificationPackets.NOTIFICATION);
         packet.body().put("id", "n" + n).put("appName", "Messages").put("title", "Ann").put("text", "hello " + n)
@@ -201,5 +214,40 @@ class RunCommandListFollowedTest {
         Set<String> interfaces = changesSince(changesBefore).stream().filter(c -> c.getPath().equals(path))
                 .map(Properties.PropertiesChanged::getInterfaceName).collect(Collectors.toSet());
         assertEquals(Set.of(Battery1.NAME), interfaces, changesSince(changesBefore)::toString);
+    }
+
+    @Test
+    void readingTheListOnTheBusRunsNoDconf() throws Exception {
+        long readsBefore = listReads();
+        Properties device = client.getRemoteObject(DbusService.BUS_NAME, path, Properties.class);
+        for (int n = 0; n < 3; n++) {
+            assertEquals(Map.of("lock", Map.of("name", "Lock", "command", "true")),
+                    device.Get(RunCommand1.NAME, "Commands"));
+            device.GetAll(RunCommand1.NAME);
+        }
+        assertEquals(readsBefore, listReads(), "dconf read " + listKey + " for reads of property Commands");
+    }
+
+    @Test
+    void anEditOfTheListInGsconnectReachesThePhoneAndTheBus() throws Exception {
+        running.add(GsconnectSync.start(daemon).orElseThrow());
+        awaitWatching();
+        int received = phone.received().size();
+        // as GSConnect's Run Commands page writes it
+        gsconnect.dconf().write(listKey, "{'lock': <{'name': 'Lock', 'command': 'true'}>, "
+                + "'suspend': <{'name': 'Suspend', 'command': 'systemctl suspend'}>}");
+
+        Packet sent = phone.awaitPacket(p -> p.isType(RunCommandPlugin.LIST)
+                && p.body().path("commandList").asText().contains("suspend"), WAIT);
+        assertEquals(Map.of("lock", Map.of("name", "Lock", "command", "true"),
+                        "suspend", Map.of("name", "Suspend", "command", "systemctl suspend")),
+                new com.fasterxml.jackson.databind.ObjectMapper().readValue(sent.body().get("commandList").asText(),
+                        Map.class));
+        assertTrue(phone.received().subList(received, phone.received().size()).stream()
+                .noneMatch(p -> p.isType(RunCommandPlugin.LIST) && p != sent), "the list was sent once");
+        Properties.PropertiesChanged change = awaitChange(c -> c.getPath().equals(path)
+                && c.getInterfaceName().equals(RunCommand1.NAME) && c.getPropertiesChanged().containsKey("Commands"));
+        assertEquals(Set.of("lock", "suspend"), ((Map<?, ?>) change.getPropertiesChanged().get("Commands").getValue())
+                .keySet());
     }
 }
