@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -222,27 +223,34 @@ public final class RunCommandPlugin implements Plugin {
         return now;
     }
 
-    /** The store says the lists of some devices may have changed: those whose list did get it again. */
-    private synchronized void storeChanged(Predicate<String> concerns) {
-        for (String deviceId : List.copyOf(known.keySet())) {
-            if (!concerns.test(deviceId)) {
-                continue;
-            }
-            Map<String, Command> before = known.get(deviceId);
-            Map<String, Command> now;
-            try {
-                now = reread(deviceId);
-            } catch (IOException e) {
-                LOG.warn("{}: cannot read the commands it may run after a change in {}: {}", deviceId,
-                        store.describe(), e.getMessage());
-                continue;
-            }
-            Device device = connected.get(deviceId);
-            if (!now.equals(before) && device != null && device.isReachable()) {
-                LOG.info("{}: the commands it may run changed in {}; sending them", device, store.describe());
-                send(device, now);
+    /** The store says the lists of some devices may have changed: the connected ones whose list did get it again. */
+    private void storeChanged(Predicate<String> concerns) {
+        Map<Device, Map<String, Command>> outgoing = new LinkedHashMap<>();
+        synchronized (this) {
+            for (String deviceId : List.copyOf(known.keySet())) {
+                if (!concerns.test(deviceId)) {
+                    continue;
+                }
+                Map<String, Command> before = known.get(deviceId);
+                Map<String, Command> now;
+                try {
+                    now = reread(deviceId);
+                } catch (IOException e) {
+                    LOG.warn("{}: cannot read the commands it may run after a change in {}: {}", deviceId,
+                            store.describe(), e.getMessage());
+                    continue;
+                }
+                Device device = connected.get(deviceId);
+                if (!now.equals(before) && device != null && device.isReachable()) {
+                    outgoing.put(device, now);
+                }
             }
         }
+        // Sent outside the lock: sending may wait for a link whose thread waits for the lock (a run request).
+        outgoing.forEach((device, commands) -> {
+            LOG.info("{}: the commands it may run changed in {}; sending them", device, store.describe());
+            send(device, commands);
+        });
     }
 
     private void sendOurs(Device device) {
