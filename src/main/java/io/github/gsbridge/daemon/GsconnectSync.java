@@ -9,8 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -18,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps a GSConnect-mode daemon in step with GSConnect's dconf tree while it runs: a device
- * unpaired there is dropped, one paired there becomes trusted, a new {@code name} is announced.
+ * unpaired there is dropped, one paired there becomes trusted, a new {@code name} is announced,
+ * and the changed keys are published ({@link GsconnectDconf.Changed}) for plugins' settings.
  */
 final class GsconnectSync implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GsconnectSync.class);
@@ -30,6 +33,7 @@ final class GsconnectSync implements AutoCloseable {
     private final ScheduledExecutorService executor;
     private ScheduledFuture<?> pending;
     private boolean nameChanged;
+    private final Set<String> changedKeys = new HashSet<>();
 
     private GsconnectSync(Daemon daemon, DconfWatch watch, ScheduledExecutorService executor) {
         this.daemon = daemon;
@@ -58,6 +62,7 @@ final class GsconnectSync implements AutoCloseable {
 
     private void changed(String key) {
         nameChanged |= key.equals(GsconnectDconf.PATH + "name");
+        changedKeys.add(key);
         if (pending != null) {
             pending.cancel(false);
         }
@@ -75,6 +80,9 @@ final class GsconnectSync implements AutoCloseable {
                 LOG.warn("cannot read GSConnect's new name: {}", e.getMessage());
             }
         }
+        GsconnectDconf.Changed changed = new GsconnectDconf.Changed(changedKeys);
+        changedKeys.clear();
+        daemon.events().publish(changed);
     }
 
     @Override

@@ -134,7 +134,15 @@ abstract class BusObject implements Properties {
 
     /** Emits PropertiesChanged for every property whose value changed since clients last saw it. */
     final synchronized void refresh() {
+        refresh(interfaces.keySet());
+    }
+
+    /** As {@link #refresh()}, reading only the properties of the interfaces {@code names} this object has. */
+    final synchronized void refresh(Collection<String> names) {
         interfaces.forEach((name, properties) -> {
+            if (!names.contains(name)) {
+                return;
+            }
             Map<String, Object> before = seen.computeIfAbsent(name, key -> new HashMap<>());
             Map<String, Variant<?>> changed = new LinkedHashMap<>();
             for (Property property : properties) {

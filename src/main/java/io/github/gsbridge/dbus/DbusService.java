@@ -252,7 +252,11 @@ public final class DbusService implements AutoCloseable {
         }
     }
 
-    /** The plugins' signal for the event, and the plugins' properties it may have changed. */
+    /**
+     * The plugins' signal for the event, and the properties of the plugin that published it: a
+     * plugin's event changes nothing of Device1 (pairing, reachability and capabilities come as
+     * DeviceEvents), nor another plugin's properties.
+     */
     private void signal(DeviceObject object, PluginEvent event) {
         for (Plugin plugin : daemon.plugins().all()) {
             try {
@@ -260,8 +264,10 @@ public final class DbusService implements AutoCloseable {
             } catch (DBusException | RuntimeException e) {
                 LOG.warn("{}: plugin {} cannot make the signal of {}: {}", object, plugin.name(), event, e.getMessage());
             }
+            if (plugin.publishes(event)) {
+                object.refresh(plugin);
+            }
         }
-        object.update();
     }
 
     private void onDeviceEvent(DeviceEvent event) {

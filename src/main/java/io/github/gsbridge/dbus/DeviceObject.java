@@ -221,6 +221,22 @@ final class DeviceObject extends BusObject implements DeviceRef {
         emit(() -> new GtkActions.Changed(getObjectPath(), List.of(), changes, Map.of(), Map.of()));
     }
 
+    /** PropertiesChanged for what changed of {@code plugin}'s interfaces on this device, and nothing else read. */
+    void refresh(Plugin plugin) {
+        List<String> names = new ArrayList<>();
+        synchronized (this) {
+            BusSurface surface = surfaces.get(plugin);
+            if (surface == null) {
+                return;
+            }
+            surface.interfaces().stream().filter(present::contains).map(DeviceObject::interfaceName)
+                    .forEach(names::add);
+        }
+        if (!names.isEmpty()) {
+            refresh(names);
+        }
+    }
+
     private boolean enabled() {
         Device device = current();
         return device.isPaired() && device.isReachable();

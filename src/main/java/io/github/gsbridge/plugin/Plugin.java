@@ -46,6 +46,16 @@ public interface Plugin extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Whether {@code event} is one of this plugin's: the D-Bus layer then emits PropertiesChanged
+     * for this plugin's properties, and re-reads no other plugin's (reading one may cost a call to
+     * another process). A capability is one package (plugin/README.md), so by default the events of
+     * this plugin's package are its own.
+     */
+    default boolean publishes(PluginEvent event) {
+        return event.getClass().getPackageName().equals(getClass().getPackageName());
+    }
+
     /** The daemon stops: end the plugin's threads and timers. */
     @Override
     default void close() {

@@ -4,6 +4,7 @@ import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
+import org.freedesktop.dbus.interfaces.DBus;
 import org.freedesktop.dbus.interfaces.Properties;
 import org.freedesktop.dbus.types.Variant;
 
@@ -30,32 +31,38 @@ public final class UpowerOnUmockdev implements AutoCloseable {
     private static final String DEVICE = "org.freedesktop.UPower.Device";
     private static final Duration WAIT = Duration.ofSeconds(15);
 
+    private final Path dir;
     private final PrivateBus bus;
-    private final Process process;
-    private final OutputStream commands;
     private final DBusConnection client;
+    /** upowerd's, while it runs; it may be stopped and started again on the same bus. */
+    private Process process;
+    private OutputStream commands;
 
-    private UpowerOnUmockdev(PrivateBus bus, Process process, DBusConnection client) {
+    private UpowerOnUmockdev(Path dir, PrivateBus bus, DBusConnection client) {
+        this.dir = dir;
         this.bus = bus;
-        this.process = process;
-        this.commands = process.getOutputStream();
         this.client = client;
     }
 
     /** A laptop whose battery is at {@code percent} and {@code status} (Charging, Discharging, Full). */
     public static UpowerOnUmockdev laptop(Path dir, int percent, String status) throws Exception {
-        return start(dir, List.of("laptop", String.valueOf(percent), status));
+        UpowerOnUmockdev upower = notStarted(dir);
+        upower.startWith(laptopArguments(percent, status));
+        return upower;
     }
 
     /** A computer without a battery. */
     public static UpowerOnUmockdev desktop(Path dir) throws Exception {
-        return start(dir, List.of("desktop"));
+        UpowerOnUmockdev upower = notStarted(dir);
+        upower.startWith(List.of("desktop"));
+        return upower;
     }
 
-    private static UpowerOnUmockdev start(Path dir, List<String> args) throws Exception {
+    /** The system bus alone, as at boot before UPower has started; {@link #startLaptop} starts it. */
+    public static UpowerOnUmockdev notStarted(Path dir) throws Exception {
         RealComponents.requireExecutable(UPOWERD);
-        String wrapper = RealComponents.requireOnPath("umockdev-wrapper");
-        String gjs = RealComponents.requireOnPath("gjs");
+        RealComponents.requireOnPath("umockdev-wrapper");
+        RealComponents.requireOnPath("gjs");
         Files.createDirectories(dir);
         Path script = dir.resolve("upower-on-umockdev.js");
         try (InputStream in = Objects.requireNonNull(
@@ -63,27 +70,63 @@ public final class UpowerOnUmockdev implements AutoCloseable {
             Files.copy(in, script);
         }
         PrivateBus bus = PrivateBus.startSystem(dir.resolve("system-bus"), List.of());
-        Process process = null;
-        DBusConnection client = null;
         try {
-            ProcessBuilder builder = new ProcessBuilder(wrapper, gjs, script.toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("upowerd.log").toFile());
-            builder.command().addAll(args);
-            builder.environment().put("DBUS_SYSTEM_BUS_ADDRESS", bus.address());
-            process = builder.start();
-            client = DBusConnectionBuilder.forAddress(bus.address()).withShared(false).build();
-            UpowerOnUmockdev upower = new UpowerOnUmockdev(bus, process, client);
-            upower.awaitDisplayDevice(properties -> true);
-            return upower;
-        } catch (Exception | Error e) {
-            if (client != null) {
-                client.disconnect();
-            }
-            if (process != null) {
-                process.destroyForcibly();
-            }
+            return new UpowerOnUmockdev(dir, bus,
+                    DBusConnectionBuilder.forAddress(bus.address()).withShared(false).build());
+        } catch (DBusException | RuntimeException e) {
             bus.close();
             throw e;
+        }
+    }
+
+    private static List<String> laptopArguments(int percent, String status) {
+        return List.of("laptop", String.valueOf(percent), status);
+    }
+
+    /** Starts upowerd (again) on this bus, for a laptop as {@link #laptop} makes; returns once it answers. */
+    public void startLaptop(int percent, String status) throws Exception {
+        startWith(laptopArguments(percent, status));
+    }
+
+    private void startWith(List<String> args) throws Exception {
+        if (process != null) {
+            throw new IllegalStateException("upowerd already runs");
+        }
+        ProcessBuilder builder = new ProcessBuilder(RealComponents.requireOnPath("umockdev-wrapper"),
+                RealComponents.requireOnPath("gjs"), dir.resolve("upower-on-umockdev.js").toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("upowerd.log").toFile()));
+        builder.command().addAll(args);
+        builder.environment().put("DBUS_SYSTEM_BUS_ADDRESS", bus.address());
+        process = builder.start();
+        commands = process.getOutputStream();
+        try {
+            awaitDisplayDevice(properties -> true);
+        } catch (Exception | Error e) {
+            stop();
+            throw e;
+        }
+    }
+
+    /** Stops upowerd, as when it ends or crashes; the bus stays. Returns once UPower's name is gone from the bus. */
+    public void stop() throws Exception {
+        try {
+            // upowerd stops when its commands end.
+            commands.close();
+        } catch (IOException e) {
+            process.destroy();
+        }
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        process = null;
+        DBus daemon = client.getRemoteObject("org.freedesktop.DBus", "/org/freedesktop/DBus", DBus.class);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (daemon.NameHasOwner("org.freedesktop.UPower")) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("UPower still owns its name " + WAIT + " after upowerd was stopped");
+            }
+            Thread.sleep(50);
         }
     }
 
@@ -122,17 +165,14 @@ public final class UpowerOnUmockdev implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        client.disconnect();
+    public void close() throws Exception {
         try {
-            // upowerd stops when its commands end.
-            commands.close();
-        } catch (IOException e) {
-            process.destroy();
+            if (process != null) {
+                stop();
+            }
+        } finally {
+            client.disconnect();
+            bus.close();
         }
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
-        bus.close();
     }
 }

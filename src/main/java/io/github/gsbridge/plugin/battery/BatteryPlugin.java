@@ -90,6 +90,8 @@ public final class BatteryPlugin implements Plugin {
     // The fields below are the worker's only.
     private boolean upowerTried;
     private UPowerBattery upower;
+    /** Whether UPower answered since it last left the bus; its departure is said once. */
+    private boolean upowerAnswers;
     private Optional<BatteryState> own = Optional.empty();
 
     /**
@@ -190,26 +192,37 @@ public final class BatteryPlugin implements Plugin {
         }
     }
 
-    /** Starts following UPower, once; says once why this computer's battery is not sent, if it is not. */
+    /**
+     * Starts following UPower, once; says once why this computer's battery is not sent, if it is
+     * not. Without UPower on the system bus the connection stays: UPower is read when it appears.
+     */
     private void followUpower() {
         if (upowerTried) {
             return;
         }
         upowerTried = true;
         try {
-            upower = UPowerBattery.connect(systemBus, () -> onWorker(this::ownChanged));
-            own = upower.read();
-            if (own.isEmpty()) {
-                LOG.info("this computer has no battery (UPower shows none): devices get no battery reports from it");
-            } else {
-                LOG.info("this computer's battery, {}, goes to the devices (UPower)", own.get().describe());
-            }
+            upower = UPowerBattery.connect(systemBus, () -> onWorker(this::ownChanged),
+                    () -> onWorker(this::upowerGone));
         } catch (IOException e) {
             LOG.info("this computer's battery is not sent to devices: {}", e.getMessage());
-            if (upower != null) {
-                upower.close();
-                upower = null;
-            }
+            return;
+        }
+        try {
+            own = upower.read();
+            upowerAnswers = true;
+            sayOwn();
+        } catch (IOException e) {
+            LOG.info("this computer's battery is not sent to devices: {}; it will be once UPower starts",
+                    e.getMessage());
+        }
+    }
+
+    private void sayOwn() {
+        if (own.isEmpty()) {
+            LOG.info("this computer has no battery (UPower shows none): devices get no battery reports from it");
+        } else {
+            LOG.info("this computer's battery, {}, goes to the devices (UPower)", own.get().describe());
         }
     }
 
@@ -224,11 +237,27 @@ public final class BatteryPlugin implements Plugin {
             LOG.info("this computer's battery: {}", e.getMessage());
             return;
         }
-        if (now.equals(own)) {
+        boolean back = !upowerAnswers;
+        upowerAnswers = true;
+        if (now.equals(own) && !back) {
             return;
         }
         own = now;
+        if (back) {
+            sayOwn();
+        }
         connected.values().forEach(this::sendOwn);
+    }
+
+    /** UPower left the system bus (stopped, or crashed): nothing is known of our battery until it is back. */
+    private void upowerGone() {
+        if (!upowerAnswers) {
+            return;
+        }
+        upowerAnswers = false;
+        own = Optional.empty();
+        LOG.info("this computer's battery is no longer sent to devices: UPower left the system bus; it will be again "
+                + "once UPower is back");
     }
 
     private void sendOwn(Device device) {

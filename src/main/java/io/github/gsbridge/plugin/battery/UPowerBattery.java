@@ -4,6 +4,7 @@ import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
+import org.freedesktop.dbus.interfaces.DBus;
 import org.freedesktop.dbus.interfaces.Properties;
 import org.freedesktop.dbus.types.UInt32;
 import org.freedesktop.dbus.types.Variant;
@@ -14,12 +15,15 @@ import java.util.Optional;
 
 /**
  * This computer's battery, from UPower on the system bus: its DisplayDevice, the one battery
- * UPower makes of all of them (GNOME's panel shows the same).
+ * UPower makes of all of them (GNOME's panel shows the same). UPower may start after us, or
+ * restart: the connection stays, and follows who owns UPower's name.
  */
 final class UPowerBattery implements AutoCloseable {
     static final String BUS_NAME = "org.freedesktop.UPower";
     static final String DISPLAY_DEVICE = "/org/freedesktop/UPower/devices/DisplayDevice";
     static final String DEVICE_INTERFACE = "org.freedesktop.UPower.Device";
+    /** The bus itself, the only sender of NameOwnerChanged. */
+    private static final String BUS_DAEMON = "org.freedesktop.DBus";
     /** UPower's State values (0 unknown, 3 empty, 4 fully charged, 5 and 6 pending are the others). */
     private static final long CHARGING = 1;
     private static final long DISCHARGING = 2;
@@ -34,10 +38,11 @@ final class UPowerBattery implements AutoCloseable {
     }
 
     /**
-     * Connects to the system bus at {@code address} and calls {@code changed} (on dbus-java's
-     * thread) whenever UPower says the battery changed.
+     * Connects to the system bus at {@code address} and calls, on dbus-java's thread, {@code changed}
+     * whenever UPower says the battery changed or UPower appears on the bus (started, or started
+     * again), and {@code gone} when it leaves the bus.
      */
-    static UPowerBattery connect(String address, Runnable changed) throws IOException {
+    static UPowerBattery connect(String address, Runnable changed, Runnable gone) throws IOException {
         DBusConnection connection;
         try {
             connection = DBusConnectionBuilder.forAddress(address).withShared(false).transportConfig()
@@ -52,6 +57,11 @@ final class UPowerBattery implements AutoCloseable {
             connection.addSigHandler(Properties.PropertiesChanged.class, signal -> {
                 if (DISPLAY_DEVICE.equals(signal.getPath()) && DEVICE_INTERFACE.equals(signal.getInterfaceName())) {
                     changed.run();
+                }
+            });
+            connection.addSigHandler(DBus.NameOwnerChanged.class, signal -> {
+                if (BUS_NAME.equals(signal.name) && BUS_DAEMON.equals(signal.getSource())) {
+                    (signal.newOwner.isEmpty() ? gone : changed).run();
                 }
             });
             return battery;

@@ -5,6 +5,7 @@ import io.github.gsbridge.credentials.DconfException;
 import io.github.gsbridge.credentials.GVariantParseException;
 import io.github.gsbridge.credentials.GVariantText;
 import io.github.gsbridge.credentials.GsconnectDconf;
+import io.github.gsbridge.event.EventBus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * GSConnect's own lists: the key {@code device/<id>/plugin/runcommand/command-list} of its dconf
@@ -84,6 +87,16 @@ final class GsconnectCommandStore implements CommandStore {
         }
         write(deviceId, commands);
         return true;
+    }
+
+    /** The daemon's dconf watch (daemon.GsconnectSync) already follows GSConnect's tree; no watch of our own. */
+    @Override
+    public AutoCloseable follow(EventBus events, Consumer<Predicate<String>> changed) {
+        return events.subscribe(event -> {
+            if (event instanceof GsconnectDconf.Changed keys) {
+                changed.accept(deviceId -> keys.concerns(key(deviceId)));
+            }
+        })::run;
     }
 
     @Override

@@ -3,14 +3,23 @@ package io.github.gsbridge.plugin.runcommand;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gsbridge.credentials.PrivateJsonFile;
+import io.github.gsbridge.event.EventBus;
+import io.github.gsbridge.threads.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * gsbridge's own lists when it does not run with GSConnect's settings: one private JSON file,
@@ -48,6 +57,42 @@ final class OwnCommandStore implements CommandStore {
         }
         write(all);
         return true;
+    }
+
+    /**
+     * Watches the file's directory (inotify): the file is replaced whole by our writes, and may be
+     * by an editor, so the file itself cannot be watched. Any change may concern every device.
+     */
+    @Override
+    public AutoCloseable follow(EventBus events, Consumer<Predicate<String>> changed) throws IOException {
+        Files.createDirectories(file.getParent());
+        WatchService watcher = file.getFileSystem().newWatchService();
+        try {
+            file.getParent().register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
+                    StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+        } catch (IOException e) {
+            watcher.close();
+            throw e;
+        }
+        Threads.start("runcommand-file", () -> {
+            try {
+                while (true) {
+                    WatchKey key = watcher.take();
+                    boolean ours = false;
+                    for (WatchEvent<?> event : key.pollEvents()) {
+                        ours |= event.kind() == StandardWatchEventKinds.OVERFLOW
+                                || file.getFileName().equals(event.context());
+                    }
+                    key.reset();
+                    if (ours) {
+                        changed.accept(deviceId -> true);
+                    }
+                }
+            } catch (ClosedWatchServiceException | InterruptedException e) {
+                LOG.debug("{}: no longer followed", file);
+            }
+        });
+        return watcher;
     }
 
     @Override

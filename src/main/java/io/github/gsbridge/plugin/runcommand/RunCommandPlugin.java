@@ -18,18 +18,21 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * Run commands, both ways. {@code kdeconnect.runcommand.request} from a device asks for our list
  * ({@code requestCommandList}) or runs one of its entries ({@code key}); {@code kdeconnect.runcommand}
  * carries a list ({@code commandList}, JSON text or an object). We send our list when the device
- * connects and whenever it changes here, and ask for the device's.
+ * connects and whenever it changes here (through us, GSConnect's preferences or the file, as
+ * kdeconnect-kde sends it again when its configuration changes), and ask for the device's.
  */
 public final class RunCommandPlugin implements Plugin {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommandPlugin.class);
@@ -48,11 +51,30 @@ public final class RunCommandPlugin implements Plugin {
     private final CommandStore store;
     private final CommandRunner runner;
     private final Map<String, Map<String, Command>> remote = new ConcurrentHashMap<>();
+    /**
+     * Each device's list as last read from the store: property Commands is read with every change
+     * of the device's object, and reading GSConnect's list runs dconf. The store's changes are
+     * followed; a run request and a connection still read the store itself.
+     */
+    private final Map<String, Map<String, Command>> known = new ConcurrentHashMap<>();
+    private final Map<String, Device> connected = new ConcurrentHashMap<>();
+    private final AutoCloseable following;
 
     RunCommandPlugin(EventBus events, CommandStore store, CommandRunner runner) {
         this.events = events;
         this.store = store;
         this.runner = runner;
+        this.following = follow(events, store);
+    }
+
+    private AutoCloseable follow(EventBus events, CommandStore store) {
+        try {
+            return store.follow(events, this::storeChanged);
+        } catch (IOException e) {
+            LOG.warn("cannot follow the command lists in {} ({}); an edit made there reaches a device when it "
+                    + "connects again", store.describe(), e.getMessage());
+            return () -> { };
+        }
     }
 
     @Override
@@ -72,12 +94,18 @@ public final class RunCommandPlugin implements Plugin {
 
     @Override
     public void connected(Device device) {
+        connected.put(device.id(), device);
         sendOurs(device);
         try {
             requestTheirs(device);
         } catch (DeviceException e) {
             LOG.debug("{}: not asking for its commands: {}", device, e.getMessage());
         }
+    }
+
+    @Override
+    public void disconnected(Device device) {
+        connected.remove(device.id(), device);
     }
 
     @Override
@@ -102,7 +130,8 @@ public final class RunCommandPlugin implements Plugin {
     private void runRequested(Device device, String key) {
         Map<String, Command> commands;
         try {
-            commands = store.list(device.id());
+            // The store itself, not what we knew: a command removed elsewhere never runs.
+            commands = reread(device.id());
         } catch (IOException e) {
             LOG.warn("{}: refused to run command {}: its command list cannot be read: {}", device, shown(key),
                     e.getMessage());
@@ -174,20 +203,65 @@ public final class RunCommandPlugin implements Plugin {
     }
 
     private void changed(Device device) {
-        events.publish(new CommandsChanged(device.id()));
         if (device.isReachable()) {
             sendOurs(device);
+        } else {
+            try {
+                reread(device.id());
+            } catch (IOException e) {
+                LOG.warn("{}: cannot read the commands it may run: {}", device.id(), e.getMessage());
+            }
         }
     }
 
+    /** Reads the device's list from the store; when it is not the one known, CommandsChanged tells the bus. */
+    private synchronized Map<String, Command> reread(String deviceId) throws IOException {
+        Map<String, Command> now = Collections.unmodifiableMap(store.list(deviceId));
+        if (!now.equals(known.put(deviceId, now))) {
+            events.publish(new CommandsChanged(deviceId));
+        }
+        return now;
+    }
+
+    /** The store says the lists of some devices may have changed: the connected ones whose list did get it again. */
+    private void storeChanged(Predicate<String> concerns) {
+        Map<Device, Map<String, Command>> outgoing = new LinkedHashMap<>();
+        synchronized (this) {
+            for (String deviceId : List.copyOf(known.keySet())) {
+                if (!concerns.test(deviceId)) {
+                    continue;
+                }
+                Map<String, Command> before = known.get(deviceId);
+                Map<String, Command> now;
+                try {
+                    now = reread(deviceId);
+                } catch (IOException e) {
+                    LOG.warn("{}: cannot read the commands it may run after a change in {}: {}", deviceId,
+                            store.describe(), e.getMessage());
+                    continue;
+                }
+                Device device = connected.get(deviceId);
+                if (!now.equals(before) && device != null && device.isReachable()) {
+                    outgoing.put(device, now);
+                }
+            }
+        }
+        // Sent outside the lock: sending may wait for a link whose thread waits for the lock (a run request).
+        outgoing.forEach((device, commands) -> {
+            LOG.info("{}: the commands it may run changed in {}; sending them", device, store.describe());
+            send(device, commands);
+        });
+    }
+
     private void sendOurs(Device device) {
-        Map<String, Command> commands;
         try {
-            commands = store.list(device.id());
+            send(device, reread(device.id()));
         } catch (IOException e) {
             LOG.warn("{}: cannot send the commands it may run: {}", device, e.getMessage());
-            return;
         }
+    }
+
+    private static void send(Device device, Map<String, Command> commands) {
         Packet packet = new Packet(LIST);
         packet.body().put("commandList", CommandLists.toJson(commands).toString());
         // "Add command" on the device would ask us to open a settings window; there is none.
@@ -262,11 +336,24 @@ public final class RunCommandPlugin implements Plugin {
     }
 
     private Map<String, Command> localOrEmpty(String deviceId) {
+        Map<String, Command> commands = known.get(deviceId);
+        if (commands != null) {
+            return commands;
+        }
         try {
-            return store.list(deviceId);
+            return reread(deviceId);
         } catch (IOException e) {
             LOG.warn("{}: cannot read the commands it may run: {}", deviceId, e.getMessage());
             return Map.of();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            following.close();
+        } catch (Exception e) {
+            LOG.debug("cannot stop following {}: {}", store.describe(), e.getMessage());
         }
     }
 

@@ -214,6 +214,30 @@ class BatteryPluginTest {
         }
     }
 
+    @Test
+    void upowerStartingAfterUsAndAgainAfterItStoppedIsFollowed() throws Exception {
+        try (LogCapture log = LogCapture.start();
+             UpowerOnUmockdev upower = UpowerOnUmockdev.notStarted(dir.resolve("upower"));
+             LoopbackPhone phone = phone(upower.systemBusAddress(), Set.of(BatteryPlugin.BATTERY))) {
+            log.await(WAIT, "this computer's battery is not sent to devices: UPower does not answer on the system bus");
+
+            upower.startLaptop(64, "Discharging");
+            Packet started = phone.peer().awaitPacket(p -> p.isType(BatteryPlugin.BATTERY), WAIT);
+            assertEquals(JSON.readTree("{\"currentCharge\":64,\"isCharging\":false,\"thresholdEvent\":0}"),
+                    started.body());
+
+            String gone = "this computer's battery is no longer sent to devices: UPower left the system bus";
+            upower.stop();
+            log.await(WAIT, gone);
+            upower.startLaptop(71, "Charging");
+            Packet again = phone.peer().awaitPacket(p -> p.isType(BatteryPlugin.BATTERY)
+                    && p.body().path("currentCharge").asInt() == 71, WAIT);
+            assertEquals(JSON.readTree("{\"currentCharge\":71,\"isCharging\":true,\"thresholdEvent\":0}"),
+                    again.body());
+            assertEquals(1, log.matching(gone).size(), log.matching("battery").toString());
+        }
+    }
+
     private static int sentBatteries(LoopbackPhone phone) {
         return (int) phone.peer().received().stream().filter(p -> p.isType(BatteryPlugin.BATTERY)).count();
     }

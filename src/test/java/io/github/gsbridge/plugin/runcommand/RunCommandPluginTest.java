@@ -156,6 +156,27 @@ class RunCommandPluginTest {
     }
 
     @Test
+    void anEditOfTheFileReachesThePhoneWithoutARequest() throws Exception {
+        Path made = dir.resolve("made after the edit");
+        // as a user edits runcommand.json: written in place, not through the store
+        Files.writeString(dir.resolve("config/runcommand.json"), LISTS.createObjectNode().set(device().id(),
+                LISTS.createObjectNode().set("edited", LISTS.createObjectNode().put("name", "Touch")
+                        .put("command", touching(made)))).toString());
+        JsonNode list = sentList(l -> l.has("edited"));
+        assertEquals(touching(made), list.get("edited").get("command").asText());
+        send(request("key", "edited"));
+        awaitFile(made);
+
+        // an edit that leaves the list as it was sends nothing
+        int before = phone.peer().received().size();
+        Files.writeString(dir.resolve("config/runcommand.json"), Files.readString(dir.resolve("config/runcommand.json"))
+                + "\n");
+        Files.delete(dir.resolve("config/runcommand.json"));
+        JsonNode emptied = listSince(before);
+        assertEquals(LISTS.createObjectNode(), emptied);
+    }
+
+    @Test
     void theExitStatusAndABoundedPartOfTheOutputAreLogged() throws Exception {
         String key = plugin.add(device(), "Chatty", "head -c 100000 /dev/zero | tr '\\0' x; echo; exit 3");
         send(request("key", key));
