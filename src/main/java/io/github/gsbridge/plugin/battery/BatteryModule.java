@@ -1,5 +1,6 @@
 package io.github.gsbridge.plugin.battery;
 
+import io.github.gsbridge.desktop.NotificationKind;
 import io.github.gsbridge.lan.mdns.AvahiMdns;
 import io.github.gsbridge.plugin.CommandFailure;
 import io.github.gsbridge.plugin.DeviceCommand;
@@ -33,6 +34,11 @@ public final class BatteryModule implements PluginModule {
     @Override
     public List<Object> commands() {
         return List.of(new Battery());
+    }
+
+    @Override
+    public List<NotificationKind> notificationKinds() {
+        return List.of(BatteryPlugin.LOW_BATTERY);
     }
 
     @Command(name = "battery", description = "Shows DEV's battery: its charge, and whether it is charging or low.")

@@ -41,6 +41,9 @@ public final class BatteryPlugin implements Plugin {
      * still sends and answers it, so we do too, with peers that list it.
      */
     public static final String REQUEST = "kdeconnect.battery.request";
+    /** A device's low battery on the desktop. */
+    public static final NotificationKind LOW_BATTERY = new NotificationKind("battery",
+            "a device's battery running low", true);
 
     /** A device's battery changed (its properties on D-Bus with it). */
     public record BatteryChanged(String deviceId, BatteryState state) implements PluginEvent { }
@@ -49,7 +52,7 @@ public final class BatteryPlugin implements Plugin {
     public record BatteryLow(String deviceId, int charge) implements ShownOnDesktop {
         @Override
         public NotificationKind kind() {
-            return NotificationKind.BATTERY;
+            return LOW_BATTERY;
         }
 
         @Override

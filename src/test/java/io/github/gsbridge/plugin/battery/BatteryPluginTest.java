@@ -7,7 +7,6 @@ import io.github.gsbridge.credentials.GsconnectSettings;
 import io.github.gsbridge.desktop.DesktopFace;
 import io.github.gsbridge.desktop.DesktopLauncher;
 import io.github.gsbridge.desktop.FreedesktopNotifier;
-import io.github.gsbridge.desktop.NotificationKind;
 import io.github.gsbridge.testsupport.LogCapture;
 import io.github.gsbridge.testsupport.LoopbackPhone;
 import io.github.gsbridge.testsupport.NotificationServer;
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -117,7 +115,7 @@ class BatteryPluginTest {
              FreedesktopNotifier desktop = new FreedesktopNotifier(session.address());
              LoopbackPhone phone = phone(NO_SYSTEM_BUS, Set.of(BatteryPlugin.BATTERY));
              DesktopFace face = new DesktopFace(desktop, new DesktopLauncher(Map.of()), phone.daemon().events(),
-                     phone.daemon().devices()::find, EnumSet.allOf(NotificationKind.class))) {
+                     phone.daemon().devices()::find, Set.of(BatteryPlugin.LOW_BATTERY))) {
             reported(phone, "{\"currentCharge\":16,\"isCharging\":false,\"thresholdEvent\":0}",
                     new BatteryState(16, false, false));
             reported(phone, "{\"currentCharge\":15,\"isCharging\":false,\"thresholdEvent\":1}",
