@@ -28,7 +28,7 @@ public final class BatteryModule implements PluginModule {
     @Override
     public Plugin create(PluginContext context) {
         return new BatteryPlugin(context.events(), AvahiMdns.systemBusAddress(context.environment()),
-                context.gsconnect().map(store -> store::settings));
+                context.settings("battery"));
     }
 
     @Override
