@@ -33,7 +33,7 @@ public final class ClipboardModule implements PluginModule {
 
     @Override
     public Plugin create(PluginContext context) {
-        return new ClipboardPlugin(context.events(), SyncSwitches.of(context.gsconnect()), System::currentTimeMillis);
+        return new ClipboardPlugin(context.events(), new SyncSwitches(context.settings("clipboard")), System::currentTimeMillis);
     }
 
     @Override
