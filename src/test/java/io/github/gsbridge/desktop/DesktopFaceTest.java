@@ -8,6 +8,7 @@ import io.github.gsbridge.device.Pairing;
 import io.github.gsbridge.lan.Link;
 import io.github.gsbridge.lan.PortRange;
 import io.github.gsbridge.lan.RawPeer;
+import io.github.gsbridge.plugin.PluginSettings;
 import io.github.gsbridge.plugin.battery.BatteryPlugin;
 import io.github.gsbridge.plugin.ping.PingPlugin;
 import io.github.gsbridge.plugin.share.SharePlugin;
@@ -38,7 +39,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -86,7 +86,8 @@ class DesktopFaceTest {
         node = LoopbackNode.start(home.resolve(".config"), "desktop", ports, peerPorts.first(), wiring -> List.of(
                 new PingPlugin(wiring.events()),
                 new SharePlugin(wiring.events(), wiring.transfers(),
-                        new XdgDownloadDirectories(Map.of("HOME", home.toString()), Optional.empty()))));
+                        new XdgDownloadDirectories(Map.of("HOME", home.toString()),
+                        PluginSettings.ownFile("share", home.resolve(".config/gsbridge"))))));
         events = node.events();
         face = new DesktopFace(notifier, new DesktopLauncher(desktopEnvironment()), node.daemon().events(),
                 node.daemon().devices()::find, Set.copyOf(DaemonOptions.notificationKinds(PluginCatalog.MODULES).all()));
