@@ -19,11 +19,6 @@ public final class GsconnectPairingStore implements PairingStore {
         this.dconf = dconf;
     }
 
-    /** The dconf this store reads and writes, for plugins whose settings live in GSConnect's tree too. */
-    public Dconf dconf() {
-        return dconf;
-    }
-
     /**
      * One key of a device's settings for one of GSConnect's plugins
      * ({@code device/<id>/plugin/<plugin>/<key>}), in GVariant text; empty when unset. Which
