@@ -106,11 +106,13 @@ public final class PluginSettings {
             } catch (JsonProcessingException e) {
                 throw new Unreadable(file + " is not valid JSON: " + e.getOriginalMessage());
             }
-            if (root == null || !root.isObject() || !root.path(deviceId).isMissingNode() && !root.get(deviceId).isObject()) {
+            JsonNode device = root == null ? null : root.path(deviceId);
+            if (device == null || !root.isObject() || !device.isMissingNode() && !device.isObject()) {
                 throw new Unreadable(file + " does not hold a JSON object of device ids, each with an object of settings");
             }
-            JsonNode value = root.path(deviceId).path(key);
-            return value.isMissingNode() || value.isNull() ? Optional.empty() : Optional.of(JSON.treeToValue(value, Object.class));
+            JsonNode value = device.path(key);
+            return value.isMissingNode() || value.isNull() ? Optional.empty()
+                    : Optional.of(JSON.treeToValue(value, Object.class));
         }, Optional.empty());
     }
 

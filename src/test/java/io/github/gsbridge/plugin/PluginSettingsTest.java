@@ -9,6 +9,7 @@ import io.github.gsbridge.tls.LocalCertificate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -91,6 +92,12 @@ class PluginSettingsTest {
             assertEquals(1, log.matching(PHONE, "clipboard.json is not valid JSON", "taking send-content as on").size(),
                     log.matching(PHONE).toString());
         }
+        Files.writeString(dir.resolve("settings/clipboard.json"), "{\"" + PHONE + "\": true}");
+        try (LogCapture log = LogCapture.start()) {
+            assertTrue(PluginSettings.ownFile("clipboard", dir).on(PHONE, SEND));
+            assertEquals(1, log.matching(PHONE, "does not hold a JSON object of device ids, each with an object of "
+                    + "settings; taking send-content as on").size(), log.matching(PHONE).toString());
+        }
         PluginSettings broken = new PluginSettings("clipboard", true, "GSConnect", (deviceId, key) -> {
             throw new PluginSettings.Unreadable("GSConnect's setting plugin/clipboard/" + key + " cannot be read");
         }, Optional.empty());
@@ -99,9 +106,9 @@ class PluginSettingsTest {
         assertThrows(PluginSettings.Unreadable.class, () -> broken.value(PHONE, "command-list"),
                 "a plugin that would overwrite what it read learns it could not read it");
         PluginSettings failing = new PluginSettings("clipboard", true, "GSConnect", (deviceId, key) -> {
-            throw new java.io.IOException("dconf timed out");
+            throw new IOException("dconf timed out");
         }, Optional.empty());
-        assertEquals("dconf timed out", assertThrows(java.io.IOException.class, () -> failing.on(PHONE, SEND))
+        assertEquals("dconf timed out", assertThrows(IOException.class, () -> failing.on(PHONE, SEND))
                 .getMessage(), "the store failing is the plugin's to handle");
     }
 }
