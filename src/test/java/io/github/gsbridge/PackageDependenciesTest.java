@@ -1,10 +1,15 @@
 package io.github.gsbridge;
 
+import io.github.gsbridge.daemon.PluginCatalog;
+import io.github.gsbridge.desktop.NotificationKind;
+import io.github.gsbridge.plugin.PluginModule;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -96,5 +101,38 @@ class PackageDependenciesTest {
                 }
             }
         }
+    }
+
+    /**
+     * What a plugin knows of its notifications and its settings stays in its package too: the
+     * desktop and the dconf reader name no plugin's notification kind, GSConnect settings path or
+     * key, but loop over what the plugins declare.
+     */
+    @Test
+    void theDesktopAndTheDconfReaderKnowNoPluginsSpecifics() throws IOException {
+        Pattern literal = Pattern.compile("\"((?:[^\"\\\\]++|\\\\.)*+)\"");
+        for (String pkg : List.of("desktop", "credentials")) {
+            try (Stream<Path> files = Files.list(SOURCES.resolve(pkg))) {
+                for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".java"))::iterator) {
+                    String code = withoutComments(Files.readString(file));
+                    List<String> texts = literal.matcher(code).results().map(m -> m.group(1)).toList();
+                    for (PluginModule module : PluginCatalog.MODULES) {
+                        String where = SOURCES.relativize(file) + " names the plugin " + module.name();
+                        assertFalse(texts.contains(module.name()), where);
+                        assertFalse(texts.stream().anyMatch(text -> text.contains("plugin/" + module.name())), where
+                                + "'s GSConnect settings");
+                        for (NotificationKind kind : module.notificationKinds()) {
+                            assertFalse(texts.contains(kind.label())
+                                    || Pattern.compile("\\b" + kind.label().toUpperCase(Locale.ROOT) + "\\b")
+                                    .matcher(code).find(), where + "'s notification kind " + kind.label());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static String withoutComments(String source) {
+        return source.replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("(?m)^\\s*//.*$", "");
     }
 }

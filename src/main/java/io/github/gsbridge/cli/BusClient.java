@@ -10,6 +10,7 @@ import io.github.gsbridge.bus.SessionBus;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.exceptions.DBusExecutionException;
+import org.freedesktop.dbus.interfaces.DBus;
 import org.freedesktop.dbus.interfaces.DBusInterface;
 import org.freedesktop.dbus.interfaces.Properties;
 import org.freedesktop.dbus.types.Variant;
@@ -63,8 +64,12 @@ final class BusClient implements DaemonClient, AutoCloseable {
     }
 
     @Override
-    public String busName() {
-        return DbusService.BUS_NAME;
+    public AutoCloseable whenStopped(Runnable stopped) throws DBusException {
+        return connection.addSigHandler(DBus.NameOwnerChanged.class, signal -> {
+            if (signal.name.equals(DbusService.BUS_NAME) && signal.newOwner.isEmpty()) {
+                stopped.run();
+            }
+        });
     }
 
     @Override

@@ -2,9 +2,11 @@ package io.github.gsbridge.cli;
 
 import io.github.gsbridge.daemon.DaemonOptions;
 import io.github.gsbridge.daemon.FatalErrors;
+import io.github.gsbridge.daemon.PluginCatalog;
 import io.github.gsbridge.daemon.Service;
 import io.github.gsbridge.dbus.DbusService;
 import io.github.gsbridge.bus.SessionBus;
+import io.github.gsbridge.desktop.NotificationKinds;
 import io.github.gsbridge.tls.CredentialsException;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.exceptions.DBusException;
@@ -42,16 +44,21 @@ final class DaemonCommand implements Callable<Integer> {
 
     /** Runs the daemon until it is stopped; the exit status (2: a usage mistake, 1: it could not start). */
     static int run(List<String> args, Console console) {
+        return run(args, console, DaemonOptions.notificationKinds(PluginCatalog.MODULES));
+    }
+
+    /** As {@link #run(List, Console)}, the options naming {@code kinds} of desktop notification. */
+    static int run(List<String> args, Console console, NotificationKinds kinds) {
         if (args.contains("--help") || args.contains("-h")) {
-            console.out().print(DaemonOptions.USAGE);
+            console.out().print(DaemonOptions.usage(kinds));
             return 0;
         }
         DaemonOptions options;
         try {
-            options = DaemonOptions.parse(args, console.env());
+            options = DaemonOptions.parse(args, console.env(), kinds);
         } catch (IllegalArgumentException e) {
             console.err().println("gsbridge daemon: " + e.getMessage() + "\n");
-            console.err().print(DaemonOptions.USAGE);
+            console.err().print(DaemonOptions.usage(kinds));
             return 2;
         }
         if (DaemonOptions.verbose(args)) {

@@ -11,7 +11,6 @@ import io.github.gsbridge.plugin.Plain;
 import io.github.gsbridge.plugin.WatchFormat;
 import io.github.gsbridge.transfer.Transfer1;
 import org.freedesktop.dbus.exceptions.DBusException;
-import org.freedesktop.dbus.interfaces.DBus;
 import org.freedesktop.dbus.interfaces.DBusSigHandler;
 import org.freedesktop.dbus.interfaces.ObjectManager;
 import org.freedesktop.dbus.interfaces.Properties;
@@ -68,11 +67,7 @@ final class Watch implements Callable<Integer> {
             for (Class<? extends DBusSignal> type : types) {
                 handlers.add(subscribe(bus, type));
             }
-            handlers.add(bus.connection().addSigHandler(DBus.NameOwnerChanged.class, signal -> {
-                if (signal.name.equals(DbusService.BUS_NAME) && signal.newOwner.isEmpty()) {
-                    queue.add(STOPPED);
-                }
-            }));
+            handlers.add(bus.whenStopped(() -> queue.add(STOPPED)));
             // Subscribed first, then listed: a device that appears in between is reported twice, never missed.
             // The known devices come first, as DeviceAdded, so a script starts from the whole picture.
             if (!json) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -18,9 +19,36 @@ public final class GsconnectPairingStore implements PairingStore {
         this.dconf = dconf;
     }
 
-    /** The dconf this store reads and writes, for plugins whose settings live in GSConnect's tree too. */
-    public Dconf dconf() {
-        return dconf;
+    /**
+     * One key of a device's settings for one of GSConnect's plugins
+     * ({@code device/<id>/plugin/<plugin>/<key>}), in GVariant text; empty when unset. Which
+     * plugin and which keys is the plugins' knowledge, not this store's.
+     */
+    public Optional<String> pluginValue(String deviceId, String plugin, String key) throws IOException {
+        try {
+            return dconf.read(pluginKey(deviceId, plugin, key));
+        } catch (DconfException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** Sets a plugin's key to {@code gvariantText}, or resets it to GSConnect's default when empty. */
+    public void writePluginValue(String deviceId, String plugin, String key, Optional<String> gvariantText)
+            throws IOException {
+        String path = pluginKey(deviceId, plugin, key);
+        try {
+            if (gvariantText.isPresent()) {
+                dconf.write(path, gvariantText.get());
+            } else {
+                dconf.reset(path);
+            }
+        } catch (DconfException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    private static String pluginKey(String deviceId, String plugin, String key) {
+        return GsconnectDconf.PATH + "device/" + deviceId + "/plugin/" + plugin + "/" + key;
     }
 
     public GsconnectSettings settings() throws IOException {

@@ -64,38 +64,9 @@ public final class GsconnectSettings {
         return pairedDevices;
     }
 
-    /** The share plugin's download directory for a device, if set. */
-    public Optional<String> receiveDirectory(String deviceId) {
-        String section = deviceSection(deviceId) + "/plugin/share";
-        return typed(section, "receive-directory", sections.getOrDefault(section, Map.of()), String.class);
-    }
-
-    /** The share plugin's {@code receive-files} switch for a device, if set (GSConnect's default is true). */
-    public Optional<Boolean> receiveFiles(String deviceId) {
-        String section = deviceSection(deviceId) + "/plugin/share";
-        return typed(section, "receive-files", sections.getOrDefault(section, Map.of()), Boolean.class);
-    }
-
     /** Every key set for a device (empty if none), values as {@link GVariantText#parse} returns them. */
     public Map<String, Object> deviceKeys(String deviceId) {
         return sections.getOrDefault(deviceSection(deviceId), Map.of());
-    }
-
-    /**
-     * Every key set for one of a device's plugins (GSConnect's {@code device/<id>/plugin/<plugin>/}),
-     * empty if none, values as {@link GVariantText#parse} returns them.
-     */
-    public Map<String, Object> pluginKeys(String deviceId, String plugin) {
-        return sections.getOrDefault(deviceSection(deviceId) + "/plugin/" + plugin, Map.of());
-    }
-
-    /**
-     * A switch of one of a device's plugins ({@code device/<id>/plugin/<plugin>/<key>}); empty when
-     * unset, or when not a boolean (which is logged), so that the caller's default applies.
-     */
-    public Optional<Boolean> pluginSwitch(String deviceId, String plugin, String key) {
-        String section = deviceSection(deviceId) + "/plugin/" + plugin;
-        return typed(section, key, sections.getOrDefault(section, Map.of()), Boolean.class);
     }
 
     private static String deviceSection(String deviceId) {

@@ -2,14 +2,16 @@ package io.github.gsbridge.daemon;
 
 import io.github.gsbridge.credentials.IdentityLoader;
 import io.github.gsbridge.desktop.NotificationKind;
+import io.github.gsbridge.desktop.NotificationKinds;
 import io.github.gsbridge.lan.LanConfig;
 import io.github.gsbridge.lan.PortRange;
+import io.github.gsbridge.plugin.PluginModule;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +33,12 @@ public record DaemonOptions(
         boolean mdns,
         OptionalInt protocol) {
 
-    public static final String USAGE = """
+    /** The usage, listing {@code kinds} under --no-notify. */
+    public static String usage(NotificationKinds kinds) {
+        return USAGE_BEFORE_KINDS + kinds.help(" ".repeat(26), "none at all") + USAGE_AFTER_KINDS;
+    }
+
+    private static final String USAGE_BEFORE_KINDS = """
             Usage: gsbridge daemon [OPTIONS]
 
             Runs gsbridge in the foreground until SIGTERM or SIGINT; logs go to stderr.
@@ -56,13 +63,10 @@ public record DaemonOptions(
                                     payload ports of peers we fetch from (default: 1739-1764)
               --force               keep the ports even when GSConnect starts (it then cannot bind them)
               --no-notify KINDS     show no desktop notifications of these kinds (comma-separated):
-                                      pairing  = pair requests, with Accept and Reject
-                                      received = files, links and text a device sent
-                                      sent     = how a transfer to a device ended
-                                      phone    = the devices' own notifications
-                                      ping     = pings
-                                      battery  = a device's battery running low
-                                      all      = none at all
+            """;
+
+    private static final String USAGE_AFTER_KINDS = """
+              --notify KINDS        show desktop notifications of these kinds, also of those off by default
               --no-desktop-notifications
                                     the same as --no-notify phone
               --no-mdns             neither publish nor look for devices through Avahi (mDNS)
@@ -72,8 +76,21 @@ public record DaemonOptions(
               --verbose             debug logging
             """;
 
-    /** Parses the arguments after {@code daemon}; {@code env} supplies the XDG defaults. */
+    /** Every kind of desktop notification: the desktop's own, then each plugin's in the catalog's order. */
+    public static NotificationKinds notificationKinds(List<PluginModule> modules) {
+        return new NotificationKinds(modules.stream().flatMap(module -> module.notificationKinds().stream()).toList());
+    }
+
+    /** As {@link #parse(List, Map, NotificationKinds)} with the kinds of the catalog's plugins. */
     public static DaemonOptions parse(List<String> args, Map<String, String> env) {
+        return parse(args, env, notificationKinds(PluginCatalog.MODULES));
+    }
+
+    /**
+     * Parses the arguments after {@code daemon}; {@code env} supplies the XDG defaults, {@code kinds}
+     * the notification kinds --no-notify and --notify may name.
+     */
+    public static DaemonOptions parse(List<String> args, Map<String, String> env, NotificationKinds kinds) {
         Path home = Path.of(env.getOrDefault("HOME", System.getProperty("user.home")));
         String xdgConfig = env.get("XDG_CONFIG_HOME");
         Path configHome = xdgConfig == null || xdgConfig.isBlank() ? home.resolve(".config") : Path.of(xdgConfig);
@@ -91,7 +108,7 @@ public record DaemonOptions(
         PortRange payloadPorts = defaults.payloadPorts();
         List<InetAddress> broadcast = new ArrayList<>();
         boolean force = false;
-        Set<NotificationKind> desktopNotifications = EnumSet.allOf(NotificationKind.class);
+        Set<NotificationKind> desktopNotifications = new LinkedHashSet<>(kinds.shownByDefault());
         boolean mdns = true;
         OptionalInt protocol = OptionalInt.empty();
         PortRange peerTcpPorts = defaults.peerTcpPorts();
@@ -128,7 +145,8 @@ public record DaemonOptions(
                 case "--config-dir" -> configDir = Path.of(value);
                 case "--gsconnect-dir" -> gsconnectDir = Path.of(value);
                 case "--dconf" -> dconf = value;
-                case "--no-notify" -> desktopNotifications.removeAll(NotificationKind.parseList(value));
+                case "--no-notify" -> desktopNotifications.removeAll(kinds.parseList(value));
+                case "--notify" -> desktopNotifications.addAll(kinds.parseList(value));
                 case "--udp-port" -> udpPort = PortRange.parse(value).first();
                 case "--peer-udp-port" -> peerUdpPort = PortRange.parse(value).first();
                 case "--tcp-ports" -> tcpPorts = PortRange.parse(value);

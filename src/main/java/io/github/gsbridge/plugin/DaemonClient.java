@@ -1,6 +1,7 @@
 package io.github.gsbridge.plugin;
 
 import org.freedesktop.dbus.connections.impl.DBusConnection;
+import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.interfaces.DBusInterface;
 import org.freedesktop.dbus.types.Variant;
 
@@ -13,8 +14,11 @@ public interface DaemonClient {
 
     DBusConnection connection();
 
-    /** The daemon's well-known name on the bus: a command that waits for signals notices it going away. */
-    String busName();
+    /**
+     * Runs {@code stopped} when the daemon leaves the bus, until the returned handle is closed: a
+     * command that waits for signals ends then, instead of waiting for ever.
+     */
+    AutoCloseable whenStopped(Runnable stopped) throws DBusException;
 
     <T extends DBusInterface> T remote(String path, Class<T> type) throws CommandFailure;
 

@@ -20,9 +20,18 @@ import java.util.Set;
  * @param desktopNotifications which kinds of desktop notifications the user wants
  * @param environment          the daemon's environment (XDG directories)
  * @param configDir            gsbridge's own settings directory, for plugins' settings without GSConnect
- * @param gsconnect            GSConnect's settings, when the daemon runs with GSConnect's identity
+ * @param gsconnect            GSConnect's settings, when the daemon runs with GSConnect's identity;
+ *                             plugins read theirs through {@link #settings}
  */
 public record PluginContext(EventBus events, Transfers transfers, DesktopNotifier desktop,
                             Set<NotificationKind> desktopNotifications, Map<String, String> environment,
                             Path configDir, Optional<GsconnectPairingStore> gsconnect) {
+    /**
+     * The per-device settings of the plugin GSConnect calls {@code gsconnectName}: GSConnect's when
+     * the daemon runs with its identity, else the plugin's own file.
+     */
+    public PluginSettings settings(String gsconnectName) {
+        return gsconnect.map(store -> PluginSettings.gsconnect(gsconnectName, store))
+                .orElseGet(() -> PluginSettings.ownFile(gsconnectName, configDir));
+    }
 }

@@ -1,5 +1,7 @@
 package io.github.gsbridge.plugin;
 
+import io.github.gsbridge.desktop.NotificationKind;
+
 import java.util.List;
 
 /**
@@ -16,6 +18,14 @@ public interface PluginModule {
 
     /** picocli subcommands (objects of {@code @Command} classes), added to {@code gsbridge}. */
     default List<Object> commands() {
+        return List.of();
+    }
+
+    /**
+     * The kinds of desktop notification its events show ({@code ShownOnDesktop.kind()}): they are
+     * listed by {@code gsbridge daemon --help}, and {@code --no-notify} switches them off.
+     */
+    default List<NotificationKind> notificationKinds() {
         return List.of();
     }
 

@@ -2,6 +2,7 @@ package io.github.gsbridge.bench;
 
 import io.github.gsbridge.device.DeviceEvent;
 import io.github.gsbridge.lan.PortRange;
+import io.github.gsbridge.plugin.PluginSettings;
 import io.github.gsbridge.plugin.ping.PingPlugin;
 import io.github.gsbridge.plugin.share.SharePlugin;
 import io.github.gsbridge.plugin.share.XdgDownloadDirectories;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * gsbridge to gsbridge over loopback in one JVM, no root needed: two daemons, one share of a file
@@ -64,6 +64,7 @@ public final class LoopbackShareBenchmark {
     private static LoopbackNode node(Path home, String name, PortRange ports, int peerUdpPort) throws Exception {
         return LoopbackNode.start(home, name, ports, peerUdpPort, wiring -> List.of(new PingPlugin(wiring.events()),
                 new SharePlugin(wiring.events(), wiring.transfers(),
-                        new XdgDownloadDirectories(Map.of("HOME", home.toString()), Optional.empty()))));
+                        new XdgDownloadDirectories(Map.of("HOME", home.toString()),
+                                PluginSettings.ownFile("share", home.resolve("gsbridge"))))));
     }
 }

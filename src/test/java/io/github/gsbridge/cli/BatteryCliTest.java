@@ -2,10 +2,11 @@ package io.github.gsbridge.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.gsbridge.dbus.DbusService;
+import io.github.gsbridge.plugin.PluginSettings;
 import io.github.gsbridge.plugin.battery.Battery1;
 import io.github.gsbridge.plugin.battery.BatteryPlugin;
-import io.github.gsbridge.testsupport.BusFixture;
 import io.github.gsbridge.plugin.ping.PingPlugin;
+import io.github.gsbridge.testsupport.BusFixture;
 import io.github.gsbridge.testsupport.LoopbackNode;
 import io.github.gsbridge.testsupport.Ports;
 import io.github.gsbridge.testsupport.UpowerOnUmockdev;
@@ -21,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,7 +45,7 @@ class BatteryCliTest {
         upower = UpowerOnUmockdev.laptop(dir.resolve("upower"), 12, "Discharging");
         fx = new BusFixture(dir.resolve("fixture"));
         beta = fx.startPeer("beta", fx.betaPorts, wiring -> List.of(new BatteryPlugin(wiring.events(),
-                upower.systemBusAddress(), Optional.empty())));
+                upower.systemBusAddress(), PluginSettings.ownFile("battery", dir.resolve("config")))));
         path = DbusService.devicePath(beta.id());
         fx.paired(beta);
     }

@@ -100,7 +100,8 @@ class DconfRealTest {
         assertEquals(Optional.of("Alice's ☃ laptop"), settings.name());
         assertEquals(Optional.of(true), settings.enabled());
         assertEquals(List.of(PAIRED, UNPAIRED), settings.deviceIds());
-        assertEquals(Optional.of("/home/alice/Downloads"), settings.receiveDirectory(PAIRED));
+        assertEquals(Optional.of("'/home/alice/Downloads'"),
+                new GsconnectPairingStore(dconf).pluginValue(PAIRED, "share", "receive-directory"));
         assertEquals(List.of("kdeconnect.ping"), settings.deviceKeys(PAIRED).get("incoming-capabilities"));
         assertEquals("Stranger", settings.deviceKeys(UNPAIRED).get("name"));
     }

@@ -34,9 +34,6 @@ class GsconnectSettingsTest {
                 new PairedDevice("abcdef0123456789abcdef0123456789", "Bob's phone", "phone",
                         TestResources.read("peer-b.pem"), Optional.empty())),
                 settings.pairedDevices());
-        assertEquals(Optional.of("/tmp/gsc1/home/Downloads"),
-                settings.receiveDirectory("abcdef0123456789abcdef0123456789"));
-        assertEquals(Optional.empty(), settings.receiveDirectory("_409668b6_0418_40f4_9bf0_709bc753e8c3_"));
         assertEquals(false, settings.deviceKeys("unpaired0123456789abcdef01234567").get("paired"));
         assertEquals(Map.of(), settings.deviceKeys("nonexistent"));
     }
@@ -105,14 +102,11 @@ class GsconnectSettingsTest {
                 paired=true
                 certificate-pem='%1$s'
                 last-connection=1716
-                [device/good/plugin/share]
-                receive-directory=['/tmp']
                 """.formatted(PEM.replace("\n", "\\n")));
 
         assertEquals(List.of("good"), pairedIds(settings));
         assertEquals(Optional.empty(), settings.name(), "a number is not a name");
         assertEquals(Optional.empty(), settings.enabled(), "a string is not a boolean");
-        assertEquals(Optional.empty(), settings.receiveDirectory("good"));
     }
 
     @Test

@@ -1,12 +1,15 @@
 package io.github.gsbridge.desktop;
 
 import io.github.gsbridge.daemon.DaemonOptions;
+import io.github.gsbridge.daemon.PluginCatalog;
 import io.github.gsbridge.device.Device;
 import io.github.gsbridge.device.DeviceEvent;
 import io.github.gsbridge.device.Pairing;
 import io.github.gsbridge.lan.Link;
 import io.github.gsbridge.lan.PortRange;
 import io.github.gsbridge.lan.RawPeer;
+import io.github.gsbridge.plugin.PluginSettings;
+import io.github.gsbridge.plugin.battery.BatteryPlugin;
 import io.github.gsbridge.plugin.ping.PingPlugin;
 import io.github.gsbridge.plugin.share.SharePlugin;
 import io.github.gsbridge.plugin.share.XdgDownloadDirectories;
@@ -34,10 +37,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -85,10 +86,11 @@ class DesktopFaceTest {
         node = LoopbackNode.start(home.resolve(".config"), "desktop", ports, peerPorts.first(), wiring -> List.of(
                 new PingPlugin(wiring.events()),
                 new SharePlugin(wiring.events(), wiring.transfers(),
-                        new XdgDownloadDirectories(Map.of("HOME", home.toString()), Optional.empty()))));
+                        new XdgDownloadDirectories(Map.of("HOME", home.toString()),
+                        PluginSettings.ownFile("share", home.resolve(".config/gsbridge"))))));
         events = node.events();
         face = new DesktopFace(notifier, new DesktopLauncher(desktopEnvironment()), node.daemon().events(),
-                node.daemon().devices()::find, EnumSet.allOf(NotificationKind.class));
+                node.daemon().devices()::find, Set.copyOf(DaemonOptions.notificationKinds(PluginCatalog.MODULES).all()));
         peer = new RawPeer(LocalCertificate.generate(PEER_ID), PEER_ID, 8, LoopbackNode.lanConfig(peerPorts, ports.first()),
                 Set.of(SharePlugin.REQUEST, PingPlugin.TYPE));
         peer.announceTo(LoopbackNode.LOOPBACK);
@@ -353,8 +355,8 @@ class DesktopFaceTest {
         pair();
         Set<NotificationKind> enabled = DaemonOptions.parse(List.of("--no-notify", "ping,received"), Map.of("HOME",
                 home.toString())).desktopNotifications();
-        assertEquals(EnumSet.of(NotificationKind.PAIRING, NotificationKind.SENT, NotificationKind.PHONE,
-                NotificationKind.BATTERY), enabled);
+        assertEquals(Set.of(NotificationKind.PAIRING, NotificationKind.SENT, NotificationKind.PHONE,
+                BatteryPlugin.LOW_BATTERY), enabled);
         face = new DesktopFace(notifier, new DesktopLauncher(desktopEnvironment()), node.daemon().events(),
                 node.daemon().devices()::find, enabled);
         Packet ping = new Packet(PingPlugin.TYPE);

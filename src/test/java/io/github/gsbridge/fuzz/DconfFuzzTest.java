@@ -40,8 +40,7 @@ class DconfFuzzTest {
         try {
             GsconnectSettings settings = GsconnectSettings.fromDump(DconfDump.parse(dump));
             settings.pairedDevices();
-            settings.deviceIds().forEach(settings::receiveDirectory);
-            settings.deviceIds().forEach(settings::receiveFiles);
+            settings.deviceIds().forEach(settings::deviceKeys);
         } catch (DconfFormatException refused) {
             // Only a broken INI structure refuses the whole dump; a value that cannot be read is left out.
         }

@@ -1,5 +1,6 @@
 package io.github.gsbridge.plugin.battery;
 
+import io.github.gsbridge.desktop.NotificationKind;
 import io.github.gsbridge.lan.mdns.AvahiMdns;
 import io.github.gsbridge.plugin.CommandFailure;
 import io.github.gsbridge.plugin.DeviceCommand;
@@ -27,12 +28,17 @@ public final class BatteryModule implements PluginModule {
     @Override
     public Plugin create(PluginContext context) {
         return new BatteryPlugin(context.events(), AvahiMdns.systemBusAddress(context.environment()),
-                context.gsconnect().map(store -> store::settings));
+                context.settings("battery"));
     }
 
     @Override
     public List<Object> commands() {
         return List.of(new Battery());
+    }
+
+    @Override
+    public List<NotificationKind> notificationKinds() {
+        return List.of(BatteryPlugin.LOW_BATTERY);
     }
 
     @Command(name = "battery", description = "Shows DEV's battery: its charge, and whether it is charging or low.")

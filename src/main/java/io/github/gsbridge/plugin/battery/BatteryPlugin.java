@@ -1,6 +1,5 @@
 package io.github.gsbridge.plugin.battery;
 
-import io.github.gsbridge.credentials.GsconnectSettings;
 import io.github.gsbridge.desktop.NotificationKind;
 import io.github.gsbridge.desktop.ShownOnDesktop;
 import io.github.gsbridge.device.Device;
@@ -12,6 +11,7 @@ import io.github.gsbridge.plugin.BusSurface;
 import io.github.gsbridge.plugin.DeviceRef;
 import io.github.gsbridge.plugin.Plugin;
 import io.github.gsbridge.plugin.PluginEvent;
+import io.github.gsbridge.plugin.PluginSettings;
 import io.github.gsbridge.wire.Packet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +41,9 @@ public final class BatteryPlugin implements Plugin {
      * still sends and answers it, so we do too, with peers that list it.
      */
     public static final String REQUEST = "kdeconnect.battery.request";
+    /** A device's low battery on the desktop. */
+    public static final NotificationKind LOW_BATTERY = new NotificationKind("battery",
+            "a device's battery running low", true);
 
     /** A device's battery changed (its properties on D-Bus with it). */
     public record BatteryChanged(String deviceId, BatteryState state) implements PluginEvent { }
@@ -49,7 +52,7 @@ public final class BatteryPlugin implements Plugin {
     public record BatteryLow(String deviceId, int charge) implements ShownOnDesktop {
         @Override
         public NotificationKind kind() {
-            return NotificationKind.BATTERY;
+            return LOW_BATTERY;
         }
 
         @Override
@@ -64,19 +67,17 @@ public final class BatteryPlugin implements Plugin {
         }
     }
 
-    /** GSConnect's per-device switches: send our battery (off by default there), show a low one (on). */
-    static final String SEND_STATISTICS = "send-statistics";
-    static final String LOW_BATTERY_NOTIFICATION = "low-battery-notification";
-
-    /** GSConnect's settings, read at each use as GSConnect does. */
-    @FunctionalInterface
-    public interface GsconnectSettingsSource {
-        GsconnectSettings read() throws IOException;
-    }
+    /**
+     * GSConnect's per-device switches: send our battery (off by default there), show a low one (on).
+     * Without GSConnect both are on, as in KDE Connect.
+     */
+    static final PluginSettings.Switch SEND_STATISTICS = new PluginSettings.Switch("send-statistics", false, true);
+    static final PluginSettings.Switch LOW_BATTERY_NOTIFICATION =
+            new PluginSettings.Switch("low-battery-notification", true, true);
 
     private final EventBus events;
     private final String systemBus;
-    private final Optional<GsconnectSettingsSource> gsconnect;
+    private final PluginSettings settings;
     /** Devices already told in the log that GSConnect's switch keeps our battery from them. */
     private final Set<String> notSentSaid = ConcurrentHashMap.newKeySet();
     private final Map<String, BatteryState> states = new ConcurrentHashMap<>();
@@ -96,13 +97,12 @@ public final class BatteryPlugin implements Plugin {
 
     /**
      * @param systemBus the system bus address, where UPower tells this computer's battery
-     * @param gsconnect GSConnect's settings when gsbridge runs with its identity; without them,
-     *                  our battery goes to every device and low batteries are shown, as in KDE Connect
+     * @param settings  the battery plugin's settings, GSConnect's when gsbridge runs with its identity
      */
-    public BatteryPlugin(EventBus events, String systemBus, Optional<GsconnectSettingsSource> gsconnect) {
+    public BatteryPlugin(EventBus events, String systemBus, PluginSettings settings) {
         this.events = events;
         this.systemBus = systemBus;
-        this.gsconnect = gsconnect;
+        this.settings = settings;
     }
 
     @Override
@@ -156,7 +156,7 @@ public final class BatteryPlugin implements Plugin {
         if (now.low() && !before.low()) {
             LOG.info("{}: battery low ({} %)", device, now.charge());
             onWorker(() -> {
-                if (gsconnectSwitch(device, LOW_BATTERY_NOTIFICATION, true)) {
+                if (on(device, LOW_BATTERY_NOTIFICATION)) {
                     events.publish(new BatteryLow(device.id(), now.charge()));
                 }
             });
@@ -264,10 +264,10 @@ public final class BatteryPlugin implements Plugin {
         if (own.isEmpty() || !device.incomingCapabilities().contains(BATTERY)) {
             return;
         }
-        if (!gsconnectSwitch(device, SEND_STATISTICS, false)) {
+        if (!on(device, SEND_STATISTICS)) {
             if (notSentSaid.add(device.id())) {
-                LOG.info("{}: this computer's battery is not sent: GSConnect's {} is off for it", device,
-                        SEND_STATISTICS);
+                LOG.info("{}: this computer's battery is not sent: {} is off for it", device,
+                        settings.name(SEND_STATISTICS.key()));
             }
             return;
         }
@@ -280,17 +280,15 @@ public final class BatteryPlugin implements Plugin {
         send(device, packet);
     }
 
-    /** GSConnect's switch {@code key} of the device's battery plugin, its default when unset or unreadable; on without GSConnect. */
-    private boolean gsconnectSwitch(Device device, String key, boolean gsconnectDefault) {
-        if (gsconnect.isEmpty()) {
-            return true;
-        }
+    /** The device's switch; its default when the settings cannot be read. */
+    private boolean on(Device device, PluginSettings.Switch setting) {
         try {
-            return gsconnect.get().read().pluginSwitch(device.id(), name(), key).orElse(gsconnectDefault);
+            return settings.on(device.id(), setting);
         } catch (IOException e) {
-            LOG.info("{}: GSConnect's battery settings are unreadable ({}); {} is taken as {}", device,
-                    e.getMessage(), key, gsconnectDefault);
-            return gsconnectDefault;
+            boolean otherwise = settings.byDefault(setting);
+            LOG.info("{}: the battery settings are unreadable ({}); {} is taken as {}", device,
+                    e.getMessage(), setting.key(), otherwise);
+            return otherwise;
         }
     }
 

@@ -10,7 +10,6 @@ import io.github.gsbridge.plugin.PluginContext;
 import io.github.gsbridge.plugin.PluginModule;
 import io.github.gsbridge.plugin.WatchFormat;
 import org.freedesktop.dbus.exceptions.DBusException;
-import org.freedesktop.dbus.interfaces.DBus;
 import org.freedesktop.dbus.messages.DBusSignal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,7 +33,7 @@ public final class ClipboardModule implements PluginModule {
 
     @Override
     public Plugin create(PluginContext context) {
-        return new ClipboardPlugin(context.events(), SyncSwitches.of(context.gsconnect()), System::currentTimeMillis);
+        return new ClipboardPlugin(context.events(), new SyncSwitches(context.settings("clipboard")), System::currentTimeMillis);
     }
 
     @Override
@@ -127,11 +126,7 @@ public final class ClipboardModule implements PluginModule {
                 if (signal.getPath().equals(path)) {
                     queue.add(signal.content);
                 }
-            }); AutoCloseable daemonGone = daemon.connection().addSigHandler(DBus.NameOwnerChanged.class, signal -> {
-                if (signal.name.equals(daemon.busName()) && signal.newOwner.isEmpty()) {
-                    queue.add(stopped);
-                }
-            })) {
+            }); AutoCloseable daemonGone = daemon.whenStopped(() -> queue.add(stopped))) {
                 cli.err().println("Watching the clipboard of " + target().name() + "; Ctrl-C stops.");
                 while (true) {
                     Object next = queue.take();

@@ -139,12 +139,12 @@ public final class ClipboardPlugin implements Plugin {
             if (switches.on(device.id(), SyncSwitches.RECEIVE)) {
                 return true;
             }
-            LOG.info("{}: {} ignored: receiving the clipboard from this device is off in GSConnect "
-                    + "(Clipboard Sync, From Device)", device, packet.type());
+            LOG.info("{}: {} ignored: receiving the clipboard from this device is off in {}", device, packet.type(),
+                    switches.where("Clipboard Sync, From Device"));
         } catch (IOException e) {
             // The clipboard may hold a password: when in doubt it stays on the device.
-            LOG.warn("{}: {} ignored: cannot read GSConnect's {} ({})", device, packet.type(),
-                    SyncSwitches.RECEIVE, e.getMessage());
+            LOG.warn("{}: {} ignored: cannot read {} ({})", device, packet.type(),
+                    SyncSwitches.RECEIVE.key(), e.getMessage());
         }
         return false;
     }
@@ -180,11 +180,11 @@ public final class ClipboardPlugin implements Plugin {
         }
         try {
             if (!switches.on(device.id(), SyncSwitches.SEND)) {
-                throw new DeviceException("sending the clipboard to it is off in GSConnect's settings "
-                        + "(Clipboard Sync, To Device)");
+                throw new DeviceException("sending the clipboard to it is off in "
+                        + switches.where("Clipboard Sync, To Device"));
             }
         } catch (IOException e) {
-            throw new DeviceException("cannot read GSConnect's settings: " + e.getMessage(), e);
+            throw new DeviceException("cannot read the clipboard settings: " + e.getMessage(), e);
         }
         long now = clock.getAsLong();
         synchronized (this) {

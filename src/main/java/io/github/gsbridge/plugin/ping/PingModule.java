@@ -1,5 +1,6 @@
 package io.github.gsbridge.plugin.ping;
 
+import io.github.gsbridge.desktop.NotificationKind;
 import io.github.gsbridge.plugin.DeviceCommand;
 import io.github.gsbridge.plugin.Plugin;
 import io.github.gsbridge.plugin.PluginContext;
@@ -25,6 +26,11 @@ public final class PingModule implements PluginModule {
     @Override
     public List<Object> commands() {
         return List.of(new Ping());
+    }
+
+    @Override
+    public List<NotificationKind> notificationKinds() {
+        return List.of(PingPlugin.PINGS);
     }
 
     @Command(name = "ping", description = "Pings DEV, with a message if given.")

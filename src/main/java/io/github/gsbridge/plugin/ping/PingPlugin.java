@@ -25,12 +25,14 @@ import java.util.Set;
 public final class PingPlugin implements Plugin {
     private static final Logger LOG = LoggerFactory.getLogger(PingPlugin.class);
     public static final String TYPE = "kdeconnect.ping";
+    /** Pings from devices on the desktop. */
+    public static final NotificationKind PINGS = new NotificationKind("ping", "pings", true);
 
     /** A device pinged us; {@code message} is empty for a plain ping. */
     public record PingReceived(String deviceId, String message) implements PluginEvent, ShownOnDesktop {
         @Override
         public NotificationKind kind() {
-            return NotificationKind.PING;
+            return PINGS;
         }
 
         @Override

@@ -1,11 +1,9 @@
 package io.github.gsbridge.plugin.runcommand;
 
-import io.github.gsbridge.credentials.Dconf;
-import io.github.gsbridge.credentials.DconfException;
-import io.github.gsbridge.credentials.GVariantParseException;
 import io.github.gsbridge.credentials.GVariantText;
 import io.github.gsbridge.credentials.GsconnectDconf;
 import io.github.gsbridge.event.EventBus;
+import io.github.gsbridge.plugin.PluginSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,34 +24,27 @@ import java.util.function.Predicate;
  */
 final class GsconnectCommandStore implements CommandStore {
     private static final Logger LOG = LoggerFactory.getLogger(GsconnectCommandStore.class);
-    private final Dconf dconf;
+    static final String COMMAND_LIST = "command-list";
+    private final PluginSettings settings;
 
-    GsconnectCommandStore(Dconf dconf) {
-        this.dconf = dconf;
+    /** {@code settings}: GSConnect's, of its runcommand plugin. */
+    GsconnectCommandStore(PluginSettings settings) {
+        this.settings = settings;
     }
 
     static String key(String deviceId) {
-        return GsconnectDconf.PATH + "device/" + deviceId + "/plugin/runcommand/command-list";
+        return GsconnectDconf.PATH + "device/" + deviceId + "/plugin/runcommand/" + COMMAND_LIST;
     }
 
     @Override
     public synchronized Map<String, Command> list(String deviceId) throws IOException {
-        Optional<String> text;
-        try {
-            text = dconf.read(key(deviceId));
-        } catch (DconfException e) {
-            throw new IOException(e.getMessage(), e);
-        }
+        // An unreadable list is an error, not an empty one: a command added then would overwrite it.
+        Optional<Object> stored = settings.value(deviceId, COMMAND_LIST);
         Map<String, Command> commands = new LinkedHashMap<>();
-        if (text.isEmpty()) {
+        if (stored.isEmpty()) {
             return commands;
         }
-        Object value;
-        try {
-            value = GVariantText.parse(text.get());
-        } catch (GVariantParseException e) {
-            throw new IOException(key(deviceId) + " cannot be read: " + e.getMessage(), e);
-        }
+        Object value = stored.get();
         if (!(value instanceof Map<?, ?> entries)) {
             throw new IOException(key(deviceId) + " is not a dictionary of commands");
         }
@@ -105,15 +96,11 @@ final class GsconnectCommandStore implements CommandStore {
     }
 
     private void write(String deviceId, Map<String, Command> commands) throws IOException {
-        try {
-            if (commands.isEmpty()) {
-                // The schema's default is the empty list.
-                dconf.reset(key(deviceId));
-            } else {
-                dconf.write(key(deviceId), format(commands));
-            }
-        } catch (DconfException e) {
-            throw new IOException(e.getMessage(), e);
+        if (commands.isEmpty()) {
+            // The schema's default is the empty list.
+            settings.reset(deviceId, COMMAND_LIST);
+        } else {
+            settings.write(deviceId, COMMAND_LIST, format(commands));
         }
     }
 

@@ -6,6 +6,7 @@ import io.github.gsbridge.plugin.Plain;
 import io.github.gsbridge.plugin.Plugin;
 import io.github.gsbridge.plugin.PluginContext;
 import io.github.gsbridge.plugin.PluginModule;
+import io.github.gsbridge.plugin.PluginSettings;
 import io.github.gsbridge.plugin.WatchFormat;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -27,8 +28,10 @@ public final class RunCommandModule implements PluginModule {
 
     @Override
     public Plugin create(PluginContext context) {
-        CommandStore store = context.gsconnect().<CommandStore>map(gsconnect -> new GsconnectCommandStore(gsconnect.dconf()))
-                .orElseGet(() -> new OwnCommandStore(context.configDir()));
+        PluginSettings settings = context.settings("runcommand");
+        // Without GSConnect the lists keep their own file, which predates the plugins' settings files.
+        CommandStore store = settings.fromGsconnect() ? new GsconnectCommandStore(settings)
+                : new OwnCommandStore(context.configDir());
         Path home = Path.of(context.environment().getOrDefault("HOME", System.getProperty("user.home")));
         return new RunCommandPlugin(context.events(), store, new CommandRunner(home));
     }

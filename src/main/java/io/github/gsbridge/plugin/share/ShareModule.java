@@ -33,7 +33,7 @@ public final class ShareModule implements PluginModule {
     @Override
     public Plugin create(PluginContext context) {
         return new SharePlugin(context.events(), context.transfers(),
-                new XdgDownloadDirectories(context.environment(), context.gsconnect()));
+                new XdgDownloadDirectories(context.environment(), context.settings("share")));
     }
 
     @Override

@@ -3,11 +3,10 @@ package io.github.gsbridge.plugin.battery;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.gsbridge.credentials.DconfDump;
-import io.github.gsbridge.credentials.GsconnectSettings;
 import io.github.gsbridge.desktop.DesktopFace;
 import io.github.gsbridge.desktop.DesktopLauncher;
 import io.github.gsbridge.desktop.FreedesktopNotifier;
-import io.github.gsbridge.desktop.NotificationKind;
+import io.github.gsbridge.plugin.PluginSettings;
 import io.github.gsbridge.testsupport.LogCapture;
 import io.github.gsbridge.testsupport.LoopbackPhone;
 import io.github.gsbridge.testsupport.NotificationServer;
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,20 +38,19 @@ class BatteryPluginTest {
     Path dir;
 
     private LoopbackPhone phone(String systemBus, Set<String> phoneTakes) throws Exception {
-        return phone(systemBus, phoneTakes, Optional.empty());
+        return phone(systemBus, phoneTakes, PluginSettings.ownFile("battery", dir.resolve("config")));
     }
 
-    private LoopbackPhone phone(String systemBus, Set<String> phoneTakes,
-                                Optional<BatteryPlugin.GsconnectSettingsSource> gsconnect) throws Exception {
-        return LoopbackPhone.start(dir, events -> List.of(new BatteryPlugin(events, systemBus, gsconnect)),
+    private LoopbackPhone phone(String systemBus, Set<String> phoneTakes, PluginSettings settings) throws Exception {
+        return LoopbackPhone.start(dir, events -> List.of(new BatteryPlugin(events, systemBus, settings)),
                 phoneTakes, Set.of(BatteryPlugin.BATTERY));
     }
 
     /** A GSConnect whose dconf tree holds, for the phone, what {@code keys} holds then under plugin/battery/. */
-    private static Optional<BatteryPlugin.GsconnectSettingsSource> gsconnect(AtomicReference<String> keys,
-                                                                            AtomicReference<String> phoneId) {
-        return Optional.of(() -> GsconnectSettings.fromDump(DconfDump.parse(
-                "[device/" + phoneId.get() + "/plugin/battery]\n" + keys.get())));
+    private static PluginSettings gsconnect(AtomicReference<String> keys, AtomicReference<String> phoneId) {
+        return new PluginSettings("battery", true, "a GSConnect of the test's", (deviceId, key) -> Optional.ofNullable(
+                deviceId.equals(phoneId.get()) ? DconfDump.parse("[battery]\n" + keys.get()).get("battery").get(key)
+                        : null), Optional.empty());
     }
 
     private static BatteryPlugin plugin(LoopbackPhone phone) {
@@ -117,7 +114,7 @@ class BatteryPluginTest {
              FreedesktopNotifier desktop = new FreedesktopNotifier(session.address());
              LoopbackPhone phone = phone(NO_SYSTEM_BUS, Set.of(BatteryPlugin.BATTERY));
              DesktopFace face = new DesktopFace(desktop, new DesktopLauncher(Map.of()), phone.daemon().events(),
-                     phone.daemon().devices()::find, EnumSet.allOf(NotificationKind.class))) {
+                     phone.daemon().devices()::find, Set.of(BatteryPlugin.LOW_BATTERY))) {
             reported(phone, "{\"currentCharge\":16,\"isCharging\":false,\"thresholdEvent\":0}",
                     new BatteryState(16, false, false));
             reported(phone, "{\"currentCharge\":15,\"isCharging\":false,\"thresholdEvent\":1}",
@@ -168,12 +165,13 @@ class BatteryPluginTest {
             Packet request = new Packet(BatteryPlugin.REQUEST);
             request.body().put("request", true);
             phone.peer().send(phone.link(), request);
-            log.await(WAIT, phone.peerId(), "this computer's battery is not sent: GSConnect's send-statistics is off");
+            log.await(WAIT, phone.peerId(),
+                    "this computer's battery is not sent: GSConnect's setting plugin/battery/send-statistics is off");
             plugin(phone).computerBattery();
             phone.device().send(new Packet(PING));
             phone.peer().awaitPacket(p -> p.isType(PING), WAIT);
             assertEquals(0, sentBatteries(phone));
-            assertEquals(1, log.matching("GSConnect's send-statistics is off").size());
+            assertEquals(1, log.matching("GSConnect's setting plugin/battery/send-statistics is off").size());
 
             keys.set("send-statistics=true\n");
             upower.set(49, "Discharging");

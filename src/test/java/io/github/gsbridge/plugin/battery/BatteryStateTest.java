@@ -97,7 +97,7 @@ class BatteryStateTest {
 
     @Test
     void aLowBatteryNoticeIsOfTheBatteryKind() {
-        assertEquals(io.github.gsbridge.desktop.NotificationKind.BATTERY, new BatteryPlugin.BatteryLow("x", 9).kind());
+        assertEquals(BatteryPlugin.LOW_BATTERY, new BatteryPlugin.BatteryLow("x", 9).kind());
         assertEquals("Pixel: battery low", new BatteryPlugin.BatteryLow("x", 9).title("Pixel"));
         assertEquals("Its battery is almost empty. Time to plug it in.", new BatteryPlugin.BatteryLow("x", -1).body());
     }

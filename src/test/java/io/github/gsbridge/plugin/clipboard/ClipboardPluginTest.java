@@ -1,8 +1,8 @@
 package io.github.gsbridge.plugin.clipboard;
 
 import io.github.gsbridge.credentials.DconfDump;
-import io.github.gsbridge.credentials.GsconnectSettings;
 import io.github.gsbridge.device.DeviceException;
+import io.github.gsbridge.plugin.PluginSettings;
 import io.github.gsbridge.plugin.clipboard.ClipboardPlugin.ClipboardChanged;
 import io.github.gsbridge.testsupport.LogCapture;
 import io.github.gsbridge.testsupport.LoopbackPhone;
@@ -49,7 +49,7 @@ class ClipboardPluginTest {
     }
 
     private ClipboardPlugin start() throws Exception {
-        return start(new SyncSwitches(Optional.empty()));
+        return start(new SyncSwitches(PluginSettings.ownFile("clipboard", dir.resolve("config"))));
     }
 
     private ClipboardPlugin plugin() {
@@ -58,8 +58,9 @@ class ClipboardPluginTest {
 
     /** A GSConnect whose dconf tree holds {@code keys} under this device's plugin/clipboard/. */
     private SyncSwitches gsconnect(String keys) {
-        return new SyncSwitches(Optional.of(id -> GsconnectSettings.fromDump(DconfDump.parse(
-                "[device/" + id + "/plugin/clipboard]\n" + keys)).pluginKeys(id, "clipboard")));
+        return new SyncSwitches(new PluginSettings("clipboard", true, "a GSConnect of the test's",
+                (deviceId, key) -> Optional.ofNullable(DconfDump.parse("[clipboard]\n" + keys).get("clipboard").get(key)),
+                Optional.empty()));
     }
 
     private void phoneSends(String type, String body) throws IOException {

@@ -1,5 +1,7 @@
 package io.github.gsbridge.plugin.runcommand;
 
+import io.github.gsbridge.credentials.GsconnectPairingStore;
+import io.github.gsbridge.plugin.PluginSettings;
 import io.github.gsbridge.testsupport.GsconnectHome;
 import io.github.gsbridge.testsupport.LogCapture;
 import io.github.gsbridge.testsupport.RealComponents;
@@ -39,7 +41,7 @@ class GsconnectCommandStoreTest {
         RealComponents.requireOnPath("gsettings");
         RealComponents.requireOnPath("dconf");
         home = GsconnectHome.create(dir.resolve("gsconnect"), LocalCertificate.newDeviceId(), "desk");
-        store = new GsconnectCommandStore(home.dconf());
+        store = new GsconnectCommandStore(PluginSettings.gsconnect("runcommand", new GsconnectPairingStore(home.dconf())));
     }
 
     @AfterEach

@@ -8,6 +8,7 @@ import io.github.gsbridge.device.Pairing;
 import io.github.gsbridge.lan.Link;
 import io.github.gsbridge.lan.PortRange;
 import io.github.gsbridge.lan.RawPeer;
+import io.github.gsbridge.plugin.PluginSettings;
 import io.github.gsbridge.plugin.ping.PingPlugin;
 import io.github.gsbridge.testsupport.EventRecorder;
 import io.github.gsbridge.testsupport.LoopbackNode;
@@ -38,7 +39,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -81,7 +81,8 @@ class SharePeerTest {
         Path home = tmp.resolve("home");
         downloads = home.resolve("Downloads");
         LoopbackNode node = LoopbackNode.start(home.resolve(".config"), "gsbridge", ports, peerPorts.first(), wiring -> {
-            DownloadDirectories xdg = new XdgDownloadDirectories(Map.of("HOME", home.toString()), Optional.empty());
+            DownloadDirectories xdg = new XdgDownloadDirectories(Map.of("HOME", home.toString()),
+                    PluginSettings.ownFile("share", home.resolve(".config/gsbridge")));
             share = new SharePlugin(wiring.events(), wiring.transfers(), new DownloadDirectories() {
                 @Override
                 public Path directoryFor(String deviceId) throws IOException {

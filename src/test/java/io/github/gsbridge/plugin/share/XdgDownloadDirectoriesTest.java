@@ -2,6 +2,7 @@ package io.github.gsbridge.plugin.share;
 
 import io.github.gsbridge.credentials.Dconf;
 import io.github.gsbridge.credentials.GsconnectPairingStore;
+import io.github.gsbridge.plugin.PluginSettings;
 import io.github.gsbridge.testsupport.GsconnectHome;
 import io.github.gsbridge.testsupport.RealComponents;
 import io.github.gsbridge.tls.LocalCertificate;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,7 +31,7 @@ class XdgDownloadDirectoriesTest {
         Files.createDirectories(config);
         Files.writeString(config.resolve("user-dirs.dirs"), "XDG_DOWNLOAD_DIR=\"$HOME/Incoming files\"\n");
         Path dir = new XdgDownloadDirectories(Map.of("HOME", home.toString(), "XDG_CONFIG_HOME", config.toString()),
-                Optional.empty()).directoryFor(DEVICE);
+                PluginSettings.ownFile("share", config.resolve("gsbridge"))).directoryFor(DEVICE);
         assertEquals(home.resolve("Incoming files"), dir);
         assertTrue(Files.isDirectory(dir));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
@@ -42,10 +42,10 @@ class XdgDownloadDirectoriesTest {
         Path home = tmp.resolve("home");
         Files.createDirectories(home.resolve(".config"));
         assertEquals(home.resolve("Downloads"), new XdgDownloadDirectories(Map.of("HOME", home.toString()),
-                Optional.empty()).directoryFor(DEVICE));
+                PluginSettings.ownFile("share", home.resolve(".config/gsbridge"))).directoryFor(DEVICE));
         Files.writeString(home.resolve(".config/user-dirs.dirs"), "XDG_MUSIC_DIR=\"$HOME/Music\"\n");
         assertEquals(home.resolve("Downloads"), new XdgDownloadDirectories(Map.of("HOME", home.toString()),
-                Optional.empty()).directoryFor(DEVICE));
+                PluginSettings.ownFile("share", home.resolve(".config/gsbridge"))).directoryFor(DEVICE));
     }
 
     @Test
@@ -62,8 +62,8 @@ class XdgDownloadDirectoriesTest {
                     "[device/" + DEVICE + "/plugin/share]\nreceive-directory='" + chosen + "'\n\n"
                             + "[device/" + other + "/plugin/share]\nreceive-directory=''\nreceive-files=false\n");
             XdgDownloadDirectories directories = new XdgDownloadDirectories(gsconnect.environment(),
-                    Optional.of(new GsconnectPairingStore(new Dconf(RealComponents.requireOnPath("dconf"),
-                            gsconnect.environment()))));
+                    PluginSettings.gsconnect("share", new GsconnectPairingStore(new Dconf(
+                            RealComponents.requireOnPath("dconf"), gsconnect.environment()))));
             assertEquals(chosen, directories.directoryFor(DEVICE));
             assertTrue(Files.isDirectory(chosen));
             assertEquals(home.resolve("Xdg"), directories.directoryFor(other), "an empty setting means XDG");
