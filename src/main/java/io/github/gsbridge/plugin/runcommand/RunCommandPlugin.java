@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,6 +57,7 @@ public final class RunCommandPlugin implements Plugin {
      * followed; a run request and a connection still read the store itself.
      */
     private final Map<String, Map<String, Command>> known = new ConcurrentHashMap<>();
+    private final Map<String, Object> sendLocks = new ConcurrentHashMap<>();
     private final Map<String, Device> connected = new ConcurrentHashMap<>();
     private final AutoCloseable following;
 
@@ -225,7 +226,7 @@ public final class RunCommandPlugin implements Plugin {
 
     /** The store says the lists of some devices may have changed: the connected ones whose list did get it again. */
     private void storeChanged(Predicate<String> concerns) {
-        Map<Device, Map<String, Command>> outgoing = new LinkedHashMap<>();
+        List<Device> outgoing = new ArrayList<>();
         synchronized (this) {
             for (String deviceId : List.copyOf(known.keySet())) {
                 if (!concerns.test(deviceId)) {
@@ -242,22 +243,38 @@ public final class RunCommandPlugin implements Plugin {
                 }
                 Device device = connected.get(deviceId);
                 if (!now.equals(before) && device != null && device.isReachable()) {
-                    outgoing.put(device, now);
+                    outgoing.add(device);
                 }
             }
         }
         // Sent outside the lock: sending may wait for a link whose thread waits for the lock (a run request).
-        outgoing.forEach((device, commands) -> {
+        for (Device device : outgoing) {
             LOG.info("{}: the commands it may run changed in {}; sending them", device, store.describe());
-            send(device, commands);
-        });
+            sendKnown(device);
+        }
     }
 
     private void sendOurs(Device device) {
         try {
-            send(device, reread(device.id()));
+            reread(device.id());
         } catch (IOException e) {
             LOG.warn("{}: cannot send the commands it may run: {}", device, e.getMessage());
+            return;
+        }
+        sendKnown(device);
+    }
+
+    /**
+     * Sends the list known when the device's send lock is held, not the one read before: of two
+     * threads that read, then send, the later read could otherwise go out first, and the device
+     * would keep showing a command just removed.
+     */
+    private void sendKnown(Device device) {
+        synchronized (sendLocks.computeIfAbsent(device.id(), id -> new Object())) {
+            Map<String, Command> commands = known.get(device.id());
+            if (commands != null) {
+                send(device, commands);
+            }
         }
     }
 
