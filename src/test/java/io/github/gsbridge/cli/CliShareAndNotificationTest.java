@@ -31,12 +31,10 @@ class CliShareAndNotificationTest {
 
     @RegisterExtension
     final Stage<BusFixture> fixture = BusFixture.eachTest();
-    private Path dir;
     private LoopbackNode beta;
 
     @BeforeEach
-    void start() throws Exception {
-        dir = fixture.dir();
+    void pairBeta() throws Exception {
         beta = fixture.get().pairedBeta();
     }
 
@@ -45,22 +43,23 @@ class CliShareAndNotificationTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = Main.run(List.of(args), new Console(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8),
-                Map.of("DBUS_SESSION_BUS_ADDRESS", fixture.get().bus.address()), false, dir));
+                Map.of("DBUS_SESSION_BUS_ADDRESS", fixture.get().bus.address()), false, fixture.dir()));
         assertEquals(0, status, List.of(args) + "\n[stdout]\n" + out + "[stderr]\n" + err);
         return out.toString(StandardCharsets.UTF_8);
     }
 
     @Test
     void shareWaitsUntilEveryFileArrived() throws Exception {
-        Files.write(dir.resolve("a.bin"), new byte[200_000]);
-        Files.writeString(dir.resolve("b.txt"), "bee");
+        Files.write(fixture.dir().resolve("a.bin"), new byte[200_000]);
+        Files.writeString(fixture.dir().resolve("b.txt"), "bee");
         // Relative names are the caller's: the CLI resolves them against its working directory.
         String out = gsbridge("share", "-d", "beta", "a.bin", "b.txt");
         assertTrue(out.contains("Sent 2 file(s) to beta."), out);
         for (String name : List.of("a.bin", "b.txt")) {
             SharePlugin.FileReceived received = beta.events().await(SharePlugin.FileReceived.class,
                     e -> Path.of(e.path()).getFileName().toString().equals(name), BusFixture.WAIT);
-            assertArrayEquals(Files.readAllBytes(dir.resolve(name)), Files.readAllBytes(Path.of(received.path())));
+            assertArrayEquals(Files.readAllBytes(fixture.dir().resolve(name)),
+                    Files.readAllBytes(Path.of(received.path())));
         }
     }
 
