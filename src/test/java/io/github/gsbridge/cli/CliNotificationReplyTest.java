@@ -8,17 +8,16 @@ import io.github.gsbridge.plugin.notification.NotificationPlugin;
 import io.github.gsbridge.testsupport.LoopbackPhone;
 import io.github.gsbridge.testsupport.PrivateBus;
 import io.github.gsbridge.testsupport.RealComponents;
+import io.github.gsbridge.testsupport.Stage;
 import io.github.gsbridge.wire.Packet;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +34,8 @@ class CliNotificationReplyTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final Stage<Void> stage = Stage.eachTest();
     private PrivateBus bus;
     private LoopbackPhone phone;
     private DbusService service;
@@ -46,24 +45,14 @@ class CliNotificationReplyTest {
     @BeforeEach
     void start() throws Exception {
         RealComponents.requireOnPath("dbus-daemon");
-        bus = PrivateBus.start(dir.resolve("bus"));
-        phone = LoopbackPhone.start(dir, events -> List.of(new NotificationPlugin(events, DesktopNotifier.none(), false)),
+        bus = stage.track(PrivateBus.start(stage.dir().resolve("bus")));
+        phone = stage.track(LoopbackPhone.start(stage.dir(),
+                events -> List.of(new NotificationPlugin(events, DesktopNotifier.none(), false)),
                 Set.of(NotificationPackets.NOTIFICATION, NotificationPackets.REQUEST, NotificationPackets.ACTION,
                         NotificationPackets.REPLY),
-                Set.of(NotificationPackets.NOTIFICATION, NotificationPackets.REQUEST));
-        service = DbusService.start(phone.daemon(),
-                DBusConnectionBuilder.forAddress(bus.address()).withShared(false).build());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (service != null) {
-            service.close();
-        }
-        if (phone != null) {
-            phone.close();
-        }
-        bus.close();
+                Set.of(NotificationPackets.NOTIFICATION, NotificationPackets.REQUEST)));
+        service = stage.track(DbusService.start(phone.daemon(),
+                DBusConnectionBuilder.forAddress(bus.address()).withShared(false).build()));
     }
 
     private Run gsbridge(String... args) {
@@ -71,7 +60,7 @@ class CliNotificationReplyTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = Main.run(List.of(args), new Console(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8),
-                Map.of("DBUS_SESSION_BUS_ADDRESS", bus.address()), false, dir));
+                Map.of("DBUS_SESSION_BUS_ADDRESS", bus.address()), false, stage.dir()));
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 

@@ -7,10 +7,10 @@ import io.github.gsbridge.plugin.notification.NotificationPlugin;
 import io.github.gsbridge.plugin.share.SharePlugin;
 import io.github.gsbridge.testsupport.BusFixture;
 import io.github.gsbridge.testsupport.LoopbackNode;
-import org.junit.jupiter.api.AfterEach;
+import io.github.gsbridge.testsupport.Stage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -29,20 +29,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CliShareAndNotificationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path dir;
-    private BusFixture fx;
+    @RegisterExtension
+    final Stage<BusFixture> fixture = BusFixture.eachTest();
     private LoopbackNode beta;
 
     @BeforeEach
-    void start() throws Exception {
-        fx = new BusFixture(dir.resolve("fixture"));
-        beta = fx.pairedBeta();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        fx.close();
+    void pairBeta() throws Exception {
+        beta = fixture.get().pairedBeta();
     }
 
     private String gsbridge(String... args) {
@@ -50,22 +43,23 @@ class CliShareAndNotificationTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = Main.run(List.of(args), new Console(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8),
-                Map.of("DBUS_SESSION_BUS_ADDRESS", fx.bus.address()), false, dir));
+                Map.of("DBUS_SESSION_BUS_ADDRESS", fixture.get().bus.address()), false, fixture.dir()));
         assertEquals(0, status, List.of(args) + "\n[stdout]\n" + out + "[stderr]\n" + err);
         return out.toString(StandardCharsets.UTF_8);
     }
 
     @Test
     void shareWaitsUntilEveryFileArrived() throws Exception {
-        Files.write(dir.resolve("a.bin"), new byte[200_000]);
-        Files.writeString(dir.resolve("b.txt"), "bee");
+        Files.write(fixture.dir().resolve("a.bin"), new byte[200_000]);
+        Files.writeString(fixture.dir().resolve("b.txt"), "bee");
         // Relative names are the caller's: the CLI resolves them against its working directory.
         String out = gsbridge("share", "-d", "beta", "a.bin", "b.txt");
         assertTrue(out.contains("Sent 2 file(s) to beta."), out);
         for (String name : List.of("a.bin", "b.txt")) {
             SharePlugin.FileReceived received = beta.events().await(SharePlugin.FileReceived.class,
                     e -> Path.of(e.path()).getFileName().toString().equals(name), BusFixture.WAIT);
-            assertArrayEquals(Files.readAllBytes(dir.resolve(name)), Files.readAllBytes(Path.of(received.path())));
+            assertArrayEquals(Files.readAllBytes(fixture.dir().resolve(name)),
+                    Files.readAllBytes(Path.of(received.path())));
         }
     }
 
@@ -89,9 +83,9 @@ class CliShareAndNotificationTest {
         gsbridge("withdraw", "-d", "beta", id);
         beta.events().await(NotificationPlugin.NotificationRemoved.class, e -> true, BusFixture.WAIT);
 
-        beta.daemon().plugins().get(NotificationPlugin.class).send(beta.device(fx.alpha.id()),
+        beta.daemon().plugins().get(NotificationPlugin.class).send(beta.device(fixture.get().alpha.id()),
                 new OutgoingNotification(Optional.of("n-1"), "Mail", "Bob", "hi", Optional.empty(), true));
-        fx.alpha.events().await(NotificationPlugin.NotificationPosted.class, e -> true, BusFixture.WAIT);
+        fixture.get().alpha.events().await(NotificationPlugin.NotificationPosted.class, e -> true, BusFixture.WAIT);
         JsonNode list = JSON.readTree(gsbridge("notifications", "-d", "beta", "--json"));
         assertEquals(1, list.size(), list.toString());
         assertEquals("Bob", list.get(0).get("title").asText());

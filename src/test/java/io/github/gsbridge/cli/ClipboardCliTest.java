@@ -8,17 +8,16 @@ import io.github.gsbridge.plugin.ping.PingPlugin;
 import io.github.gsbridge.testsupport.BusFixture;
 import io.github.gsbridge.testsupport.LoopbackNode;
 import io.github.gsbridge.testsupport.Ports;
-import org.junit.jupiter.api.AfterEach;
+import io.github.gsbridge.testsupport.Stage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -33,20 +32,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * second gsbridge ("beta") whose own clipboard plugin takes and sends the text.
  */
 class ClipboardCliTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final Stage<BusFixture> fixture = BusFixture.eachTest();
     private BusFixture fx;
     private LoopbackNode beta;
 
     @BeforeEach
-    void start() throws Exception {
-        fx = new BusFixture(dir.resolve("fixture"));
+    void recordClipboardSignals() throws Exception {
+        fx = fixture.get();
         fx.record(Clipboard1.ContentChanged.class);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        fx.close();
     }
 
     private record Run(int status, String out, String err) { }
@@ -60,7 +54,7 @@ class ClipboardCliTest {
 
     private Console console(ByteArrayOutputStream out, ByteArrayOutputStream err) {
         return new Console(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
-                StandardCharsets.UTF_8), Map.of("DBUS_SESSION_BUS_ADDRESS", fx.bus.address()), false, dir);
+                StandardCharsets.UTF_8), Map.of("DBUS_SESSION_BUS_ADDRESS", fx.bus.address()), false, fixture.dir());
     }
 
     /** gsbridge ARGS with {@code stdin} as standard input. */

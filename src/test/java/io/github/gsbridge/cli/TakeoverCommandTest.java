@@ -4,18 +4,16 @@ import io.github.gsbridge.testsupport.GsbridgeDaemon;
 import io.github.gsbridge.testsupport.GsconnectHome;
 import io.github.gsbridge.testsupport.GsconnectService;
 import io.github.gsbridge.testsupport.NamespacePair;
-import io.github.gsbridge.testsupport.RealComponents;
+import io.github.gsbridge.testsupport.Stage;
+import io.github.gsbridge.testsupport.TwoHosts;
 import io.github.gsbridge.tls.LocalCertificate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -36,37 +34,25 @@ class TakeoverCommandTest {
     private static final String ENABLED = "/org/gnome/shell/extensions/gsconnect/enabled";
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    Path tmp;
+    @RegisterExtension
+    final Stage<TwoHosts> stage = Stage.eachTest(s -> {
+        GsconnectService.requireInstalled();
+        return TwoHosts.open(s, dir -> GsconnectHome.create(dir, LocalCertificate.newDeviceId(), "takeover-test"));
+    });
 
-    private NamespacePair ns;
     private GsconnectHome home;
     private GsconnectService gsconnect;
     private GsbridgeDaemon daemon;
 
     @BeforeEach
     void setUp() throws Exception {
-        RealComponents.requireRoot();
-        GsconnectService.requireInstalled();
-        ns = NamespacePair.create();
-        home = GsconnectHome.create(tmp.resolve("home"), LocalCertificate.newDeviceId(), "takeover-test");
-        gsconnect = GsconnectService.start(tmp.resolve("gsconnect"), ns, ns.nsB(), home);
-        daemon = GsbridgeDaemon.start(tmp.resolve("gsbridge"), ns.execPrefix(ns.nsB()), home.environment(),
-                List.of("--identity", "gsconnect"));
+        NamespacePair ns = stage.get().ns();
+        home = stage.get().gsconnect();
+        gsconnect = stage.track(GsconnectService.start(stage.dir().resolve("gsconnect-service"), ns, ns.nsB(), home));
+        daemon = stage.track(GsbridgeDaemon.start(stage.dir().resolve("gsbridge"), ns.execPrefix(ns.nsB()),
+                home.environment(), List.of("--identity", "gsconnect")));
         daemon.awaitLog(GsbridgeDaemon.ON_THE_BUS);
         daemon.awaitLog("GSConnect is running");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (daemon != null) {
-            daemon.close();
-        }
-        if (gsconnect != null) {
-            gsconnect.close();
-        }
-        home.close();
-        ns.close();
     }
 
     private record Run(int status, String out) { }
@@ -76,7 +62,7 @@ class TakeoverCommandTest {
         Map<String, String> env = new HashMap<>(home.environment());
         env.put("PATH", "/usr/bin:/bin");
         PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
-        int status = Main.run(List.of(args), new Console(print, print, env, false, tmp));
+        int status = Main.run(List.of(args), new Console(print, print, env, false, stage.dir()));
         return new Run(status, out.toString(StandardCharsets.UTF_8));
     }
 

@@ -9,21 +9,18 @@ import io.github.gsbridge.wire.Packet;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestOutputStream;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Set;
 
 /** Test-only capability: receives a payload and reports its SHA-256, so payload transfer is tested without a share plugin. */
-final class PayloadProbePlugin implements Plugin {
+record PayloadProbePlugin(EventBus events) implements Plugin {
     static final String TYPE = "gsbridge.test.payload";
 
     record Digest(String deviceId, String sha256, long bytes, String error) implements Event { }
-
-    private final EventBus events;
-
-    PayloadProbePlugin(EventBus events) {
-        this.events = events;
-    }
 
     @Override
     public String name() {
@@ -44,15 +41,9 @@ final class PayloadProbePlugin implements Plugin {
     public void handle(Device device, Packet packet) {
         try (InputStream in = device.openPayload(packet)) {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[64 * 1024];
-            long total = 0;
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                sha.update(buffer, 0, n);
-                total += n;
-            }
+            long total = in.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), sha));
             events.publish(new Digest(device.id(), HexFormat.of().formatHex(sha.digest()), total, null));
-        } catch (IOException | DeviceException | java.security.NoSuchAlgorithmException e) {
+        } catch (IOException | DeviceException | GeneralSecurityException e) {
             events.publish(new Digest(device.id(), null, -1, e.getMessage()));
         }
     }

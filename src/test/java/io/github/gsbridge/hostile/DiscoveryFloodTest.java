@@ -6,22 +6,20 @@ import io.github.gsbridge.lan.RawPeer;
 import io.github.gsbridge.testsupport.Heap;
 import io.github.gsbridge.testsupport.LoopbackNode;
 import io.github.gsbridge.testsupport.Ports;
+import io.github.gsbridge.testsupport.Stage;
 import io.github.gsbridge.tls.LocalCertificate;
 import io.github.gsbridge.wire.Identity;
 import io.github.gsbridge.wire.PacketCodec;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -42,8 +40,8 @@ class DiscoveryFloodTest {
     /** Links on loopback take milliseconds; this only tells "got through" from "kept out". */
     private static final Duration PAIRED_LINK_WAIT = Duration.ofSeconds(5);
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final Stage<Void> stage = Stage.eachTest();
 
     private HostileDaemon daemon;
     private Bait bait;
@@ -52,18 +50,8 @@ class DiscoveryFloodTest {
     @BeforeEach
     void setUp() throws Exception {
         paired = LocalCertificate.generate(LocalCertificate.newDeviceId());
-        daemon = HostileDaemon.start(dir, List.of(paired));
-        bait = new Bait(InetAddress.getByName("127.0.0.2"), 0);
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        if (bait != null) {
-            bait.close();
-        }
-        if (daemon != null) {
-            daemon.close();
-        }
+        daemon = stage.track(HostileDaemon.start(stage.dir(), List.of(paired)));
+        bait = stage.track(new Bait(InetAddress.getByName("127.0.0.2"), 0));
     }
 
     /**

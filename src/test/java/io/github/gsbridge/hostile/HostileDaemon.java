@@ -135,6 +135,30 @@ final class HostileDaemon implements AutoCloseable {
         return peer;
     }
 
+    /** A peer, the certificate it presents (its CN the device id) and its link to the daemon. */
+    record Linked(LocalCertificate certificate, RawPeer peer, Link link) {
+        String id() {
+            return certificate.deviceId();
+        }
+
+        void send(Packet packet) throws IOException {
+            peer.send(link, packet);
+        }
+    }
+
+    /** As {@link #peer}, returning once the daemon has made its trust decision on the link. */
+    Linked linked(LocalCertificate certificate) throws Exception {
+        RawPeer peer = peer(certificate);
+        Link link = peer.awaitLink(WAIT);
+        awaitConnected(certificate.deviceId());
+        return new Linked(certificate, peer, link);
+    }
+
+    /** As {@link #linked} for a device the daemon has never seen. */
+    Linked linkedNewcomer() throws Exception {
+        return linked(LocalCertificate.generate(LocalCertificate.newDeviceId()));
+    }
+
     /** Waits until the daemon counts the device as connected (its trust decision is made). */
     void awaitConnected(String deviceId) throws InterruptedException {
         events().await(DeviceEvent.Connected.class, e -> e.deviceId().equals(deviceId), WAIT);

@@ -1,16 +1,14 @@
 package io.github.gsbridge.hostile;
 
-import io.github.gsbridge.lan.Link;
 import io.github.gsbridge.plugin.notification.NotificationPackets;
 import io.github.gsbridge.plugin.notification.OutgoingNotification;
-import io.github.gsbridge.lan.RawPeer;
 import io.github.gsbridge.plugin.notification.NotificationPlugin;
 import io.github.gsbridge.testsupport.Heap;
+import io.github.gsbridge.testsupport.Stage;
 import io.github.gsbridge.tls.LocalCertificate;
 import io.github.gsbridge.wire.Packet;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -33,17 +31,10 @@ class NotificationAbuseTest {
     private static final int NOTIFICATIONS = 80;
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final Stage<Void> stage = Stage.eachTest();
 
     private HostileDaemon daemon;
-
-    @AfterEach
-    void tearDown() {
-        if (daemon != null) {
-            daemon.close();
-        }
-    }
 
     /** One byte every 200 ms: never idle long enough for a stall timeout, done only after minutes. */
     private static InputStream trickle() {
@@ -75,48 +66,42 @@ class NotificationAbuseTest {
     void trickledIconsFromOneDeviceNeitherDelayAnotherNorLastForever() throws Exception {
         LocalCertificate a = LocalCertificate.generate(LocalCertificate.newDeviceId());
         LocalCertificate b = LocalCertificate.generate(LocalCertificate.newDeviceId());
-        daemon = HostileDaemon.start(dir, List.of(a, b));
-        RawPeer phoneA = daemon.peer(a);
-        Link linkA = phoneA.awaitLink(HostileDaemon.WAIT);
-        RawPeer phoneB = daemon.peer(b);
-        Link linkB = phoneB.awaitLink(HostileDaemon.WAIT);
-        daemon.awaitConnected(a.deviceId());
-        daemon.awaitConnected(b.deviceId());
+        daemon = stage.track(HostileDaemon.start(stage.dir(), List.of(a, b)));
+        HostileDaemon.Linked phoneA = daemon.linked(a);
+        HostileDaemon.Linked phoneB = daemon.linked(b);
 
         for (int i = 0; i < 2; i++) {
             Packet posted = new Packet(NotificationPackets.NOTIFICATION);
             posted.body().put("id", "slow" + i).put("appName", "App").put("ticker", "slow icon " + i)
                     .put("payloadHash", String.format("%032x", i));
-            phoneA.offerPayload(linkA, posted, trickle(), 100_000);
+            phoneA.peer().offerPayload(phoneA.link(), posted, trickle(), 100_000);
         }
         daemon.events().await(NotificationPlugin.NotificationPosted.class,
                 e -> e.notification().id().equals("slow1"), HostileDaemon.WAIT);
 
         byte[] icon = Arrays.copyOf(PNG_SIGNATURE, 64);
-        Path iconFile = Files.write(dir.resolve("icon.png"), icon);
+        Path iconFile = Files.write(stage.dir().resolve("icon.png"), icon);
         NotificationPlugin plugin = daemon.node.daemon().plugins().get(NotificationPlugin.class);
         String id = plugin.send(daemon.node.device(b.deviceId()), new OutgoingNotification(Optional.of("to-b"),
                 "gsbridge", "For B", "while A trickles", Optional.of(iconFile), true));
-        Packet toB = phoneB.awaitPacket(p -> p.isType(NotificationPackets.NOTIFICATION)
+        Packet toB = phoneB.peer().awaitPacket(p -> p.isType(NotificationPackets.NOTIFICATION)
                 && p.body().path("id").asText().equals(id), HostileDaemon.WAIT);
-        try (InputStream in = phoneB.fetchPayload(linkB, toB)) {
+        try (InputStream in = phoneB.peer().fetchPayload(phoneB.link(), toB)) {
             assertArrayEquals(icon, in.readAllBytes());
         }
 
         // A's first icon is given up at the deadline instead of taking the eight minutes it would.
         daemon.log.await(NotificationPlugin.ICON_DEADLINE.plus(HostileDaemon.WAIT), a.deviceId(),
                 "icon not received within " + NotificationPlugin.ICON_DEADLINE.toSeconds() + " s");
-        daemon.assertPingArrives(phoneA, linkA, "A's link still works");
+        daemon.assertPingArrives(phoneA.peer(), phoneA.link(), "A's link still works");
         daemon.assertStillServing();
     }
 
     @Test
     void megabyteNotificationsKeepOnlyBoundedText() throws Exception {
         LocalCertificate certificate = LocalCertificate.generate(LocalCertificate.newDeviceId());
-        daemon = HostileDaemon.start(dir, List.of(certificate));
-        RawPeer phone = daemon.peer(certificate);
-        Link link = phone.awaitLink(HostileDaemon.WAIT);
-        daemon.awaitConnected(certificate.deviceId());
+        daemon = stage.track(HostileDaemon.start(stage.dir(), List.of(certificate)));
+        HostileDaemon.Linked phone = daemon.linked(certificate);
         long heapBefore = Heap.usedAfterGc();
 
         String megabyte = "m".repeat(1024 * 1024);
@@ -124,7 +109,7 @@ class NotificationAbuseTest {
             Packet packet = new Packet(NotificationPackets.NOTIFICATION);
             packet.body().put("id", "n" + i).put("appName", "App").put("title", "t" + i).put("text", megabyte)
                     .put("ticker", megabyte);
-            phone.send(link, packet);
+            phone.send(packet);
         }
         String last = "n" + (NOTIFICATIONS - 1);
         daemon.events().await(NotificationPlugin.NotificationPosted.class,
@@ -136,7 +121,7 @@ class NotificationAbuseTest {
         // Unbounded, they kept text and ticker: 160 MiB.
         assertTrue(heapAfter - heapBefore < 32L * 1024 * 1024, "heap grew from " + Heap.mib(heapBefore) + " to "
                 + Heap.mib(heapAfter));
-        daemon.assertPingArrives(phone, link, "the device's own link still works");
+        daemon.assertPingArrives(phone.peer(), phone.link(), "the device's own link still works");
         daemon.assertStillServing();
     }
 }

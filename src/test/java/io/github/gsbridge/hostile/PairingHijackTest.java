@@ -6,13 +6,13 @@ import io.github.gsbridge.device.DeviceException;
 import io.github.gsbridge.device.Pairing;
 import io.github.gsbridge.lan.Link;
 import io.github.gsbridge.lan.RawPeer;
+import io.github.gsbridge.testsupport.Stage;
 import io.github.gsbridge.tls.Certificates;
 import io.github.gsbridge.tls.LocalCertificate;
 import io.github.gsbridge.tls.Pem;
 import io.github.gsbridge.wire.Packet;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,17 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * to the phone's certificate.
  */
 class PairingHijackTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final Stage<Void> stage = Stage.eachTest();
 
     private HostileDaemon daemon;
-
-    @AfterEach
-    void tearDown() {
-        if (daemon != null) {
-            daemon.close();
-        }
-    }
 
     private static Packet pairRequest() {
         Packet request = accept();
@@ -54,19 +47,14 @@ class PairingHijackTest {
         return accept;
     }
 
-    /** A phone linked to the daemon that asked to pair. */
-    private record AskingPhone(LocalCertificate certificate, String id, RawPeer peer, Link link) { }
-
-    private AskingPhone phoneAskingToPair() throws Exception {
-        daemon = HostileDaemon.start(dir, List.of());
-        LocalCertificate certificate = LocalCertificate.generate(LocalCertificate.newDeviceId());
-        String id = certificate.deviceId();
-        RawPeer phone = daemon.peer(certificate);
-        Link link = phone.awaitLink(HostileDaemon.WAIT);
-        daemon.awaitConnected(id);
-        phone.send(link, pairRequest());
-        daemon.events().await(DeviceEvent.PairRequested.class, e -> e.deviceId().equals(id), HostileDaemon.WAIT);
-        return new AskingPhone(certificate, id, phone, link);
+    /** A phone linked to a daemon that knows nobody, having asked to pair. */
+    private HostileDaemon.Linked phoneAskingToPair() throws Exception {
+        daemon = stage.track(HostileDaemon.start(stage.dir(), List.of()));
+        HostileDaemon.Linked phone = daemon.linkedNewcomer();
+        phone.send(pairRequest());
+        daemon.events().await(DeviceEvent.PairRequested.class, e -> e.deviceId().equals(phone.id()),
+                HostileDaemon.WAIT);
+        return phone;
     }
 
     /** The certificate gsbridge's own pairing store pins for {@code id}, or null. */
@@ -82,15 +70,12 @@ class PairingHijackTest {
 
     @Test
     void whileTheUserPairsWithThePhoneAStrangerWithItsIdIsRefusedAndCannotAnswer() throws Exception {
-        daemon = HostileDaemon.start(dir, List.of());
-        LocalCertificate phoneCertificate = LocalCertificate.generate(LocalCertificate.newDeviceId());
-        String id = phoneCertificate.deviceId();
-        RawPeer phone = daemon.peer(phoneCertificate);
-        Link phoneLink = phone.awaitLink(HostileDaemon.WAIT);
-        daemon.awaitConnected(id);
+        daemon = stage.track(HostileDaemon.start(stage.dir(), List.of()));
+        HostileDaemon.Linked phone = daemon.linkedNewcomer();
+        String id = phone.id();
         Device device = daemon.node.device(id);
         device.requestPair();
-        phone.awaitPacket(p -> p.isType(Pairing.TYPE), HostileDaemon.WAIT);
+        phone.peer().awaitPacket(p -> p.isType(Pairing.TYPE), HostileDaemon.WAIT);
 
         RawPeer attacker = daemon.peer(LocalCertificate.generate(id));
         Link attackerLink = attacker.awaitLink(HostileDaemon.WAIT);
@@ -106,21 +91,18 @@ class PairingHijackTest {
         assertEquals(Pairing.State.REQUESTED_BY_US, device.pairingState(), "the stranger's answer counted");
         assertTrue(device.isReachable());
 
-        phone.send(phoneLink, accept());
+        phone.send(accept());
         daemon.events().await(DeviceEvent.Paired.class, e -> e.deviceId().equals(id), HostileDaemon.WAIT);
-        assertEquals(Certificates.sha256Fingerprint(phoneCertificate.certificate()),
+        assertEquals(Certificates.sha256Fingerprint(phone.certificate().certificate()),
                 Certificates.sha256Fingerprint(Pem.parseCertificate(pinned(id), "store")),
                 "the phone's certificate is pinned");
-        daemon.assertPingArrives(phone, phoneLink, "the real phone");
+        daemon.assertPingArrives(phone.peer(), phone.link(), "the real phone");
     }
 
     @Test
     void whenThePhoneAsksAStrangerWithItsIdCannotTakeItsPlaceBeforeTheUserAccepts() throws Exception {
-        AskingPhone asking = phoneAskingToPair();
-        LocalCertificate phoneCertificate = asking.certificate();
-        String id = asking.id();
-        RawPeer phone = asking.peer();
-        Link phoneLink = asking.link();
+        HostileDaemon.Linked phone = phoneAskingToPair();
+        String id = phone.id();
         Device device = daemon.node.device(id);
         String key = device.verificationKey().orElseThrow();
 
@@ -129,20 +111,17 @@ class PairingHijackTest {
         assertEquals(key, device.verificationKey().orElseThrow(), "the key the user compares never changes");
 
         device.acceptPair();
-        phone.awaitPacket(p -> p.isType(Pairing.TYPE) && p.body().path("pair").asBoolean(), HostileDaemon.WAIT);
-        assertEquals(Certificates.sha256Fingerprint(phoneCertificate.certificate()),
+        phone.peer().awaitPacket(p -> p.isType(Pairing.TYPE) && p.body().path("pair").asBoolean(), HostileDaemon.WAIT);
+        assertEquals(Certificates.sha256Fingerprint(phone.certificate().certificate()),
                 Certificates.sha256Fingerprint(Pem.parseCertificate(pinned(id), "store")));
-        daemon.assertPingArrives(phone, phoneLink, "accepted phone");
+        daemon.assertPingArrives(phone.peer(), phone.link(), "accepted phone");
     }
 
     @Test
     void aStrangerWhoComesWhileThePhoneIsAwayCancelsTheRequestInsteadOfInheritingIt() throws Exception {
-        AskingPhone asking = phoneAskingToPair();
-        LocalCertificate phoneCertificate = asking.certificate();
-        String id = asking.id();
-        RawPeer phone = asking.peer();
-        Link phoneLink = asking.link();
-        phoneLink.close();
+        HostileDaemon.Linked phone = phoneAskingToPair();
+        String id = phone.id();
+        phone.link().close();
         daemon.events().await(DeviceEvent.Disconnected.class, e -> e.deviceId().equals(id), HostileDaemon.WAIT);
 
         RawPeer attacker = daemon.peer(LocalCertificate.generate(id));

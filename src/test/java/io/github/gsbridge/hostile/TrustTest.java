@@ -8,19 +8,18 @@ import io.github.gsbridge.lan.RawPeer;
 import io.github.gsbridge.plugin.notification.NotificationPlugin;
 import io.github.gsbridge.plugin.ping.PingPlugin;
 import io.github.gsbridge.plugin.share.SharePlugin;
+import io.github.gsbridge.testsupport.Stage;
 import io.github.gsbridge.tls.LocalCertificate;
 import io.github.gsbridge.wire.Packet;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.math.BigInteger;
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
@@ -39,26 +38,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * another certificate and certificates naming another id are in {@code LoopbackDaemonTest}.
  */
 class TrustTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final Stage<Void> stage = Stage.eachTest();
 
     private HostileDaemon daemon;
 
-    @AfterEach
-    void tearDown() {
-        if (daemon != null) {
-            daemon.close();
-        }
-    }
-
     @Test
     void anUnpairedDeviceGetsNothingDeliveredOrFetched() throws Exception {
-        daemon = HostileDaemon.start(dir, List.of());
-        LocalCertificate certificate = LocalCertificate.generate(LocalCertificate.newDeviceId());
-        String id = certificate.deviceId();
-        RawPeer stranger = daemon.peer(certificate);
-        Link link = stranger.awaitLink(HostileDaemon.WAIT);
-        daemon.awaitConnected(id);
+        daemon = stage.track(HostileDaemon.start(stage.dir(), List.of()));
+        HostileDaemon.Linked stranger = daemon.linkedNewcomer();
+        String id = stranger.id();
         try (Bait bait = new Bait(InetAddress.getLoopbackAddress(), 0)) {
             Packet ping = new Packet(PingPlugin.TYPE);
             ping.body().put("message", "let me in");
@@ -72,18 +61,18 @@ class TrustTest {
                     .put("payloadHash", "0123456789abcdef0123456789abcdef");
             notification.withPayload(100, bait.port());
             for (Packet packet : List.of(ping, text, file, notification)) {
-                stranger.send(link, packet);
+                stranger.send(packet);
             }
             for (String type : List.of(PingPlugin.TYPE, SharePlugin.REQUEST, NotificationPackets.NOTIFICATION)) {
                 daemon.log.await(HostileDaemon.WAIT, id, "refused " + type + " from an unpaired device",
                         "answered pair:false");
             }
             long deadline = System.nanoTime() + HostileDaemon.WAIT.toNanos();
-            while (stranger.received().stream().filter(p -> p.isType(Pairing.TYPE)).count() < 4) {
-                assertTrue(System.nanoTime() < deadline, "a pair:false for each packet: " + stranger.received());
+            while (stranger.peer().received().stream().filter(p -> p.isType(Pairing.TYPE)).count() < 4) {
+                assertTrue(System.nanoTime() < deadline, "a pair:false for each packet: " + stranger.peer().received());
                 Thread.sleep(20);
             }
-            assertTrue(stranger.received().stream().filter(p -> p.isType(Pairing.TYPE))
+            assertTrue(stranger.peer().received().stream().filter(p -> p.isType(Pairing.TYPE))
                     .noneMatch(p -> p.body().path("pair").asBoolean(true)), "every answer is pair:false");
             // Each packet was refused (logged above) before any plugin saw it: no fetch can come later.
             assertEquals(0, bait.connections(), "no payload was fetched for an unpaired device");
@@ -92,7 +81,7 @@ class TrustTest {
         assertTrue(daemon.events().all(PingPlugin.PingReceived.class).stream().noneMatch(p -> p.deviceId().equals(id)));
         assertTrue(daemon.events().all(SharePlugin.TextReceived.class).isEmpty());
         assertTrue(daemon.events().all(NotificationPlugin.NotificationPosted.class).isEmpty());
-        assertTrue(link.isOpen(), "unpaired is not hostile: the device may still ask to pair");
+        assertTrue(stranger.link().isOpen(), "unpaired is not hostile: the device may still ask to pair");
         daemon.assertFiles(List.of());
     }
 
@@ -111,7 +100,7 @@ class TrustTest {
     /** The pinned certificate is exactly the one presented, so only its validity can be the reason. */
     private void assertRefused(LocalCertificate pinned) throws Exception {
         String id = pinned.deviceId();
-        daemon = HostileDaemon.start(dir, List.of(pinned));
+        daemon = stage.track(HostileDaemon.start(stage.dir(), List.of(pinned)));
         RawPeer peer = daemon.peer(pinned);
         Link link = peer.awaitLink(HostileDaemon.WAIT);
         peer.awaitClosed(link, HostileDaemon.WAIT);

@@ -3,22 +3,18 @@ package io.github.gsbridge.realpeer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.gsbridge.credentials.GsconnectDconf;
 import io.github.gsbridge.testsupport.GsbridgeProcess;
-import io.github.gsbridge.testsupport.GsconnectHome;
 import io.github.gsbridge.testsupport.KdeConnectPeer;
 import io.github.gsbridge.testsupport.KdeConnectSetup;
 import io.github.gsbridge.testsupport.KdeConnectVersion;
 import io.github.gsbridge.testsupport.ManagedProcess;
 import io.github.gsbridge.testsupport.UpowerOnUmockdev;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.github.gsbridge.testsupport.Stage;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -39,29 +35,13 @@ class BatteryInteropTest {
     @Parameter
     KdeConnectVersion version;
 
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    Path tmp;
-
-    private KdeConnectSetup setup;
-    private GsconnectHome gsconnect;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        setup = KdeConnectSetup.create(tmp, version);
-        gsconnect = setup.gsconnect();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (setup != null) {
-            setup.close();
-        }
-    }
+    @RegisterExtension
+    final Stage<KdeConnectSetup> stage = KdeConnectSetup.eachTest(() -> version);
 
     /** kdeconnectd's battery of us (its battery plugin's object), as gdbus prints it, e.g. {@code 12}. */
     private String kdeconnectdSees(KdeConnectPeer kdc, String property) {
         ManagedProcess.Result r = kdc.gdbusCall(KdeConnectPeer.BUS_NAME,
-                "/modules/kdeconnect/devices/" + gsconnect.deviceId() + "/battery",
+                "/modules/kdeconnect/devices/" + stage.get().gsconnect().deviceId() + "/battery",
                 "org.freedesktop.DBus.Properties.Get", "org.kde.kdeconnect.device.battery", property);
         return r.ok() ? r.stdout().strip().replaceAll("^\\(<(.*)>,\\)$", "$1") : "(" + r.stderr().strip() + ")";
     }
@@ -85,12 +65,15 @@ class BatteryInteropTest {
 
     @Test
     void twoLaptopsTellEachOtherTheirBatteryAsItChanges() throws Exception {
-        UpowerOnUmockdev theirs = setup.track(UpowerOnUmockdev.laptop(tmp.resolve("kdc-upower"), 42, "Discharging"));
-        UpowerOnUmockdev ours = setup.track(UpowerOnUmockdev.laptop(tmp.resolve("our-upower"), 12, "Discharging"));
+        KdeConnectSetup setup = stage.get();
+        UpowerOnUmockdev theirs = setup.track(
+                UpowerOnUmockdev.laptop(setup.dir().resolve("kdc-upower"), 42, "Discharging"));
+        UpowerOnUmockdev ours = setup.track(
+                UpowerOnUmockdev.laptop(setup.dir().resolve("our-upower"), 12, "Discharging"));
         KdeConnectPeer kdc = setup.track(setup.prePaired().systemBus(theirs.systemBusAddress()).build());
         // gsbridge runs with GSConnect's settings, whose "send statistics" is off unless switched on.
-        gsconnect.dconf().write(GsconnectDconf.PATH + "device/" + kdc.deviceId() + "/plugin/battery/send-statistics",
-                "true");
+        setup.gsconnect().dconf().write(
+                GsconnectDconf.PATH + "device/" + kdc.deviceId() + "/plugin/battery/send-statistics", "true");
         GsbridgeProcess gsbridge = setup.link(kdc, Map.of("DBUS_SYSTEM_BUS_ADDRESS", ours.systemBusAddress()));
 
         JsonNode theirBattery = awaitBattery(gsbridge, kdc, 42);

@@ -8,11 +8,10 @@ import io.github.gsbridge.testsupport.KdeConnectSetup;
 import io.github.gsbridge.testsupport.KdeConnectVersion;
 import io.github.gsbridge.testsupport.ManagedProcess;
 import io.github.gsbridge.testsupport.RealComponents;
-import org.junit.jupiter.api.AfterEach;
+import io.github.gsbridge.testsupport.Stage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -40,39 +39,28 @@ class ClipboardInteropTest {
     @Parameter
     KdeConnectVersion version;
 
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    Path tmp;
+    @RegisterExtension
+    final Stage<KdeConnectSetup> stage = KdeConnectSetup.eachTest(() -> version);
 
-    private ManagedProcess xvfb;
     private String display;
-    private KdeConnectSetup setup;
 
     @BeforeEach
     void startDisplay() throws Exception {
         String xvfbPath = RealComponents.requireOnPath("Xvfb");
         RealComponents.requireOnPath("xclip");
         // -displayfd: Xvfb picks a free display and says which; no guessing among other tests' displays.
-        xvfb = ManagedProcess.start("Xvfb", List.of(xvfbPath, "-displayfd", "1", "-nolisten", "tcp", "-noreset"),
-                Map.of("PATH", "/usr/bin:/bin"), tmp, tmp.resolve("xvfb.log"));
+        Path dir = stage.get().dir();
+        ManagedProcess xvfb = stage.get().track(ManagedProcess.start("Xvfb",
+                List.of(xvfbPath, "-displayfd", "1", "-nolisten", "tcp", "-noreset"),
+                Map.of("PATH", "/usr/bin:/bin"), dir, dir.resolve("xvfb.log")));
         display = ":" + xvfb.waitForLine(Pattern.compile("^\\d+$"), WAIT).strip();
-        setup = KdeConnectSetup.create(tmp, version);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (setup != null) {
-            setup.close();
-        }
-        if (xvfb != null) {
-            xvfb.close();
-        }
     }
 
     /** GSConnect's Clipboard Sync switches for the device, both ways (GSConnect has them off). */
     private void syncBothWays(String deviceId) throws Exception {
         String dir = GsconnectDconf.PATH + "device/" + deviceId + "/plugin/clipboard/";
-        setup.gsconnect().dconf().write(dir + "send-content", "true");
-        setup.gsconnect().dconf().write(dir + "receive-content", "true");
+        stage.get().gsconnect().dconf().write(dir + "send-content", "true");
+        stage.get().gsconnect().dconf().write(dir + "receive-content", "true");
     }
 
     private ManagedProcess.Result xclip(String script, String text) {
@@ -96,6 +84,7 @@ class ClipboardInteropTest {
 
     @Test
     void textGoesBothWaysThroughKdeconnectdsDesktopClipboard() throws Exception {
+        KdeConnectSetup setup = stage.get();
         KdeConnectPeer.Builder kdc = setup.prePaired().display(display);
         syncBothWays(setup.kdcIdentity().deviceId());
         copyOnTheDesktop("copied before kdeconnectd started");

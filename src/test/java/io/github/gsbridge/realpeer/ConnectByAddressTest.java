@@ -8,11 +8,10 @@ import io.github.gsbridge.testsupport.NamespacePair;
 import io.github.gsbridge.testsupport.NoBroadcastNetwork;
 import io.github.gsbridge.testsupport.PrivateBus;
 import io.github.gsbridge.testsupport.RealComponents;
-import org.junit.jupiter.api.AfterEach;
+import io.github.gsbridge.testsupport.Stage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,10 +34,10 @@ class ConnectByAddressTest {
     private static final String NAME = "gsbridge-connect";
     private static final Pattern UP = Pattern.compile("gsbridge (\\S+) \"" + NAME + "\" \\(own identity, protocol \\d\\) is up");
 
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    Path tmp;
+    @RegisterExtension
+    final Stage<Void> stage = Stage.eachTest();
 
-    private final List<AutoCloseable> running = new ArrayList<>();
+    private Path tmp;
     private NamespacePair ns;
     private PrivateBus session;
     private KdeConnectPeer kdc;
@@ -47,29 +46,19 @@ class ConnectByAddressTest {
     void setUp() throws Exception {
         RealComponents.requireRoot();
         RealComponents.requireExecutable(KdeConnectPeer.KDECONNECTD);
-        ns = NamespacePair.create();
-        running.add(ns);
+        tmp = stage.dir();
+        ns = stage.track(NamespacePair.create());
         NoBroadcastNetwork.apply(ns);
-        session = PrivateBus.start(tmp.resolve("session"));
-        running.add(session);
-        kdc = KdeConnectPeer.builder(tmp.resolve("kdc"), ns, ns.nsA()).name("kdc22").start();
-        running.add(kdc);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = running.size() - 1; i >= 0; i--) {
-            running.get(i).close();
-        }
+        session = stage.track(PrivateBus.start(tmp.resolve("session")));
+        kdc = stage.track(KdeConnectPeer.builder(tmp.resolve("kdc"), ns, ns.nsA()).name("kdc22").start());
     }
 
     /** gsbridge in namespace B with the D-Bus API on the session bus; returns it once it holds the ports. */
     private GsbridgeDaemon startGsbridge(String run) throws Exception {
         Path home = tmp.resolve("home").toAbsolutePath();
-        GsbridgeDaemon gsbridge = GsbridgeDaemon.start(tmp.resolve(run), ns.execPrefix(ns.nsB()), Map.of(
+        GsbridgeDaemon gsbridge = stage.track(GsbridgeDaemon.start(tmp.resolve(run), ns.execPrefix(ns.nsB()), Map.of(
                 "HOME", home.toString(), "XDG_CONFIG_HOME", home.resolve(".config").toString(),
-                "DBUS_SESSION_BUS_ADDRESS", session.address()), List.of("--identity", "own", "--name", NAME));
-        running.add(gsbridge);
+                "DBUS_SESSION_BUS_ADDRESS", session.address()), List.of("--identity", "own", "--name", NAME)));
         gsbridge.awaitLog(GsbridgeDaemon.ON_THE_BUS);
         return gsbridge;
     }

@@ -8,11 +8,9 @@ import io.github.gsbridge.testsupport.KdeConnectPeer;
 import io.github.gsbridge.testsupport.KdeConnectSetup;
 import io.github.gsbridge.testsupport.KdeConnectVersion;
 import io.github.gsbridge.testsupport.RandomFiles;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.github.gsbridge.testsupport.Stage;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -38,25 +36,13 @@ class Gsconnect54IdentityTest {
     @Parameter
     KdeConnectVersion version;
 
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    Path tmp;
-
-    private KdeConnectSetup setup;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        setup = KdeConnectSetup.create(tmp, version, GsconnectVersion.V54, GsconnectVersion.V54.newDeviceId());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (setup != null) {
-            setup.close();
-        }
-    }
+    @RegisterExtension
+    final Stage<KdeConnectSetup> stage = Stage.eachTest(s -> s.track(
+            KdeConnectSetup.create(s.dir(), version, GsconnectVersion.V54, GsconnectVersion.V54.newDeviceId())));
 
     @Test
     void linksPairsAndPingsButAnUploadKdeconnectdRefusesFailsAtOnceSayingSo() throws Exception {
+        KdeConnectSetup setup = stage.get();
         KdeConnectPeer kdc = setup.startKdeconnectd(setup.kdeconnectd());
         GsbridgeProcess gsbridge = setup.startGsbridge();
         String ours = setup.gsconnect().deviceId();
@@ -80,7 +66,7 @@ class Gsconnect54IdentityTest {
 
         // kdeconnectd checks the certificate of the file's connection against the id it rewrote, and
         // breaks that connection off: no use waiting for it to come back.
-        Path file = tmp.resolve("photo.jpg");
+        Path file = setup.dir().resolve("photo.jpg");
         RandomFiles.write(file, 100_000, 1);
         long id = gsbridge.command("share-files " + kdc.deviceId() + " false " + file).get("transfer").asLong();
         JsonNode failed = gsbridge.awaitEvent(e -> e.get("event").asText().equals("Changed")

@@ -5,19 +5,16 @@ import io.github.gsbridge.testsupport.GsconnectHome;
 import io.github.gsbridge.testsupport.GsconnectService;
 import io.github.gsbridge.testsupport.GsconnectVersion;
 import io.github.gsbridge.testsupport.NamespacePair;
-import io.github.gsbridge.testsupport.RealComponents;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.github.gsbridge.testsupport.Stage;
+import io.github.gsbridge.testsupport.TwoHosts;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -41,39 +38,21 @@ class GsconnectContinuityTest {
     @Parameter
     GsconnectVersion version;
 
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    Path tmp;
-
-    private NamespacePair ns;
-    private GsconnectHome gsconnect;
-    private final List<AutoCloseable> running = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() throws Exception {
-        RealComponents.requireRoot();
+    @RegisterExtension
+    final Stage<TwoHosts> stage = Stage.eachTest(s -> {
         version.require();
-        ns = NamespacePair.create();
-        gsconnect = GsconnectHome.create(tmp.resolve("gsconnect"), version.newDeviceId(), "continuity", version);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = running.size() - 1; i >= 0; i--) {
-            running.get(i).close();
-        }
-        gsconnect.close();
-        ns.close();
-    }
+        return TwoHosts.open(s, dir -> GsconnectHome.create(dir, version.newDeviceId(), "continuity", version));
+    });
 
     @Test
     void gsconnectUsesAPairingMadeByGsbridge() throws Exception {
-        Path phoneHome = tmp.resolve("phone");
-        GsbridgeProcess phone = GsbridgeProcess.start(phoneHome, ns.execPrefix(ns.nsA()),
-                Map.of("HOME", phoneHome.toString()), List.of("--identity", "own", "--name", "phone"));
-        running.add(phone);
-        GsbridgeProcess desktop = GsbridgeProcess.start(tmp.resolve("desktop"), ns.execPrefix(ns.nsB()),
-                gsconnect.environment(), List.of("--identity", "gsconnect"));
-        running.add(desktop);
+        NamespacePair ns = stage.get().ns();
+        GsconnectHome gsconnect = stage.get().gsconnect();
+        Path phoneHome = stage.dir().resolve("phone");
+        GsbridgeProcess phone = stage.track(GsbridgeProcess.start(phoneHome, ns.execPrefix(ns.nsA()),
+                Map.of("HOME", phoneHome.toString()), List.of("--identity", "own", "--name", "phone")));
+        GsbridgeProcess desktop = stage.track(GsbridgeProcess.start(stage.dir().resolve("desktop"),
+                ns.execPrefix(ns.nsB()), gsconnect.environment(), List.of("--identity", "gsconnect")));
         desktop.awaitState("active", WAIT);
         desktop.command("announce");
         phone.awaitEvent(event("Connected", desktop.deviceId()), WAIT);
@@ -87,9 +66,8 @@ class GsconnectContinuityTest {
         desktop.close();
         phone.awaitEvent(event("Disconnected", desktop.deviceId()), WAIT);
         int switched = phone.mark();
-        GsconnectService service = GsconnectService.start(tmp.resolve("gsconnect-service"), ns, ns.nsB(), gsconnect,
-                version);
-        running.add(service);
+        GsconnectService service = stage.track(
+                GsconnectService.start(stage.dir().resolve("gsconnect-service"), ns, ns.nsB(), gsconnect, version));
 
         // The phone calls its paired desktop back every few seconds; GSConnect answers as the desktop.
         phone.awaitEvent(switched, event("Connected", desktop.deviceId()), WAIT);

@@ -11,12 +11,11 @@ import io.github.gsbridge.testsupport.NotificationServer;
 import io.github.gsbridge.testsupport.PairingKeys;
 import io.github.gsbridge.testsupport.RandomFiles;
 import io.github.gsbridge.testsupport.RealComponents;
+import io.github.gsbridge.testsupport.Stage;
 import io.github.gsbridge.tls.LocalCertificate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -52,13 +51,13 @@ class GsconnectInteropTest {
     @Parameter
     GsconnectVersion version;
 
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    Path tmp;
+    @RegisterExtension
+    final Stage<Void> stage = Stage.eachTest();
 
+    private Path tmp;
     private NamespacePair ns;
     private GsconnectHome peerHome;
     private GsconnectHome ourHome;
-    private final List<AutoCloseable> running = new ArrayList<>();
     /** What GSConnect shows its user: it posts its notifications to its session bus. */
     private NotificationServer shown;
 
@@ -66,10 +65,12 @@ class GsconnectInteropTest {
     void setUp() throws Exception {
         RealComponents.requireRoot();
         version.require();
-        ns = NamespacePair.create();
-        peerHome = GsconnectHome.create(tmp.resolve("peer"), version.newDeviceId(), PEER_NAME, version);
+        tmp = stage.dir();
+        ns = stage.track(NamespacePair.create());
+        peerHome = stage.track(GsconnectHome.create(tmp.resolve("peer"), version.newDeviceId(), PEER_NAME, version));
         // gsbridge's user has the same GSConnect release installed, so gsbridge speaks its protocol
-        ourHome = GsconnectHome.create(tmp.resolve("ours"), LocalCertificate.newDeviceId(), GSBRIDGE_NAME, version);
+        ourHome = stage.track(
+                GsconnectHome.create(tmp.resolve("ours"), LocalCertificate.newDeviceId(), GSBRIDGE_NAME, version));
         // GSConnect 62 writes its "Transferring file" notification and the share request on one stream at
         // once and may then fail the share ("Stream has outstanding operation"); GSConnect users can switch
         // forwarding off per device the same way.
@@ -77,20 +78,8 @@ class GsconnectInteropTest {
                 + "send-notifications=false\n\n[device/" + ourHome.deviceId() + "/plugin/share]\n"
                 + "receive-directory='" + tmp.resolve("peer-downloads") + "'\n");
         Files.createDirectories(tmp.resolve("peer-downloads"));
-        shown = NotificationServer.start(peerHome.environment().get("DBUS_SESSION_BUS_ADDRESS"),
-                List.of("body", "actions"));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = running.size() - 1; i >= 0; i--) {
-            running.get(i).close();
-        }
-        for (AutoCloseable closeable : new AutoCloseable[] {shown, peerHome, ourHome, ns}) {
-            if (closeable != null) {
-                closeable.close();
-            }
-        }
+        shown = stage.track(NotificationServer.start(peerHome.environment().get("DBUS_SESSION_BUS_ADDRESS"),
+                List.of("body", "actions")));
     }
 
     private void prePair() throws Exception {
@@ -99,15 +88,12 @@ class GsconnectInteropTest {
     }
 
     private GsconnectService startGsconnect() throws Exception {
-        GsconnectService service = GsconnectService.start(tmp.resolve("peer-service"), ns, ns.nsA(), peerHome, version);
-        running.add(service);
-        return service;
+        return stage.track(GsconnectService.start(tmp.resolve("peer-service"), ns, ns.nsA(), peerHome, version));
     }
 
     private GsbridgeProcess startGsbridge() throws Exception {
-        GsbridgeProcess gsbridge = GsbridgeProcess.start(tmp.resolve("gsbridge"), ns.execPrefix(ns.nsB()),
-                ourHome.environment(), List.of("--identity", "gsconnect"));
-        running.add(gsbridge);
+        GsbridgeProcess gsbridge = stage.track(GsbridgeProcess.start(tmp.resolve("gsbridge"), ns.execPrefix(ns.nsB()),
+                ourHome.environment(), List.of("--identity", "gsconnect")));
         gsbridge.awaitState("active", WAIT);
         return gsbridge;
     }

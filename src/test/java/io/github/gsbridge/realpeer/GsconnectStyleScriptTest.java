@@ -7,17 +7,15 @@ import io.github.gsbridge.testsupport.GsconnectHome;
 import io.github.gsbridge.testsupport.KdeConnectPeer;
 import io.github.gsbridge.testsupport.NamespacePair;
 import io.github.gsbridge.testsupport.RealComponents;
+import io.github.gsbridge.testsupport.Stage;
+import io.github.gsbridge.testsupport.TwoHosts;
 import io.github.gsbridge.tls.LocalCertificate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -34,51 +32,30 @@ class GsconnectStyleScriptTest {
     private static final String GSBRIDGE_NAME = "gsbridge-test";
     private static final String KDC_NAME = "kdcpeer";
 
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    Path tmp;
-
-    private NamespacePair ns;
-    private GsconnectHome gsconnect;
-    private final List<AutoCloseable> running = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() {
-        RealComponents.requireRoot();
+    @RegisterExtension
+    final Stage<TwoHosts> stage = Stage.eachTest(s -> {
         RealComponents.requireExecutable(KdeConnectPeer.KDECONNECTD);
-        RealComponents.requireOnPath("dconf");
-        RealComponents.requireOnPath("ip");
         RealComponents.requireOnPath("gdbus");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = running.size() - 1; i >= 0; i--) {
-            running.get(i).close();
-        }
-        if (gsconnect != null) {
-            gsconnect.close();
-        }
-        if (ns != null) {
-            ns.close();
-        }
-    }
+        // GSConnect not installed, so gsbridge starts at protocol 8 and meets kdeconnectd 22.12 at 7
+        return TwoHosts.open(s, dir -> GsconnectHome.create(dir, LocalCertificate.newDeviceId(), GSBRIDGE_NAME));
+    });
 
     @Test
     void shareFileActionSendsAFileToKdeconnectd() throws Exception {
-        ns = NamespacePair.create();
-        gsconnect = GsconnectHome.create(tmp.resolve("gsconnect"), LocalCertificate.newDeviceId(), GSBRIDGE_NAME);
+        NamespacePair ns = stage.get().ns();
+        GsconnectHome gsconnect = stage.get().gsconnect();
+        Path tmp = stage.dir();
         KdeConnectPeer.Identity kdcIdentity = KdeConnectPeer.generateIdentity(tmp.resolve("kdc-identity"),
                 KdeConnectPeer.randomDeviceId());
         gsconnect.pair(kdcIdentity.deviceId(), KDC_NAME, "desktop", kdcIdentity.certificatePem());
         KdeConnectPeer kdc = KdeConnectPeer.builder(tmp.resolve("kdc"), ns, ns.nsA()).name(KDC_NAME)
                 .certificate(kdcIdentity.certificate(), kdcIdentity.privateKey())
                 .trust(gsconnect.deviceId(), GSBRIDGE_NAME, gsconnect.certificatePem()).start();
-        running.add(kdc);
+        stage.track(kdc);
 
         // GsconnectHome's environment carries its private bus as the session bus.
-        GsbridgeDaemon gsbridge = GsbridgeDaemon.start(tmp.resolve("gsbridge"), ns.execPrefix(ns.nsB()),
-                gsconnect.environment(), List.of("--identity", "gsconnect"));
-        running.add(gsbridge);
+        GsbridgeDaemon gsbridge = stage.track(GsbridgeDaemon.start(tmp.resolve("gsbridge"), ns.execPrefix(ns.nsB()),
+                gsconnect.environment(), List.of("--identity", "gsconnect")));
         gsbridge.awaitLog(GsbridgeDaemon.ON_THE_BUS);
         gsbridge.awaitLog(kdc.deviceId() + " (" + KDC_NAME + "): connected from");
         kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);

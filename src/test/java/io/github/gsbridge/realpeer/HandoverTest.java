@@ -7,19 +7,18 @@ import io.github.gsbridge.testsupport.ManagedProcess;
 import io.github.gsbridge.testsupport.NamespacePair;
 import io.github.gsbridge.testsupport.PortSquatter;
 import io.github.gsbridge.testsupport.RealComponents;
+import io.github.gsbridge.testsupport.Stage;
+import io.github.gsbridge.testsupport.TwoHosts;
 import io.github.gsbridge.tls.LocalCertificate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,30 +43,19 @@ class HandoverTest {
     private static final Duration HANDOVER = Duration.ofSeconds(2);
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    Path tmp;
+    @RegisterExtension
+    final Stage<TwoHosts> stage = Stage.eachTest(s -> {
+        RealComponents.requireOnPath("ss");
+        return TwoHosts.open(s, dir -> GsconnectHome.create(dir, LocalCertificate.newDeviceId(), "handover-test"));
+    });
 
     private NamespacePair ns;
     private GsconnectHome gsconnect;
-    private final List<AutoCloseable> running = new ArrayList<>();
 
     @BeforeEach
-    void setUp() throws Exception {
-        RealComponents.requireRoot();
-        RealComponents.requireOnPath("ip");
-        RealComponents.requireOnPath("ss");
-        RealComponents.requireOnPath("dconf");
-        ns = NamespacePair.create();
-        gsconnect = GsconnectHome.create(tmp.resolve("gsconnect"), LocalCertificate.newDeviceId(), "handover-test");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = running.size() - 1; i >= 0; i--) {
-            running.get(i).close();
-        }
-        gsconnect.close();
-        ns.close();
+    void setUp() {
+        ns = stage.get().ns();
+        gsconnect = stage.get().gsconnect();
     }
 
     /** A PortSquatter in namespace B, on the test's session bus. */
@@ -100,7 +88,7 @@ class HandoverTest {
             });
             reader.setDaemon(true);
             reader.start();
-            running.add(this);
+            stage.track(this);
         }
 
         long awaitMillis(String prefix, Duration timeout) throws InterruptedException {
@@ -167,10 +155,8 @@ class HandoverTest {
     private GsbridgeProcess startGsbridge(String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("--identity", "gsconnect"));
         args.addAll(List.of(extra));
-        GsbridgeProcess gsbridge = GsbridgeProcess.start(tmp.resolve("gsbridge"), ns.execPrefix(ns.nsB()),
-                gsconnect.environment(), args);
-        running.add(gsbridge);
-        return gsbridge;
+        return stage.track(GsbridgeProcess.start(stage.dir().resolve("gsbridge"), ns.execPrefix(ns.nsB()),
+                gsconnect.environment(), args));
     }
 
     @Test
@@ -202,9 +188,8 @@ class HandoverTest {
     @Test
     void realGsconnect54TakesAndGivesBackThePorts() throws Exception {
         GsconnectService.requireInstalled();
-        GsconnectService gsconnectService = GsconnectService.start(tmp.resolve("gsconnect-service"), ns, ns.nsB(),
-                gsconnect);
-        running.add(gsconnectService);
+        GsconnectService gsconnectService = stage.track(
+                GsconnectService.start(stage.dir().resolve("gsconnect-service"), ns, ns.nsB(), gsconnect));
         GsbridgeProcess gsbridge = startGsbridge();
         gsbridge.awaitState("waiting", "GSConnect is running", WAIT);
 

@@ -8,16 +8,13 @@ import io.github.gsbridge.testsupport.KdeConnectPeer;
 import io.github.gsbridge.testsupport.KdeConnectSetup;
 import io.github.gsbridge.testsupport.KdeConnectVersion;
 import io.github.gsbridge.testsupport.PairingKeys;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.github.gsbridge.testsupport.Stage;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -41,59 +38,46 @@ class KdeConnectInteropTest {
     @Parameter
     KdeConnectVersion version;
 
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    Path tmp;
+    @RegisterExtension
+    final Stage<KdeConnectSetup> stage = KdeConnectSetup.eachTest(() -> version);
 
-    private KdeConnectSetup setup;
-    private GsconnectHome gsconnect;
-    private KdeConnectPeer.Identity kdcIdentity;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        setup = KdeConnectSetup.create(tmp, version);
-        gsconnect = setup.gsconnect();
-        kdcIdentity = setup.kdcIdentity();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (setup != null) {
-            setup.close();
-        }
+    /** gsbridge's side: GSConnect's home, whose identity and pairings it runs on. */
+    private GsconnectHome gsconnect() {
+        return stage.get().gsconnect();
     }
 
     private KdeConnectPeer.Builder kdeconnectd() {
-        return setup.kdeconnectd();
+        return stage.get().kdeconnectd();
     }
 
     private KdeConnectPeer startKdeconnectd(KdeConnectPeer.Builder builder) {
-        return setup.startKdeconnectd(builder);
+        return stage.get().startKdeconnectd(builder);
     }
 
     private GsbridgeProcess startGsbridge() throws Exception {
-        GsbridgeProcess gsbridge = setup.startGsbridge();
-        assertEquals(gsconnect.deviceId(), gsbridge.deviceId(), "our id is GSConnect's certificate CN");
+        GsbridgeProcess gsbridge = stage.get().startGsbridge();
+        assertEquals(gsconnect().deviceId(), gsbridge.deviceId(), "our id is GSConnect's certificate CN");
         return gsbridge;
     }
 
     /** Both sides already trust each other, as after pairing through GSConnect. */
     private KdeConnectPeer.Builder prePaired() throws Exception {
-        return setup.prePaired();
+        return stage.get().prePaired();
     }
 
     /** Starts gsbridge beside a running kdeconnectd that does not trust it; returns once both see the link. */
     private GsbridgeProcess linkUnpaired(KdeConnectPeer kdc) throws Exception {
         GsbridgeProcess gsbridge = startGsbridge();
         gsbridge.awaitEvent(event("Connected", kdc.deviceId()), WAIT);
-        kdc.awaitReachable(gsconnect.deviceId(), false, WAIT);
+        kdc.awaitReachable(gsconnect().deviceId(), false, WAIT);
         return gsbridge;
     }
 
     /** kdeconnectd asks to pair; gsbridge reports it, both showing the same key. */
     private void requestPairFromKdeconnectd(KdeConnectPeer kdc, GsbridgeProcess gsbridge) throws Exception {
-        kdc.cli("--pair", "-d", gsconnect.deviceId()).assertOk("kdeconnect-cli --pair");
+        kdc.cli("--pair", "-d", gsconnect().deviceId()).assertOk("kdeconnect-cli --pair");
         gsbridge.awaitEvent(event("PairRequested", kdc.deviceId()), WAIT);
-        PairingKeys.assertSameKey(kdc.pairingKeyText(gsconnect.deviceId()), gsbridge.device(kdc.deviceId()),
+        PairingKeys.assertSameKey(kdc.pairingKeyText(gsconnect().deviceId()), gsbridge.device(kdc.deviceId()),
                 version.protocolVersion());
     }
 
@@ -113,7 +97,7 @@ class KdeConnectInteropTest {
         JsonNode device = gsbridge.device(kdc.deviceId());
         assertTrue(device.get("paired").asBoolean() && device.get("reachable").asBoolean(), device.toString());
         assertEquals(KDC_NAME, device.get("name").asText());
-        kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);
+        kdc.awaitReachable(gsconnect().deviceId(), true, WAIT);
     }
 
     @Test
@@ -123,7 +107,7 @@ class KdeConnectInteropTest {
         // gsbridge broadcasts at start; kdeconnectd opens the TCP connection to us.
         gsbridge.awaitEvent(event("Connected", kdc.deviceId()), WAIT);
         assertTrue(linkLine("incoming").matcher(gsbridge.log()).find(), gsbridge.logTail(30));
-        kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);
+        kdc.awaitReachable(gsconnect().deviceId(), true, WAIT);
     }
 
     @Test
@@ -131,9 +115,9 @@ class KdeConnectInteropTest {
         KdeConnectPeer kdc = startKdeconnectd(prePaired());
         GsbridgeProcess gsbridge = startGsbridge();
         gsbridge.awaitEvent(event("Connected", kdc.deviceId()), WAIT);
-        kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);
+        kdc.awaitReachable(gsconnect().deviceId(), true, WAIT);
 
-        kdc.cli("--ping-msg", "hello gsbridge", "-d", gsconnect.deviceId()).assertOk("kdeconnect-cli --ping-msg");
+        kdc.cli("--ping-msg", "hello gsbridge", "-d", gsconnect().deviceId()).assertOk("kdeconnect-cli --ping-msg");
         gsbridge.awaitEvent(e -> e.get("event").asText().equals("PingReceived")
                 && e.get("message").asText().equals("hello gsbridge"), WAIT);
 
@@ -151,27 +135,27 @@ class KdeConnectInteropTest {
         GsbridgeProcess gsbridge = linkUnpaired(kdc);
 
         gsbridge.command("pair " + kdc.deviceId());
-        kdc.awaitPairRequestFrom(gsconnect.deviceId(), WAIT);
-        PairingKeys.assertSameKey(kdc.pairingKeyText(gsconnect.deviceId()), gsbridge.device(kdc.deviceId()),
+        kdc.awaitPairRequestFrom(gsconnect().deviceId(), WAIT);
+        PairingKeys.assertSameKey(kdc.pairingKeyText(gsconnect().deviceId()), gsbridge.device(kdc.deviceId()),
                 version.protocolVersion());
-        kdc.cli("--pair", "-d", gsconnect.deviceId()).assertOk("kdeconnect-cli --pair (accept)");
+        kdc.cli("--pair", "-d", gsconnect().deviceId()).assertOk("kdeconnect-cli --pair (accept)");
         gsbridge.awaitEvent(event("Paired", kdc.deviceId()), WAIT);
-        kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);
+        kdc.awaitReachable(gsconnect().deviceId(), true, WAIT);
 
         // Recorded the way GSConnect records it, so GSConnect would trust the device too.
         String dir = "/org/gnome/shell/extensions/gsconnect/device/" + kdc.deviceId() + "/";
-        assertEquals(Optional.of("true"), gsconnect.dconf().read(dir + "paired"));
-        assertTrue(gsconnect.dconf().read(dir + "certificate-pem").orElseThrow().contains("BEGIN CERTIFICATE"));
-        assertTrue(gsconnect.dconf().read("/org/gnome/shell/extensions/gsconnect/devices").orElseThrow()
+        assertEquals(Optional.of("true"), gsconnect().dconf().read(dir + "paired"));
+        assertTrue(gsconnect().dconf().read(dir + "certificate-pem").orElseThrow().contains("BEGIN CERTIFICATE"));
+        assertTrue(gsconnect().dconf().read("/org/gnome/shell/extensions/gsconnect/devices").orElseThrow()
                 .contains(kdc.deviceId()));
-        assertEquals(Optional.of("'" + KDC_NAME + "'"), gsconnect.dconf().read(dir + "name"));
-        assertEquals(Optional.of("'desktop'"), gsconnect.dconf().read(dir + "type"));
-        assertTrue(gsconnect.dconf().read(dir + "last-connection").orElseThrow().matches("'lan://10\\.231\\.\\d+\\.1:1716'"),
-                gsconnect.dconf().read(dir + "last-connection").toString());
-        assertTrue(gsconnect.dconf().read(dir + "incoming-capabilities").orElseThrow().contains("'kdeconnect.ping'"));
-        assertTrue(gsconnect.dconf().read(dir + "outgoing-capabilities").orElseThrow().contains("'kdeconnect.ping'"));
+        assertEquals(Optional.of("'" + KDC_NAME + "'"), gsconnect().dconf().read(dir + "name"));
+        assertEquals(Optional.of("'desktop'"), gsconnect().dconf().read(dir + "type"));
+        assertTrue(gsconnect().dconf().read(dir + "last-connection").orElseThrow().matches("'lan://10\\.231\\.\\d+\\.1:1716'"),
+                gsconnect().dconf().read(dir + "last-connection").toString());
+        assertTrue(gsconnect().dconf().read(dir + "incoming-capabilities").orElseThrow().contains("'kdeconnect.ping'"));
+        assertTrue(gsconnect().dconf().read(dir + "outgoing-capabilities").orElseThrow().contains("'kdeconnect.ping'"));
 
-        kdc.cli("--ping-msg", "paired now", "-d", gsconnect.deviceId()).assertOk("kdeconnect-cli --ping-msg");
+        kdc.cli("--ping-msg", "paired now", "-d", gsconnect().deviceId()).assertOk("kdeconnect-cli --ping-msg");
         gsbridge.awaitEvent(e -> e.get("event").asText().equals("PingReceived")
                 && e.get("message").asText().equals("paired now"), WAIT);
     }
@@ -183,7 +167,7 @@ class KdeConnectInteropTest {
 
         requestPairFromKdeconnectd(kdc, gsbridge);
         gsbridge.command("accept " + kdc.deviceId());
-        kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);
+        kdc.awaitReachable(gsconnect().deviceId(), true, WAIT);
 
         try (BusMonitor notifications = BusMonitor.notifications(kdc)) {
             gsbridge.command("ping " + kdc.deviceId() + " accepted");
@@ -203,7 +187,7 @@ class KdeConnectInteropTest {
         assertEquals("REQUESTED_BY_PEER", gsbridge.device(kdc.deviceId()).get("pairing").asText(),
                 gsbridge.logTail(30));
         gsbridge.command("accept " + kdc.deviceId());
-        kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);
+        kdc.awaitReachable(gsconnect().deviceId(), true, WAIT);
         gsbridge.awaitEvent(event("Paired", kdc.deviceId()), WAIT);
 
         // ours, waiting for theirs; unpaired at once, while the reloads of GSConnect's tree that the pairing
@@ -211,13 +195,13 @@ class KdeConnectInteropTest {
         int mark = gsbridge.mark();
         gsbridge.command("unpair " + kdc.deviceId());
         gsbridge.awaitEvent(mark, event("Unpaired", kdc.deviceId()), WAIT);
-        kdc.awaitUnpaired(gsconnect.deviceId(), WAIT);
+        kdc.awaitUnpaired(gsconnect().deviceId(), WAIT);
         gsbridge.command("pair " + kdc.deviceId());
-        kdc.awaitPairRequestFrom(gsconnect.deviceId(), WAIT);
+        kdc.awaitPairRequestFrom(gsconnect().deviceId(), WAIT);
         reannounce(kdc, gsbridge);
-        kdc.cli("--pair", "-d", gsconnect.deviceId()).assertOk("kdeconnect-cli --pair (accept)");
+        kdc.cli("--pair", "-d", gsconnect().deviceId()).assertOk("kdeconnect-cli --pair (accept)");
         gsbridge.awaitEvent(mark, event("Paired", kdc.deviceId()), WAIT);
-        kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);
+        kdc.awaitReachable(gsconnect().deviceId(), true, WAIT);
     }
 
     /**
@@ -268,8 +252,8 @@ class KdeConnectInteropTest {
         gsbridge.awaitEvent(mark, event("Disconnected", kdc.deviceId()), WAIT);
         kdc.start();
         gsbridge.awaitEvent(mark, event("Connected", kdc.deviceId()), WAIT);
-        kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);
-        kdc.cli("--ping-msg", "back again", "-d", gsconnect.deviceId()).assertOk("kdeconnect-cli --ping-msg");
+        kdc.awaitReachable(gsconnect().deviceId(), true, WAIT);
+        kdc.cli("--ping-msg", "back again", "-d", gsconnect().deviceId()).assertOk("kdeconnect-cli --ping-msg");
         gsbridge.awaitEvent(mark, e -> e.get("event").asText().equals("PingReceived")
                 && e.get("message").asText().equals("back again"), WAIT);
     }
@@ -281,7 +265,7 @@ class KdeConnectInteropTest {
         gsbridge.awaitEvent(event("Connected", kdc.deviceId()), WAIT);
 
         // As GSConnect (or the user) would, while gsbridge runs.
-        gsconnect.dconf().write("/org/gnome/shell/extensions/gsconnect/device/" + kdc.deviceId() + "/paired", "false");
+        gsconnect().dconf().write("/org/gnome/shell/extensions/gsconnect/device/" + kdc.deviceId() + "/paired", "false");
         gsbridge.awaitEvent(event("Unpaired", kdc.deviceId()), WAIT);
         gsbridge.awaitEvent(event("Disconnected", kdc.deviceId()), WAIT);
         JsonNode device = gsbridge.device(kdc.deviceId());
@@ -291,10 +275,11 @@ class KdeConnectInteropTest {
     @Test
     void pairedIdPresentingAnotherCertificateIsRefused() throws Exception {
         // dconf pins a certificate with kdeconnectd's id that is not the one kdeconnectd has.
-        KdeConnectPeer.Identity impostor = version.newIdentity(tmp.resolve("other"), kdcIdentity.deviceId());
-        gsconnect.pair(kdcIdentity.deviceId(), KDC_NAME, "desktop", impostor.certificatePem());
+        String kdcId = stage.get().kdcIdentity().deviceId();
+        KdeConnectPeer.Identity impostor = version.newIdentity(stage.get().dir().resolve("other"), kdcId);
+        gsconnect().pair(kdcId, KDC_NAME, "desktop", impostor.certificatePem());
         KdeConnectPeer kdc = startKdeconnectd(kdeconnectd()
-                .trust(gsconnect.deviceId(), GSBRIDGE_NAME, gsconnect.certificatePem()));
+                .trust(gsconnect().deviceId(), GSBRIDGE_NAME, gsconnect().certificatePem()));
         GsbridgeProcess gsbridge = startGsbridge();
 
         Pattern refused = Pattern.compile(Pattern.quote(kdc.deviceId())
@@ -311,7 +296,7 @@ class KdeConnectInteropTest {
         // gsbridge asks its paired devices back now and then, so kdeconnectd may try again; it must
         // end up without a link each time.
         long settled = System.nanoTime() + WAIT.toNanos();
-        while (kdc.devices(true, true).contains(gsconnect.deviceId())) {
+        while (kdc.devices(true, true).contains(gsconnect().deviceId())) {
             assertTrue(System.nanoTime() < settled, "kdeconnectd has a paired link to us");
             Thread.sleep(200);
         }

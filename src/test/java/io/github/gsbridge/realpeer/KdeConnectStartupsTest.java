@@ -4,12 +4,10 @@ import io.github.gsbridge.testsupport.GsbridgeProcess;
 import io.github.gsbridge.testsupport.KdeConnectPeer;
 import io.github.gsbridge.testsupport.KdeConnectSetup;
 import io.github.gsbridge.testsupport.KdeConnectVersion;
-import org.junit.jupiter.api.AfterEach;
+import io.github.gsbridge.testsupport.Stage;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,26 +27,17 @@ class KdeConnectStartupsTest {
     static final String ROUNDS_PROPERTY = "gsbridge.startupRounds";
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    Path tmp;
-
-    private KdeConnectSetup setup;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (setup != null) {
-            setup.close();
-        }
-    }
+    @RegisterExtension
+    final Stage<KdeConnectSetup> stage = KdeConnectSetup.eachTest(() -> KdeConnectVersion.V25_04);
 
     @Test
     void kdeconnectd2504RegistersGsbridgeAtEveryStartUp() throws Exception {
         int rounds = Integer.getInteger(ROUNDS_PROPERTY, 5);
-        setup = KdeConnectSetup.create(tmp, KdeConnectVersion.V25_04);
+        KdeConnectSetup setup = stage.get();
         KdeConnectPeer kdc = setup.startKdeconnectd(setup.prePaired());
         List<String> failures = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
-            try (GsbridgeProcess gsbridge = GsbridgeProcess.start(tmp.resolve("gsbridge-" + round),
+            try (GsbridgeProcess gsbridge = GsbridgeProcess.start(setup.dir().resolve("gsbridge-" + round),
                     setup.ns().execPrefix(setup.ns().nsB()), setup.gsconnect().environment(),
                     List.of("--identity", "gsconnect"))) {
                 gsbridge.awaitState("active", WAIT);
@@ -67,7 +56,7 @@ class KdeConnectStartupsTest {
 
     private void awaitUnreachable(KdeConnectPeer kdc) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (kdc.devices(true, false).contains(setup.gsconnect().deviceId())) {
+        while (kdc.devices(true, false).contains(stage.get().gsconnect().deviceId())) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("kdeconnectd still links the stopped gsbridge\n" + kdc.log().tail(30));
             }

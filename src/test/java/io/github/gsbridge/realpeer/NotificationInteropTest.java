@@ -4,18 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.gsbridge.testsupport.BusMonitor;
 import io.github.gsbridge.testsupport.GsbridgeProcess;
-import io.github.gsbridge.testsupport.GsconnectHome;
 import io.github.gsbridge.testsupport.KdeConnectPeer;
 import io.github.gsbridge.testsupport.KdeConnectSetup;
 import io.github.gsbridge.testsupport.KdeConnectVersion;
 import io.github.gsbridge.testsupport.ManagedProcess;
 import io.github.gsbridge.testsupport.NotificationServer;
 import io.github.gsbridge.testsupport.RealComponents;
-import org.junit.jupiter.api.AfterEach;
+import io.github.gsbridge.testsupport.Stage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -58,45 +56,34 @@ class NotificationInteropTest {
     @Parameter
     KdeConnectVersion version;
 
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    Path tmp;
-
-    private KdeConnectSetup setup;
-    private GsconnectHome gsconnect;
+    @RegisterExtension
+    final Stage<KdeConnectSetup> stage = KdeConnectSetup.eachTest(() -> version);
 
     @BeforeEach
-    void setUp() throws Exception {
+    void requireBusMonitor() {
         RealComponents.requireOnPath("dbus-monitor");
-        setup = KdeConnectSetup.create(tmp, version);
-        gsconnect = setup.gsconnect();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (setup != null) {
-            setup.close();
-        }
     }
 
     /** kdeconnectd configured (not started), both sides trusting each other. */
     private KdeConnectPeer prePairedKdeconnectd() throws Exception {
+        KdeConnectSetup setup = stage.get();
         return setup.track(setup.prePaired().build());
     }
 
     /** Writes one of kdeconnectd's per-device files for us, {@code <our id>/<relative>}, before it starts. */
     private void kdeconnectdDeviceConfig(KdeConnectPeer kdc, String relative, String content) throws Exception {
-        Path file = kdc.configDir().resolve(gsconnect.deviceId()).resolve(relative);
+        Path file = kdc.configDir().resolve(stage.get().gsconnect().deviceId()).resolve(relative);
         Files.createDirectories(file.getParent());
         Files.writeString(file, content);
     }
 
     /** Starts both and waits until the trusted link is up on both sides. */
     private GsbridgeProcess link(KdeConnectPeer kdc) throws Exception {
-        return setup.link(kdc);
+        return stage.get().link(kdc);
     }
 
     private String notificationsPath() {
-        return "/modules/kdeconnect/devices/" + gsconnect.deviceId() + "/notifications";
+        return "/modules/kdeconnect/devices/" + stage.get().gsconnect().deviceId() + "/notifications";
     }
 
     /** kdeconnectd's public ids of our notifications ({@code activeNotifications}). */
@@ -139,7 +126,7 @@ class NotificationInteropTest {
         KdeConnectPeer kdc = prePairedKdeconnectd();
         GsbridgeProcess gsbridge = link(kdc);
         byte[] icon = png();
-        Path iconFile = Files.write(tmp.resolve("icon.png"), icon);
+        Path iconFile = Files.write(stage.get().dir().resolve("icon.png"), icon);
 
         String id;
         try (BusMonitor monitor = BusMonitor.notifications(kdc)) {
@@ -193,7 +180,7 @@ class NotificationInteropTest {
         kdc.stop();
         gsbridge.awaitEvent(event("Disconnected", kdc.deviceId()), WAIT);
         kdc.start();
-        kdc.awaitReachable(gsconnect.deviceId(), true, WAIT);
+        kdc.awaitReachable(stage.get().gsconnect().deviceId(), true, WAIT);
         // On connect kdeconnectd's notifications plugin asks for all; gsbridge sends ours again, as silent.
         String publicId = awaitActiveNotifications(kdc, ids -> ids.size() == 1).get(0);
         assertEquals("'" + id + "'", property(kdc, publicId, "internalId"));
@@ -250,7 +237,8 @@ class NotificationInteropTest {
             // kdeconnectd takes the dismiss request (its sendnotifications ignores it) and the link goes on
             gsbridge.command("dismiss " + kdc.deviceId() + " " + replaced);
             assertFalse(ids(gsbridge.command("notifications " + kdc.deviceId())).contains(replaced));
-            kdc.cli("--ping-msg", "still linked", "-d", gsconnect.deviceId()).assertOk("kdeconnect-cli --ping-msg");
+            kdc.cli("--ping-msg", "still linked", "-d", stage.get().gsconnect().deviceId())
+                    .assertOk("kdeconnect-cli --ping-msg");
             gsbridge.awaitEvent(e -> e.get("event").asText().equals("PingReceived")
                     && e.get("message").asText().equals("still linked"), WAIT);
         }

@@ -7,11 +7,10 @@ import io.github.gsbridge.testsupport.KdeConnectPeer;
 import io.github.gsbridge.testsupport.KdeConnectSetup;
 import io.github.gsbridge.testsupport.KdeConnectVersion;
 import io.github.gsbridge.testsupport.RandomFiles;
+import io.github.gsbridge.testsupport.Stage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -50,31 +49,22 @@ class ShareInteropTest {
     @Parameter
     KdeConnectVersion version;
 
-    /** Static: an instance field is not injected yet when a class invocation starts. */
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    static Path classTmp;
+    /** Static, as {@link Stage#eachVersion} must be. */
+    @RegisterExtension
+    static final Stage<Void> stage = Stage.eachVersion();
 
     private Path tmp;
-
-    private KdeConnectSetup setup;
     private GsconnectHome gsconnect;
     private KdeConnectPeer kdc;
     private GsbridgeProcess gsbridge;
 
     @BeforeParameterizedClassInvocation
     void startBothPaired() throws Exception {
-        tmp = Files.createDirectories(classTmp.resolve(version.name()));
-        setup = KdeConnectSetup.create(tmp, version);
+        KdeConnectSetup setup = stage.track(KdeConnectSetup.create(stage.dir(), version));
+        tmp = setup.dir();
         gsconnect = setup.gsconnect();
         kdc = setup.track(setup.prePaired().build());
         gsbridge = setup.link(kdc);
-    }
-
-    @AfterParameterizedClassInvocation
-    void stopAll() throws Exception {
-        if (setup != null) {
-            setup.close();
-        }
     }
 
     @Test

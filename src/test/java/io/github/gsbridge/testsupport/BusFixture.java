@@ -53,6 +53,11 @@ public final class BusFixture implements AutoCloseable {
         record(ObjectManager.InterfacesAdded.class);
     }
 
+    /** A fixture for each test, in a {@link Stage} whose directory the test has for its own files too. */
+    public static Stage<BusFixture> eachTest() {
+        return Stage.eachTest(stage -> stage.track(new BusFixture(stage.dir().resolve("fixture"))));
+    }
+
     public DBusConnection connect() throws DBusException {
         return DBusConnectionBuilder.forAddress(bus.address()).withShared(false).build();
     }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import static io.github.gsbridge.testsupport.GsbridgeProcess.event;
 
@@ -38,6 +39,14 @@ public final class KdeConnectSetup implements AutoCloseable {
         this.kdcIdentity = kdcIdentity;
     }
 
+    /**
+     * A setup for each test, made in a {@link Stage} of its own; {@code version} is asked when the
+     * test starts, so it may read a {@code @Parameter} field.
+     */
+    public static Stage<KdeConnectSetup> eachTest(Supplier<KdeConnectVersion> version) {
+        return Stage.eachTest(stage -> stage.track(create(stage.dir(), version.get())));
+    }
+
     public static KdeConnectSetup create(Path dir) throws Exception {
         return create(dir, KdeConnectVersion.V22_12);
     }
@@ -65,6 +74,11 @@ public final class KdeConnectSetup implements AutoCloseable {
             ns.close();
             throw e;
         }
+    }
+
+    /** Where the stage keeps its homes and logs; a test may put its own things beside them. */
+    public Path dir() {
+        return dir;
     }
 
     public NamespacePair ns() {

@@ -6,11 +6,10 @@ import io.github.gsbridge.testsupport.KdeConnectPeer;
 import io.github.gsbridge.testsupport.KdeConnectSetup;
 import io.github.gsbridge.testsupport.KdeConnectVersion;
 import io.github.gsbridge.testsupport.ManagedProcess;
-import org.junit.jupiter.api.AfterEach;
+import io.github.gsbridge.testsupport.Stage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -46,9 +45,10 @@ class RunCommandInteropTest {
     @Parameter
     KdeConnectVersion version;
 
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    Path tmp;
+    @RegisterExtension
+    final Stage<KdeConnectSetup> stage = KdeConnectSetup.eachTest(() -> version);
 
+    private Path tmp;
     private KdeConnectSetup setup;
     private GsconnectHome gsconnect;
     private KdeConnectPeer kdc;
@@ -56,16 +56,10 @@ class RunCommandInteropTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        setup = KdeConnectSetup.create(tmp, version);
+        setup = stage.get();
+        tmp = setup.dir();
         gsconnect = setup.gsconnect();
         kdc = setup.track(setup.prePaired().build());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (setup != null) {
-            setup.close();
-        }
     }
 
     private void start() throws Exception {
