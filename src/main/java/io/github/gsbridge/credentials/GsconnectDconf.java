@@ -15,8 +15,8 @@ public final class GsconnectDconf {
      * while the daemon followed it, published on the daemon's events: a plugin that keeps a setting
      * it read need not read it again until it changes.
      */
-    public record Changed(Set<String> keys) implements Event {
-        public Changed {
+    public record KeysChanged(Set<String> keys) implements Event {
+        public KeysChanged {
             keys = Set.copyOf(keys);
         }
 

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Keeps a GSConnect-mode daemon in step with GSConnect's dconf tree while it runs: a device
  * unpaired there is dropped, one paired there becomes trusted, a new {@code name} is announced,
- * and the changed keys are published ({@link GsconnectDconf.Changed}) for plugins' settings.
+ * and the changed keys are published ({@link GsconnectDconf.KeysChanged}) for plugins' settings.
  */
 final class GsconnectSync implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GsconnectSync.class);
@@ -80,7 +80,7 @@ final class GsconnectSync implements AutoCloseable {
                 LOG.warn("cannot read GSConnect's new name: {}", e.getMessage());
             }
         }
-        GsconnectDconf.Changed changed = new GsconnectDconf.Changed(changedKeys);
+        GsconnectDconf.KeysChanged changed = new GsconnectDconf.KeysChanged(changedKeys);
         changedKeys.clear();
         daemon.events().publish(changed);
     }

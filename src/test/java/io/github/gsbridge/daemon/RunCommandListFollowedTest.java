@@ -175,7 +175,7 @@ class RunCommandListFollowedTest {
     private void awaitWatching() throws Exception {
         String probe = GsconnectDconf.PATH + "device/" + phone.deviceId() + "/probe";
         long deadline = System.nanoTime() + WAIT.toNanos();
-        for (int n = 0; events.all(GsconnectDconf.Changed.class).stream().noneMatch(c -> c.concerns(probe)); n++) {
+        for (int n = 0; events.all(GsconnectDconf.KeysChanged.class).stream().noneMatch(c -> c.concerns(probe)); n++) {
             assertTrue(System.nanoTime() < deadline, "GSConnect's tree was not followed within " + WAIT);
             gsconnect.dconf().write(probe, String.valueOf(n));
             Thread.sleep(200);

@@ -84,7 +84,7 @@ final class GsconnectCommandStore implements CommandStore {
     @Override
     public AutoCloseable follow(EventBus events, Consumer<Predicate<String>> changed) {
         return events.subscribe(event -> {
-            if (event instanceof GsconnectDconf.Changed keys) {
+            if (event instanceof GsconnectDconf.KeysChanged keys) {
                 changed.accept(deviceId -> keys.concerns(key(deviceId)));
             }
         })::run;
