@@ -25,6 +25,7 @@ public final class Device {
     private final Pairing pairing;
     private volatile Identity identity;
     private volatile Link link;
+    private long linkNumber;
     private volatile PairedDevice pairedRecord;
 
     Device(String id, DeviceServices services) {
@@ -259,9 +260,19 @@ public final class Device {
     synchronized Link attach(Link newLink) {
         Link previous = link;
         link = newLink;
+        linkNumber++;
         identity = newLink.identity();
         newLink.setTrusted(isPaired());
         return previous;
+    }
+
+    /**
+     * Which of the device's links is the current one: the number grows each time a link takes over,
+     * also from one that was not yet seen to close. A plugin can tell by it whether what it sent
+     * went over the link the device is on now.
+     */
+    public synchronized long linkNumber() {
+        return linkNumber;
     }
 
     /** Forgets {@code closed} if it is still current; false when a newer link already replaced it. */

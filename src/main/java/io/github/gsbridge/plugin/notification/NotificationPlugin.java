@@ -124,12 +124,14 @@ public final class NotificationPlugin implements Plugin {
      */
     private final Map<String, ThreadPoolExecutor> iconTransfers = new ConcurrentHashMap<>();
     /**
-     * Ours the device got on its current link, by device and id. kdeconnectd and Android ask for
-     * all of ours as they connect; those sent on this link already reached the device, and a second
-     * copy makes kdeconnectd replace its entry (a dismiss on the first then misses) or, while it
-     * fetches the first one's icon, break off the second icon's connection and show neither.
+     * Ours the device got, by device and id, with the number of the link they went over
+     * ({@link Device#linkNumber}). kdeconnectd and Android ask for all of ours as they connect;
+     * those sent on the current link already reached the device, and a second copy makes
+     * kdeconnectd replace its entry (a dismiss on the first then misses) or, while it fetches the
+     * first one's icon, break off the second icon's connection and show neither. Those sent on an
+     * earlier link go again, even when that link was replaced before it was seen to close.
      */
-    private final Set<Key> sentOnThisLink = ConcurrentHashMap.newKeySet();
+    private final Map<Key, Long> sentOnLink = new ConcurrentHashMap<>();
     /** Ends icon transfers at {@link #ICON_DEADLINE}. */
     private final ScheduledExecutorService iconDeadlines = Executors.newSingleThreadScheduledExecutor(
             Threads.daemon("notification-icon-deadline"));
@@ -172,7 +174,7 @@ public final class NotificationPlugin implements Plugin {
     public void disconnected(Device device) {
         // Forgotten when the link goes, not when the next one comes: a notification may go out on a
         // new link before the plugins hear of it.
-        sentOnThisLink.removeIf(key -> key.deviceId().equals(device.id()));
+        sentOnLink.keySet().removeIf(key -> key.deviceId().equals(device.id()));
         List<Posted> gone;
         synchronized (this) {
             LinkedHashMap<String, Posted> map = received.remove(device.id());
@@ -264,16 +266,18 @@ public final class NotificationPlugin implements Plugin {
                 events.publish(new OwnNotificationDismissed(device.id(), cancel.get()));
             }
         } else if (packet.bool("request").orElse(false)) {
+            long current = device.linkNumber();
             List<Sent> all;
             synchronized (this) {
                 all = sentTo(device.id()).values().stream()
-                        .filter(sent -> !sentOnThisLink.contains(new Key(device.id(), sent.id()))).toList();
+                        .filter(sent -> !Long.valueOf(current).equals(sentOnLink.get(new Key(device.id(), sent.id()))))
+                        .toList();
             }
             LOG.debug("{}: re-sending our {} notifications on request", device, all.size());
             for (Sent notification : all) {
                 try {
                     transmit(device, notification, true);
-                    sentOnThisLink.add(new Key(device.id(), notification.id()));
+                    sentOnLink.put(new Key(device.id(), notification.id()), current);
                 } catch (DeviceException e) {
                     LOG.warn("{}: re-sending {} {} failed: {}", device, NOTIFICATION, notification.id(), e.getMessage());
                 }
@@ -295,15 +299,19 @@ public final class NotificationPlugin implements Plugin {
         Optional<byte[]> icon = notification.icon().isPresent()
                 ? Optional.of(readIcon(device, notification.icon().get())) : Optional.empty();
         Sent entry = new Sent(id, notification, icon, System.currentTimeMillis());
+        // Read before sending: should a new link take over meanwhile, the next request sends it
+        // again rather than never.
+        long onLink = device.linkNumber();
         transmit(device, entry, false);
-        sentOnThisLink.add(new Key(device.id(), id));
+        sentOnLink.put(new Key(device.id(), id), onLink);
         synchronized (this) {
             LinkedHashMap<String, Sent> map = sentTo(device.id());
             map.remove(id);
             if (map.size() >= MAX_SENT_PER_DEVICE) {
                 Iterator<Sent> oldest = map.values().iterator();
-                oldest.next();
+                Sent evicted = oldest.next();
                 oldest.remove();
+                sentOnLink.remove(new Key(device.id(), evicted.id()));
             }
             map.put(id, entry);
         }
@@ -314,6 +322,7 @@ public final class NotificationPlugin implements Plugin {
         synchronized (this) {
             sentTo(device.id()).remove(id);
         }
+        sentOnLink.remove(new Key(device.id(), id));
         device.send(NotificationPackets.cancel(id));
     }
 

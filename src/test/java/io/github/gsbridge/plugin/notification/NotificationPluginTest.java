@@ -241,6 +241,33 @@ class NotificationPluginTest {
     }
 
     @Test
+    void aPhoneOnANewLinkGetsOursAgainThoughTheOldLinkWasNotSeenToClose() throws Exception {
+        LoopbackPhone phone = phone(DesktopNotifier.none());
+        String id = plugin(phone).send(phone.device(), new OutgoingNotification(Optional.of("ours"), "Build", "t", "x",
+                Optional.empty(), false));
+        phone.peer().awaitPacket(p -> p.isType(NotificationPackets.NOTIFICATION), WAIT);
+
+        // the phone comes again on a new link while its old one still looks open to us (a Wi-Fi
+        // roam, say): the new link takes over, and the phone asks for all of ours
+        phone.peer().forgetHistory();
+        phone.events().clear();
+        phone.peer().connectTo(LoopbackNode.LOOPBACK, phone.daemon().identity().withTcpPort(phone.daemon().tcpPort()));
+        phone.events().await(DeviceEvent.Connected.class, e -> e.deviceId().equals(phone.peerId()), WAIT);
+        Link link = phone.peer().awaitLink(WAIT);
+        for (long deadline = System.nanoTime() + WAIT.toNanos(); link == phone.link(); link = phone.peer().awaitLink(WAIT)) {
+            assertTrue(System.nanoTime() < deadline, "the phone has no new link");
+            Thread.sleep(20);
+        }
+        assertTrue(phone.events().all(DeviceEvent.Disconnected.class).isEmpty(), "a swap, not a disconnection");
+        Packet request = new Packet(NotificationPackets.REQUEST);
+        request.body().put("request", true);
+        phone.peer().send(link, request);
+        Packet again = phone.peer().awaitPacket(p -> p.isType(NotificationPackets.NOTIFICATION), WAIT);
+        assertEquals(id, again.body().get("id").asText());
+        assertTrue(again.body().path("silent").asBoolean(), again.toString());
+    }
+
+    @Test
     void theOldestIsDroppedPastTheBound() throws Exception {
         LoopbackPhone phone = phone(DesktopNotifier.none());
         int count = NotificationPlugin.MAX_RECEIVED_PER_DEVICE + 1;
