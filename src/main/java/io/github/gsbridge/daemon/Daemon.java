@@ -1,5 +1,6 @@
 package io.github.gsbridge.daemon;
 
+import io.github.gsbridge.bus.SystemBus;
 import io.github.gsbridge.credentials.Dconf;
 import io.github.gsbridge.credentials.GsconnectInstallation;
 import io.github.gsbridge.credentials.GsconnectPairingStore;
@@ -111,7 +112,7 @@ public final class Daemon implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("not dialling the addresses you gave: {}", e.getMessage());
         }
-        this.mdns = options.mdns() ? AvahiMdns.start(AvahiMdns.systemBusAddress(System.getenv()), new Mdns.Listener() {
+        this.mdns = options.mdns() ? AvahiMdns.start(SystemBus.address(System.getenv()), new Mdns.Listener() {
             @Override
             public void found(String deviceId, String name, InetAddress address, int port) {
                 dialer.add("mdns:" + deviceId, new MdnsPeer(deviceId, name, address, port));

@@ -45,7 +45,6 @@ import java.util.concurrent.RejectedExecutionException;
  */
 public final class AvahiMdns implements Mdns {
     private static final Logger LOG = LoggerFactory.getLogger(AvahiMdns.class);
-    private static final String DEFAULT_SYSTEM_BUS = "unix:path=/var/run/dbus/system_bus_socket";
     private static final UInt32 NO_FLAGS = new UInt32(0);
     /** A TXT string is at most 255 bytes. */
     private static final int TXT_MAX = 255;
@@ -74,12 +73,6 @@ public final class AvahiMdns implements Mdns {
     private AvahiMdns(Listener listener) {
         this.listener = listener;
         this.thread = Executors.newSingleThreadExecutor(Threads.daemon("mdns"));
-    }
-
-    /** The system bus address: {@code DBUS_SYSTEM_BUS_ADDRESS}, else the standard socket. */
-    public static String systemBusAddress(Map<String, String> env) {
-        String address = env.get("DBUS_SYSTEM_BUS_ADDRESS");
-        return address == null || address.isBlank() ? DEFAULT_SYSTEM_BUS : address;
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.github.gsbridge.plugin.battery;
 
+import io.github.gsbridge.bus.SystemBus;
 import io.github.gsbridge.desktop.NotificationKind;
-import io.github.gsbridge.lan.mdns.AvahiMdns;
 import io.github.gsbridge.plugin.CommandFailure;
 import io.github.gsbridge.plugin.DeviceCommand;
 import io.github.gsbridge.plugin.Plain;
@@ -27,7 +27,7 @@ public final class BatteryModule implements PluginModule {
 
     @Override
     public Plugin create(PluginContext context) {
-        return new BatteryPlugin(context.events(), AvahiMdns.systemBusAddress(context.environment()),
+        return new BatteryPlugin(context.events(), SystemBus.address(context.environment()),
                 context.settings("battery"));
     }
 
