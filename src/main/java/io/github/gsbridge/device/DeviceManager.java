@@ -406,16 +406,7 @@ public final class DeviceManager implements AutoCloseable {
             return;
         }
         if (!device.isPaired()) {
-            if (device.pairingState() != Pairing.State.NOT_PAIRED) {
-                LOG.warn("{}: refused {}: pairing is not finished", device, packet.type());
-                return;
-            }
-            LOG.warn("{}: refused {} from an unpaired device; answered pair:false", device, packet.type());
-            try {
-                device.sendUnchecked(Pairing.pairPacket(false));
-            } catch (DeviceException e) {
-                LOG.debug("{}: {}", device, e.getMessage());
-            }
+            device.pairing().refuseUnpaired(packet.type());
             return;
         }
         if (!services.router().incomingTypes().contains(packet.type())) {

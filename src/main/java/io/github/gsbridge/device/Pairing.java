@@ -334,6 +334,22 @@ public final class Pairing {
     }
 
     /**
+     * A packet that needs pairing came while not paired: the device is told so with pair:false,
+     * unless a pairing runs. Decided and sent under this lock, as {@link #request()} is: a refusal
+     * that went out just after the user's request would cancel it on the peer.
+     */
+    synchronized void refuseUnpaired(String packetType) {
+        if (device.isPaired()) {
+            LOG.debug("{}: dropped {}: it arrived as the pairing completed", device, packetType);
+        } else if (state != State.NOT_PAIRED) {
+            LOG.warn("{}: refused {}: pairing is not finished", device, packetType);
+        } else {
+            LOG.warn("{}: refused {} from an unpaired device; answered pair:false", device, packetType);
+            sendQuietly(pairPacket(false));
+        }
+    }
+
+    /**
      * A new link for this device is about to replace the current one (or the none). A request made
      * with another certificate cannot complete on it: whoever this is, it is not what the user compared.
      */

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -188,6 +190,50 @@ class PairingTest {
         // kdeconnect-cli --refresh: the peer connects again while the old link is still up.
         phone.connect();
         phone.acceptOnDesk();
+    }
+
+    /**
+     * kdeconnectd sends its plugins' packets to a device it just unpaired; each is refused with
+     * pair:false. Our user's pair request made meanwhile must not be followed by one of those
+     * refusals: kdeconnectd takes it as "cancelled by the other side" (seen with kdeconnectd 25.04).
+     */
+    @Test
+    void noRefusalFollowsOurPairRequest() throws Exception {
+        startDesk();
+        Phone phone = newPhone(8);
+        Thread flood = new Thread(() -> {
+            try {
+                for (int i = 0; i < 3000 && phone.link.isOpen(); i++) {
+                    phone.peer.send(phone.link, new Packet(PingPlugin.TYPE));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        // Other packets of ours on the link hold its writes up, as kdeconnectd's plugin start-up did.
+        Thread busyLink = new Thread(() -> {
+            Packet filler = new Packet("kdeconnect.test.filler");
+            filler.body().put("text", "x".repeat(64 * 1024));
+            try {
+                while (flood.isAlive()) {
+                    phone.onDesk().sendUnchecked(filler);
+                }
+            } catch (DeviceException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        flood.start();
+        busyLink.start();
+        phone.peer.awaitPacket(p -> p.isType(Pairing.TYPE), WAIT);
+        phone.onDesk().requestPair();
+        flood.join();
+        busyLink.join();
+        phone.awaitPairAnswer();
+        Thread.sleep(300);
+        List<Boolean> answers = phone.peer.received().stream().filter(p -> p.isType(Pairing.TYPE))
+                .map(p -> p.body().path("pair").asBoolean()).toList();
+        assertEquals(List.of(true), answers.subList(answers.indexOf(true), answers.size()),
+                "after our request only the request itself");
     }
 
     @Test
