@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -47,11 +48,20 @@ public final class DeviceManager implements AutoCloseable {
     /** Unpaired links from one address: a host runs one KDE Connect, two while one replaces the other. */
     static final int MAX_UNPAIRED_PER_ADDRESS = 2;
     private static final String STALE_READ = "its pairing changed while it connected; it may connect again";
+    /**
+     * How long a replaced link stays open. kdeconnectd reuses its link object for the new socket and
+     * deletes that object when the old socket closes: closing ours before it has read our identity on
+     * the new one (it reads only after writing its own) made it drop the new link too. Peers close the
+     * old socket themselves once the new one is theirs; this is for those that do not.
+     */
+    static final Duration REPLACED_LINK_GRACE = Duration.ofSeconds(2);
 
     private final DeviceServices services;
     /** Admitted links of unpaired devices; entries leave when they close or their device pairs. */
     private final Set<Link> unpairedLinks = new HashSet<>();
     private final Map<String, Device> devices = new ConcurrentHashMap<>();
+    /** Per device id, the link a newer one replaced, until the peer or {@link #REPLACED_LINK_GRACE} closes it. */
+    private final Map<String, Link> replacedLinks = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final ProtocolHistory protocols;
     /** How long an unpaired device may stay connected without a pair request under way. */
@@ -167,6 +177,7 @@ public final class DeviceManager implements AutoCloseable {
                 link.close();
             }
         }
+        replacedLinks.values().forEach(Link::close);
     }
 
     public Collection<Device> devices() {
@@ -273,7 +284,7 @@ public final class DeviceManager implements AutoCloseable {
             Link previous = device.attach(link);
             if (previous != null) {
                 LOG.debug("{}: new link replaces {}", device, previous);
-                previous.close();
+                retire(id, previous);
             }
         }
         link.start(new Link.Handler() {
@@ -416,7 +427,26 @@ public final class DeviceManager implements AutoCloseable {
         services.router().route(device, packet);
     }
 
+    /** Closes {@code replaced} after the grace; at most one replaced link per device waits (one more it closes now). */
+    private void retire(String deviceId, Link replaced) {
+        Link older = replacedLinks.put(deviceId, replaced);
+        if (older != null) {
+            older.close();
+        }
+        Runnable closeIfStillOpen = () -> {
+            if (replacedLinks.remove(deviceId, replaced)) {
+                replaced.close();
+            }
+        };
+        try {
+            scheduler.schedule(closeIfStillOpen, REPLACED_LINK_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            closeIfStillOpen.run();
+        }
+    }
+
     private void onClosed(Device device, Link closed) {
+        replacedLinks.remove(device.id(), closed);
         synchronized (this) {
             if (!device.detach(closed)) {
                 return;

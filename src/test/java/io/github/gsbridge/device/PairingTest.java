@@ -236,6 +236,25 @@ class PairingTest {
                 "after our request only the request itself");
     }
 
+    /**
+     * kdeconnectd 25.04 moves its link object to the new socket and deletes it when the old socket
+     * closes; closing the old link before it read our identity on the new one cost the new link and,
+     * with it, the device and its pair request (1 run in 6 of the real-peer test).
+     */
+    @Test
+    void aReplacedLinkIsLeftForThePeerToCloseForAWhile() throws Exception {
+        startDesk();
+        Phone phone = newPhone(8);
+        phone.askToPair(now());
+        Link old = phone.link;
+        phone.connect();
+        Thread.sleep(300);
+        assertTrue(old.isOpen(), "the replaced link is still open shortly after");
+        phone.peer.awaitClosed(old, WAIT);
+        assertTrue(phone.link.isOpen(), "the new link is kept");
+        phone.acceptOnDesk();
+    }
+
     @Test
     void ourRequestSurvivesTheDeviceReconnectingAndItsAcceptOnTheNewLinkPairs() throws Exception {
         startDesk();
