@@ -15,6 +15,7 @@ import org.freedesktop.dbus.interfaces.DBusInterface;
 import org.freedesktop.dbus.interfaces.Properties;
 import org.freedesktop.dbus.types.Variant;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,6 +23,10 @@ import java.util.Optional;
 final class BusClient implements DaemonClient, AutoCloseable {
     static final String NOT_RUNNING = "gsbridge is not running on this session bus.\n"
             + "Start it with \"systemctl --user start gsbridge\", or run \"gsbridge daemon\" in a terminal.";
+
+    /** How long devices get to answer an announcement: on a LAN they connect within a few hundred ms. */
+    static final Duration ANSWER_WAIT = Duration.ofSeconds(3);
+    private static final Duration ANSWER_POLL = Duration.ofMillis(250);
 
     private final DBusConnection connection;
 
@@ -94,17 +99,56 @@ final class BusClient implements DaemonClient, AutoCloseable {
         }
     }
 
+    /**
+     * A device that is not paired is known only while it is connected, and gsbridge lets one go that
+     * does not start pairing within a minute. Devices answer an announcement by connecting.
+     */
     @Override
     public Target device(String nameOrId) throws CommandFailure {
         String path;
         try {
             path = manager().FindDevice(nameOrId).getPath();
-        } catch (Error.UnknownDevice e) {
-            throw new CommandFailure(e.getMessage() + " (\"gsbridge devices\" lists the known ones)");
+        } catch (Error.UnknownDevice unknown) {
+            path = findAfterAnnouncing(nameOrId);
         } catch (DBusExecutionException e) {
             throw new CommandFailure(e.getMessage());
         }
         return new Target(path, String.valueOf(value(properties(path, Device1.NAME), "Name").orElse(path)));
+    }
+
+    private String findAfterAnnouncing(String nameOrId) throws CommandFailure {
+        announce();
+        long deadline = System.nanoTime() + ANSWER_WAIT.toNanos();
+        while (true) {
+            pause(ANSWER_POLL);
+            try {
+                return manager().FindDevice(nameOrId).getPath();
+            } catch (Error.UnknownDevice e) {
+                if (System.nanoTime() > deadline) {
+                    throw new CommandFailure(e.getMessage() + ". \"gsbridge devices\" lists the known ones; one that is "
+                            + "not paired shows up while KDE Connect is open on it, on the same network.");
+                }
+            } catch (DBusExecutionException e) {
+                throw new CommandFailure(e.getMessage());
+            }
+        }
+    }
+
+    private void announce() throws CommandFailure {
+        try {
+            manager().Announce();
+        } catch (DBusExecutionException e) {
+            throw new CommandFailure(e.getMessage());
+        }
+    }
+
+    static void pause(Duration duration) throws CommandFailure {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandFailure("interrupted");
+        }
     }
 
     static Optional<Object> value(Map<String, Variant<?>> properties, String name) {

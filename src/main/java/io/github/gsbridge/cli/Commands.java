@@ -75,8 +75,16 @@ final class Commands {
         @Option(names = "--json", description = "Prints JSON, for scripts.")
         boolean json;
 
+        @Option(names = "--refresh", description = "First asks the devices on the network to connect, as the "
+                + "refresh in their app does, and gives them three seconds.")
+        boolean refresh;
+
         @Override
         void run() throws CommandFailure {
+            if (refresh) {
+                cli.daemon().remote(DbusService.MANAGER_PATH, Manager1.class).Announce();
+                BusClient.pause(BusClient.ANSWER_WAIT);
+            }
             Map<DBusPath, Map<String, Map<String, Variant<?>>>> objects = cli.daemon()
                     .remote(DbusService.MANAGER_PATH, ObjectManager.class).GetManagedObjects();
             List<Map<String, Object>> devices = new ArrayList<>();
@@ -97,7 +105,7 @@ final class Commands {
             }
             if (devices.isEmpty()) {
                 cli.out().println("No devices known yet. Paired devices show up here; others while they are "
-                        + "on the network.");
+                        + "on the network (\"gsbridge devices --refresh\" asks them to connect).");
             }
             for (Map<String, Object> device : devices) {
                 cli.out().printf("%s  %s  %s, %s%s%n", device.get("name"), device.get("id"),

@@ -254,7 +254,7 @@ class CliTest {
         beta.events().await(PingPlugin.PingReceived.class, e -> e.message().equals("hello there"), BusFixture.WAIT);
         ok(gsbridge("ping", "--device", beta.id()));
         beta.events().await(PingPlugin.PingReceived.class, e -> e.message().isEmpty(), BusFixture.WAIT);
-        failed(gsbridge("ping", "-d", "gamma"), "gsbridge ping: no device is called \"gamma\" (\"gsbridge devices\" lists");
+        failed(gsbridge("ping", "-d", "gamma"), "gsbridge ping: no device is called \"gamma\". \"gsbridge devices\" lists");
         failed(gsbridge("ring", "-d", "beta"), "gsbridge ring: Cannot ring beta: it does not accept");
     }
 
@@ -319,6 +319,37 @@ class CliTest {
         for (String command : commandNames()) {
             assertTrue(help.contains("\n  " + command + " "), command + " missing from:\n" + help);
         }
+    }
+
+    /** Beta is known while linked; alpha lets it go as it does an unpaired device idle for a minute. */
+    private LoopbackNode betaLetGo() throws Exception {
+        LoopbackNode beta = fx.startBeta();
+        fx.alpha.daemon().devices().disconnectAll();
+        long deadline = System.nanoTime() + BusFixture.WAIT.toNanos();
+        while (fx.alpha.daemon().devices().find(beta.id()).isPresent()) {
+            assertTrue(System.nanoTime() < deadline, "alpha still knows beta");
+            Thread.sleep(50);
+        }
+        return beta;
+    }
+
+    @Test
+    void pairFindsANearbyDeviceThatWasLetGo() throws Exception {
+        LoopbackNode beta = betaLetGo();
+        Background pair = background("pair", "-d", "beta");
+        beta.events().await(DeviceEvent.PairRequested.class, e -> e.deviceId().equals(fx.alpha.id()), BusFixture.WAIT);
+        beta.device(fx.alpha.id()).acceptPair();
+        assertEquals(0, pair.status().get(30, TimeUnit.SECONDS), pair.err().toString());
+        pair.out().awaitLine(l -> l.equals("Paired with beta."));
+        failed(gsbridge("pair", "-d", "gamma"), "no device is called \"gamma\". \"gsbridge devices\" lists");
+    }
+
+    @Test
+    void devicesRefreshAsksNearbyDevicesToConnect() throws Exception {
+        LoopbackNode beta = betaLetGo();
+        assertFalse(ok(gsbridge("devices")).out().contains(beta.id()));
+        assertTrue(ok(gsbridge("devices", "--refresh")).out().contains("beta  " + beta.id() + "  not paired, reachable"),
+                "beta answered the announcement");
     }
 
     @Test
