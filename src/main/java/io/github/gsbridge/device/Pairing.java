@@ -31,6 +31,7 @@ public final class Pairing {
     static final Duration TIMEOUT = Duration.ofSeconds(30);
     /** kdeconnect-kde, Android and Valent refuse v8 requests whose timestamp is further off than this. */
     private static final long MAX_CLOCK_SKEW_SECONDS = 1800;
+    static final Duration REFUSAL_INTERVAL = Duration.ofSeconds(1);
 
     public enum State { NOT_PAIRED, REQUESTED_BY_US, REQUESTED_BY_PEER, PAIRED }
 
@@ -42,6 +43,8 @@ public final class Pairing {
     private State state = State.NOT_PAIRED;
     private Request request;
     private ScheduledFuture<?> timeout;
+    /** When the device was last told with pair:false that it is not paired (System.nanoTime). */
+    private Long lastRefusal;
 
     Pairing(Device device, DeviceServices services) {
         this.device = device;
@@ -336,15 +339,20 @@ public final class Pairing {
     /**
      * A packet that needs pairing came while not paired: the device is told so with pair:false,
      * unless a pairing runs. Decided and sent under this lock, as {@link #request()} is: a refusal
-     * that went out just after the user's request would cancel it on the peer.
+     * that went out just after the user's request would cancel it on the peer. At most one a
+     * second ({@link #REFUSAL_INTERVAL}): one tells the device, and a device that sends without
+     * reading can never fill the link with refusals and so hold this lock in a blocked write.
      */
     synchronized void refuseUnpaired(String packetType) {
         if (device.isPaired()) {
             LOG.debug("{}: dropped {}: it arrived as the pairing completed", device, packetType);
         } else if (state != State.NOT_PAIRED) {
             LOG.warn("{}: refused {}: pairing is not finished", device, packetType);
+        } else if (lastRefusal != null && System.nanoTime() - lastRefusal < REFUSAL_INTERVAL.toNanos()) {
+            LOG.warn("{}: refused {} from an unpaired device (told it so less than a second ago)", device, packetType);
         } else {
             LOG.warn("{}: refused {} from an unpaired device; answered pair:false", device, packetType);
+            lastRefusal = System.nanoTime();
             sendQuietly(pairPacket(false));
         }
     }

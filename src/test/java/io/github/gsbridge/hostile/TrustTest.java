@@ -64,14 +64,9 @@ class TrustTest {
                 stranger.send(packet);
             }
             for (String type : List.of(PingPlugin.TYPE, SharePlugin.REQUEST, NotificationPackets.NOTIFICATION)) {
-                daemon.log.await(HostileDaemon.WAIT, id, "refused " + type + " from an unpaired device",
-                        "answered pair:false");
+                daemon.log.await(HostileDaemon.WAIT, id, "refused " + type + " from an unpaired device");
             }
-            long deadline = System.nanoTime() + HostileDaemon.WAIT.toNanos();
-            while (stranger.peer().received().stream().filter(p -> p.isType(Pairing.TYPE)).count() < 4) {
-                assertTrue(System.nanoTime() < deadline, "a pair:false for each packet: " + stranger.peer().received());
-                Thread.sleep(20);
-            }
+            stranger.peer().awaitPacket(p -> p.isType(Pairing.TYPE), HostileDaemon.WAIT);
             assertTrue(stranger.peer().received().stream().filter(p -> p.isType(Pairing.TYPE))
                     .noneMatch(p -> p.body().path("pair").asBoolean(true)), "every answer is pair:false");
             // Each packet was refused (logged above) before any plugin saw it: no fetch can come later.
@@ -83,6 +78,30 @@ class TrustTest {
         assertTrue(daemon.events().all(NotificationPlugin.NotificationPosted.class).isEmpty());
         assertTrue(stranger.link().isOpen(), "unpaired is not hostile: the device may still ask to pair");
         daemon.assertFiles(List.of());
+    }
+
+    /**
+     * Each refusal is written under the device's pairing lock; one per packet would let a device
+     * that sends without reading fill the link and hold that lock in a blocked write.
+     */
+    @Test
+    void aFloodFromAnUnpairedDeviceIsAnsweredAtMostOnceASecond() throws Exception {
+        daemon = stage.track(HostileDaemon.start(stage.dir(), List.of()));
+        HostileDaemon.Linked stranger = daemon.linkedNewcomer();
+        int packets = 2000;
+        long start = System.nanoTime();
+        for (int i = 0; i < packets; i++) {
+            stranger.send(new Packet(PingPlugin.TYPE));
+        }
+        long deadline = System.nanoTime() + HostileDaemon.WAIT.toNanos();
+        while (daemon.log.matching(stranger.id(), "refused " + PingPlugin.TYPE).size() < packets) {
+            assertTrue(System.nanoTime() < deadline, "not all packets refused yet");
+            Thread.sleep(20);
+        }
+        long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+        long answers = stranger.peer().received().stream().filter(p -> p.isType(Pairing.TYPE)).count();
+        assertTrue(answers >= 1 && answers <= seconds + 1, answers + " pair:false in " + seconds + " s");
+        daemon.assertStillServing();
     }
 
     @Test
