@@ -429,6 +429,7 @@ public final class DeviceManager implements AutoCloseable {
 
     /** Closes {@code replaced} after the grace; at most one replaced link per device waits (one more it closes now). */
     private void retire(String deviceId, Link replaced) {
+        replaced.markReplaced();
         Link older = replacedLinks.put(deviceId, replaced);
         if (older != null) {
             older.close();

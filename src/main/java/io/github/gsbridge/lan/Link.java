@@ -78,6 +78,8 @@ public final class Link {
     private final int lastConnectionPort;
     private final Instant established = Instant.now();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** A newer link of the device took over; the device closing this one is the expected end. */
+    private volatile boolean replaced;
     private final Object writeLock = new Object();
     private final OutputStream out;
     private final int protocolVersion;
@@ -147,6 +149,11 @@ public final class Link {
      */
     public String lastConnectionUri() {
         return "lan://" + remoteAddress().getHostAddress() + ":" + lastConnectionPort;
+    }
+
+    /** Marks this link as taken over by a newer one of the same device, which it waits to be closed. */
+    public void markReplaced() {
+        replaced = true;
     }
 
     public boolean isOpen() {
@@ -274,7 +281,9 @@ public final class Link {
         } catch (LineTooLongException e) {
             LOG.warn("{}: closing link: {}", identity.deviceId(), e.getMessage());
         } catch (IOException e) {
-            if (!closed.get()) {
+            if (replaced) {
+                LOG.debug("{}: the device closed the link a newer one replaced", identity.deviceId());
+            } else if (!closed.get()) {
                 LOG.info("{}: link lost: {}", identity.deviceId(), e.getMessage());
             }
         } finally {

@@ -255,6 +255,21 @@ class PairingTest {
         phone.acceptOnDesk();
     }
 
+    /** The device closing its replaced link is how a reconnection ends, not a lost link. */
+    @Test
+    void aReplacedLinkTheDeviceClosesIsNotReportedLost() throws Exception {
+        startDesk();
+        try (LogCapture log = LogCapture.start()) {
+            Phone phone = newPhone(8);
+            Link old = phone.link;
+            phone.connect();
+            old.close();
+            Thread.sleep(500);
+            assertEquals(List.of(), log.matching(phone.id, "link lost"));
+            assertTrue(phone.onDesk().isReachable(), "the new link is kept");
+        }
+    }
+
     @Test
     void ourRequestSurvivesTheDeviceReconnectingAndItsAcceptOnTheNewLinkPairs() throws Exception {
         startDesk();
