@@ -31,7 +31,7 @@ public final class Pairing {
     static final Duration TIMEOUT = Duration.ofSeconds(30);
     /** kdeconnect-kde, Android and Valent refuse v8 requests whose timestamp is further off than this. */
     private static final long MAX_CLOCK_SKEW_SECONDS = 1800;
-    static final Duration REFUSAL_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration REFUSAL_INTERVAL = Duration.ofSeconds(1);
 
     public enum State { NOT_PAIRED, REQUESTED_BY_US, REQUESTED_BY_PEER, PAIRED }
 
