@@ -11,9 +11,19 @@ import org.freedesktop.dbus.exceptions.DBusExecutionException;
 public final class Error {
     private Error() {}
 
-    /** No device with that id or name (or several devices share the name). */
+    /** No device with that id or name. */
     public static final class UnknownDevice extends DBusExecutionException {
         public UnknownDevice(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Several devices match the name; the message lists them. Apart from {@link UnknownDevice}
+     * because asking the network again cannot make fewer devices match.
+     */
+    public static final class AmbiguousDevice extends DBusExecutionException {
+        public AmbiguousDevice(String message) {
             super(message);
         }
     }

@@ -142,7 +142,7 @@ final class ManagerObject extends BusObject implements Manager1, ObjectManager {
             throw new Error.UnknownDevice("no device is called \"" + nameOrId + "\"");
         }
         if (found.size() > 1) {
-            throw new Error.UnknownDevice("\"" + nameOrId + "\" could be " + found.stream()
+            throw new Error.AmbiguousDevice("\"" + nameOrId + "\" could be " + found.stream()
                     .map(d -> d.name() + " (" + d.id() + ")").collect(Collectors.joining(", "))
                     + "; give more of the name, or the id");
         }

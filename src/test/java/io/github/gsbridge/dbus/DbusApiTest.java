@@ -175,6 +175,11 @@ class DbusApiTest {
         ManagedProcess.Result viaGdbus = fx.gdbus.call(DbusService.BUS_NAME, DbusService.MANAGER_PATH,
                 Manager1.NAME + ".FindDevice", "gamma");
         assertTrue(viaGdbus.stderr().contains("io.github.gsbridge.Error.UnknownDevice"), viaGdbus.toString());
+
+        LoopbackNode bert = fx.startPeer("bert", Ports.freeRange(7));
+        Error.AmbiguousDevice ambiguous = assertThrows(Error.AmbiguousDevice.class, () -> manager.FindDevice("be"));
+        assertTrue(ambiguous.getMessage().contains("beta (" + beta.id() + ")")
+                && ambiguous.getMessage().contains("bert (" + bert.id() + ")"), ambiguous.getMessage());
     }
 
     @Test
