@@ -138,9 +138,25 @@ public final class ManagedProcess implements AutoCloseable {
     /** Waits for the process to end and returns its exit status. */
     public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new AssertionError(name + " did not exit within " + timeout + "\n" + tail(TAIL_LINES));
+            throw new AssertionError(name + " did not exit within " + timeout + "\n" + stuckAt());
         }
         return process.exitValue();
+    }
+
+    /**
+     * What a process that should have ended is doing: a JVM prints its threads on SIGQUIT (into the
+     * output this class keeps), which is what tells a hang in a shutdown hook from one in the bus.
+     */
+    private String stuckAt() throws InterruptedException {
+        boolean java = process.info().command().map(c -> c.endsWith("/java")).orElse(false);
+        if (!java) {
+            return tail(TAIL_LINES);
+        }
+        int before = lines().size();
+        signal("QUIT");
+        Thread.sleep(1000);
+        List<String> all = lines();
+        return String.join("\n", all.subList(Math.max(0, before - TAIL_LINES), all.size()));
     }
 
     /** A snapshot of all lines so far. */
