@@ -76,8 +76,10 @@ class CliShareCancelTest {
     void ctrlCCancelsTheTransferAndFreesThePayloadPort() throws Exception {
         Path file = Files.write(dir.resolve("photo.jpg"), new byte[100_000]);
         String java = ProcessHandle.current().info().command().orElse("java");
-        try (ManagedProcess share = ManagedProcess.start("gsbridge share", List.of(java, "-cp",
-                        System.getProperty("java.class.path"), Main.class.getName(), "share", "-d", "phone",
+        // A shell without job control starts background jobs with SIGINT ignored, and a JVM that inherits
+        // that never sees Ctrl-C: so the command gets SIGINT's default back, whoever started the tests.
+        try (ManagedProcess share = ManagedProcess.start("gsbridge share", List.of("env", "--default-signal=INT",
+                        java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "share", "-d", "phone",
                         file.toString()),
                 Map.of("PATH", System.getenv("PATH"), "DBUS_SESSION_BUS_ADDRESS", fx.bus.address()), dir,
                 dir.resolve("share.log"))) {
