@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -200,40 +201,50 @@ class PairingTest {
     @Test
     void noRefusalFollowsOurPairRequest() throws Exception {
         startDesk();
-        Phone phone = newPhone(8);
-        Thread flood = new Thread(() -> {
-            try {
-                for (int i = 0; i < 3000 && phone.link.isOpen(); i++) {
-                    phone.peer.send(phone.link, new Packet(PingPlugin.TYPE));
+        // Refusals go out at most once a second: the request is made around the moments the next one is
+        // due, one phone per moment, so that a refusal decided just before it is being written with it.
+        for (long afterFirstRefusal : new long[] {970, 990, 1010, 1030, 1050, 1070}) {
+            Phone phone = newPhone(8);
+            AtomicBoolean flooding = new AtomicBoolean(true);
+            Thread flood = new Thread(() -> {
+                try {
+                    while (flooding.get() && phone.link.isOpen()) {
+                        phone.peer.send(phone.link, new Packet(PingPlugin.TYPE));
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        // Other packets of ours on the link hold its writes up, as kdeconnectd's plugin start-up did.
-        Thread busyLink = new Thread(() -> {
-            Packet filler = new Packet("kdeconnect.test.filler");
-            filler.body().put("text", "x".repeat(64 * 1024));
-            try {
-                while (flood.isAlive()) {
-                    phone.onDesk().sendUnchecked(filler);
+            });
+            // Other packets of ours on the link hold its writes up, as kdeconnectd's plugin start-up did.
+            Thread busyLink = new Thread(() -> {
+                Packet filler = new Packet("kdeconnect.test.filler");
+                filler.body().put("text", "x".repeat(64 * 1024));
+                try {
+                    while (flooding.get()) {
+                        phone.onDesk().sendUnchecked(filler);
+                    }
+                } catch (DeviceException e) {
+                    throw new IllegalStateException(e);
                 }
-            } catch (DeviceException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        flood.start();
-        busyLink.start();
-        phone.peer.awaitPacket(p -> p.isType(Pairing.TYPE), WAIT);
-        phone.onDesk().requestPair();
-        flood.join();
-        busyLink.join();
-        phone.awaitPairAnswer();
-        Thread.sleep(300);
-        List<Boolean> answers = phone.peer.received().stream().filter(p -> p.isType(Pairing.TYPE))
-                .map(p -> p.body().path("pair").asBoolean()).toList();
-        assertEquals(List.of(true), answers.subList(answers.indexOf(true), answers.size()),
-                "after our request only the request itself");
+            });
+            flood.start();
+            busyLink.start();
+            phone.peer.awaitPacket(p -> p.isType(Pairing.TYPE), WAIT);
+            Thread.sleep(afterFirstRefusal);
+            phone.onDesk().requestPair();
+            Thread.sleep(300);
+            flooding.set(false);
+            flood.join();
+            busyLink.join();
+            phone.awaitPairAnswer();
+            Thread.sleep(300);
+            List<Boolean> answers = phone.peer.received().stream().filter(p -> p.isType(Pairing.TYPE))
+                    .map(p -> p.body().path("pair").asBoolean()).toList();
+            assertEquals(List.of(true), answers.subList(answers.indexOf(true), answers.size()),
+                    "after our request only the request itself (request " + afterFirstRefusal
+                            + " ms after the first refusal arrived)");
+            phone.drop();
+        }
     }
 
     /**
